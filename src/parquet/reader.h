@@ -1,0 +1,98 @@
+// Reader: reads Parquet files written by arxivflow, DuckDB, Arrow or Spark
+// (flat schemas, the types of types.h; PLAIN, PLAIN_DICTIONARY and
+// RLE_DICTIONARY; data page v1 and v2; UNCOMPRESSED, SNAPPY, GZIP, ZSTD).
+//
+// Contract:
+// - Open() reads and validates the footer; every later call reads one column
+//   chunk at a time, so memory is bounded by the largest row group projected.
+// - Hostile input never crashes, hangs or allocates without bound: every size
+//   and count read from the file is checked against the file size and sane
+//   limits first, and failures are Status::Corruption naming the file and what
+//   was wrong.
+// - A Reader is not thread-safe; open one per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "parquet/types.h"
+
+namespace arxivflow::parquet {
+
+// Random-access bytes: a local file now, an S3 object later.
+class InputFile {
+ public:
+  virtual ~InputFile() = default;
+  virtual uint64_t Size() const = 0;
+  // Reads exactly `length` bytes at `offset` into *out, or fails.
+  virtual Status ReadAt(uint64_t offset, uint64_t length, std::string* out) = 0;
+  virtual const std::string& name() const = 0;
+};
+
+Result<std::unique_ptr<InputFile>> OpenLocalFile(const std::string& path);
+std::unique_ptr<InputFile> MakeStringFile(std::string data, std::string name = "<memory>");
+
+struct ColumnChunkInfo {
+  std::string column;
+  PhysicalType physical = PhysicalType::kByteArray;
+  Compression codec = Compression::kUncompressed;
+  std::vector<std::string> encodings;  // e.g. "PLAIN", "RLE_DICTIONARY", "RLE"
+  int64_t num_values = 0;
+  int64_t compressed_bytes = 0;
+  int64_t uncompressed_bytes = 0;
+  int64_t data_page_offset = 0;
+  std::optional<int64_t> dictionary_page_offset;
+  // Statistics as stored (plain-encoded min/max), when present.
+  std::optional<int64_t> null_count;
+  std::optional<std::string> min_value;
+  std::optional<std::string> max_value;
+};
+
+struct RowGroupInfo {
+  int64_t num_rows = 0;
+  int64_t total_byte_size = 0;
+  std::vector<ColumnChunkInfo> columns;
+};
+
+struct FileMetadata {
+  int32_t version = 0;
+  Schema schema;
+  int64_t num_rows = 0;
+  std::string created_by;
+  std::vector<RowGroupInfo> row_groups;
+};
+
+// One column of one row group, decoded. Exactly one of the value vectors is
+// used, by the column's physical type; `valid[i]` is false for nulls, and the
+// value vectors hold a slot for every row (default values where null).
+struct ColumnVector {
+  PhysicalType physical = PhysicalType::kByteArray;
+  LogicalType logical = LogicalType::kNone;
+  int64_t size = 0;
+  std::vector<uint8_t> valid;
+  std::vector<std::string_view> strings;  // views into `arena`
+  std::vector<int32_t> i32;
+  std::vector<int64_t> i64;
+  std::vector<double> f64;
+  std::vector<uint8_t> booleans;
+  std::string arena;
+
+  bool IsNull(int64_t row) const { return !valid[static_cast<size_t>(row)]; }
+};
+
+class Reader {
+ public:
+  static Result<std::unique_ptr<Reader>> Open(std::unique_ptr<InputFile> file);
+  virtual ~Reader() = default;
+
+  virtual const FileMetadata& metadata() const = 0;
+  // Decodes one column chunk. `column` indexes metadata().schema.columns.
+  virtual Result<ColumnVector> ReadColumn(int row_group, int column) = 0;
+};
+
+}  // namespace arxivflow::parquet

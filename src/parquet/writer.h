@@ -1,0 +1,66 @@
+// Writer: streams rows into one Parquet file.
+//
+// Usage:
+//   AF_ASSIGN_OR_RETURN(auto sink, OpenFileSink(path));
+//   AF_ASSIGN_OR_RETURN(auto w, Writer::Open(std::move(sink), schema, options));
+//   for each row: w->AppendString(0, id); w->AppendNull(1); ...; AF_RETURN_IF_ERROR(w->EndRow());
+//   AF_RETURN_IF_ERROR(w->Close());
+//
+// Contract:
+// - Between two EndRow() calls every column receives exactly one Append*()
+//   call of its type (AppendNull only on nullable columns); violations are
+//   programming errors reported by EndRow() as kInvalidArgument.
+// - Memory is bounded by one row group (options.row_group_bytes of encoded
+//   data) plus one page per column; a row group is flushed to the sink when
+//   full, so the writer streams.
+// - Dictionary encoding is tried per column chunk and abandoned for PLAIN when
+//   the dictionary passes options.dictionary_page_bytes, as the reference
+//   writers do.
+// - Close() writes the footer and closes the sink; after it (or after any
+//   error) the writer must not be used again. Destroying an unclosed writer
+//   leaves an incomplete file behind.
+// - Not thread-safe: one writer per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "parquet/output_sink.h"
+#include "parquet/types.h"
+
+namespace arxivflow::parquet {
+
+struct WriterOptions {
+  Compression compression = Compression::kSnappy;
+  int compression_level = 0;                   // 0 = codec default
+  uint64_t row_group_bytes = 128ull << 20;     // uncompressed bytes per row group
+  uint64_t page_bytes = 1ull << 20;            // target data page size
+  bool dictionary = true;                      // try dictionary encoding
+  uint64_t dictionary_page_bytes = 1ull << 20; // fall back to PLAIN past this
+  bool statistics = true;
+  std::string created_by;                      // default: "arxivflow version X"
+};
+
+class Writer {
+ public:
+  static Result<std::unique_ptr<Writer>> Open(std::unique_ptr<OutputSink> sink, Schema schema,
+                                              WriterOptions options = {});
+  virtual ~Writer() = default;
+
+  virtual void AppendNull(int column) = 0;
+  virtual void AppendString(int column, std::string_view value) = 0;  // BYTE_ARRAY
+  virtual void AppendInt32(int column, int32_t value) = 0;            // INT32, DATE, INT16
+  virtual void AppendInt64(int column, int64_t value) = 0;            // INT64, TIMESTAMP
+  virtual void AppendDouble(int column, double value) = 0;
+  virtual void AppendBool(int column, bool value) = 0;
+  virtual Status EndRow() = 0;
+  virtual Status Close() = 0;
+
+  virtual uint64_t rows_written() const = 0;
+  virtual const Schema& schema() const = 0;
+};
+
+}  // namespace arxivflow::parquet
