@@ -1,0 +1,1 @@
+# arxivflow_fuzz_target(<name> <libraries...>): builds fuzz/<name>_fuzz.cc.
