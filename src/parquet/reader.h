@@ -1,6 +1,8 @@
 // Reader: reads Parquet files written by arxivflow, DuckDB, Arrow or Spark
-// (flat schemas, the types of types.h; PLAIN, PLAIN_DICTIONARY and
-// RLE_DICTIONARY; data page v1 and v2; UNCOMPRESSED, SNAPPY, GZIP, ZSTD).
+// (flat schemas, the types of types.h; PLAIN, PLAIN_DICTIONARY,
+// RLE_DICTIONARY, RLE booleans, DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY,
+// DELTA_BYTE_ARRAY, BYTE_STREAM_SPLIT; data page v1 and v2; UNCOMPRESSED,
+// SNAPPY, GZIP, ZSTD).
 //
 // Contract:
 // - Open() reads and validates the footer; every later call reads one column
@@ -70,6 +72,8 @@ struct FileMetadata {
 // One column of one row group, decoded. Exactly one of the value vectors is
 // used, by the column's physical type; `valid[i]` is false for nulls, and the
 // value vectors hold a slot for every row (default values where null).
+// `strings` point into `arena`: a ColumnVector may be moved but not copied
+// (a copy's views would still point into the original's arena).
 struct ColumnVector {
   PhysicalType physical = PhysicalType::kByteArray;
   LogicalType logical = LogicalType::kNone;
@@ -85,9 +89,19 @@ struct ColumnVector {
   bool IsNull(int64_t row) const { return !valid[static_cast<size_t>(row)]; }
 };
 
+// Limits that protect a reader from hostile files; the defaults admit any file
+// arxivflow, DuckDB, Arrow or Spark write in practice.
+struct ReaderOptions {
+  uint64_t max_footer_bytes = 256ull << 20;
+  uint64_t max_page_bytes = 1ull << 30;        // uncompressed size of one page
+  uint64_t max_chunk_bytes = 4ull << 30;       // compressed size of one column chunk
+  uint64_t max_values_per_chunk = 1ull << 27;  // rows of one column chunk
+};
+
 class Reader {
  public:
   static Result<std::unique_ptr<Reader>> Open(std::unique_ptr<InputFile> file);
+  static Result<std::unique_ptr<Reader>> Open(std::unique_ptr<InputFile> file, const ReaderOptions& options);
   virtual ~Reader() = default;
 
   virtual const FileMetadata& metadata() const = 0;

@@ -1,0 +1,503 @@
+#include "parquet/column_writer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <functional>
+
+#include "parquet/rle.h"
+
+namespace arxivflow::parquet {
+
+namespace {
+
+// Values per page at most: bounds the open page's level and index buffers
+// (which grow by 1 and 4 bytes a value whatever the encoded size).
+constexpr uint32_t kMaxPageValues = 1u << 16;
+
+// Statistics larger than this are left out, as the reference writers do.
+constexpr size_t kMaxStatisticsBytes = 4096;
+
+inline uint32_t Mix64(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  x ^= x >> 33;
+  return static_cast<uint32_t>(x);
+}
+
+inline void PutLe32(std::string* out, uint32_t v) {
+  char b[4];
+  std::memcpy(b, &v, 4);  // little-endian host (x86-64 / aarch64)
+  out->append(b, 4);
+}
+
+int SignedCompare(std::string_view a, std::string_view b) {
+  size_t n = std::min(a.size(), b.size());
+  size_t i = 0;
+  // Skip the common prefix eight bytes at a time.
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    if (x != y) {
+      i += static_cast<size_t>(__builtin_ctzll(x ^ y)) / 8;  // little-endian: lowest byte first
+      int8_t p = static_cast<int8_t>(a[i]), q = static_cast<int8_t>(b[i]);
+      return p < q ? -1 : 1;
+    }
+  }
+  for (; i < n; ++i) {
+    int8_t x = static_cast<int8_t>(a[i]), y = static_cast<int8_t>(b[i]);
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
+}
+
+// Unsigned byte order (memcmp order), with a fast path on the first 8 bytes.
+inline int CompareUnsigned(std::string_view a, std::string_view b) {
+  if (a.size() >= 8 && b.size() >= 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a.data(), 8);
+    std::memcpy(&y, b.data(), 8);
+    if (x != y) return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
+  }
+  return a.compare(b);
+}
+
+// True when some byte is >= 0x80 (where signed and unsigned order differ).
+inline bool HasHighBytes(std::string_view v) {
+  const char* p = v.data();
+  size_t n = v.size();
+  uint64_t acc = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    acc |= w;
+  }
+  for (; i < n; ++i) acc |= static_cast<uint8_t>(p[i]);
+  return (acc & 0x8080808080808080ull) != 0;
+}
+
+format::Type ToFormatType(PhysicalType t) {
+  switch (t) {
+    case PhysicalType::kBoolean: return format::kBoolean;
+    case PhysicalType::kInt32: return format::kInt32;
+    case PhysicalType::kInt64: return format::kInt64;
+    case PhysicalType::kDouble: return format::kDouble;
+    case PhysicalType::kByteArray: return format::kByteArray;
+  }
+  return format::kByteArray;
+}
+
+format::Codec ToFormatCodec(Compression c) {
+  switch (c) {
+    case Compression::kUncompressed: return format::kUncompressed;
+    case Compression::kSnappy: return format::kSnappy;
+    case Compression::kGzip: return format::kGzip;
+    case Compression::kZstd: return format::kZstd;
+  }
+  return format::kUncompressed;
+}
+
+}  // namespace
+
+ColumnWriter::ColumnWriter(const ColumnSchema& schema, const WriterOptions& options)
+    : schema_(schema), options_(options), compressor_(MakeCompressor(options.compression, options.compression_level)) {
+  switch (schema_.physical) {
+    case PhysicalType::kInt32: fixed_width_ = 4; break;
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble: fixed_width_ = 8; break;
+    default: fixed_width_ = 0;
+  }
+  if (options_.page_bytes == 0) options_.page_bytes = 1;
+  ResetChunk();
+}
+
+void ColumnWriter::ResetChunk() {
+  dict_active_ = options_.dictionary && schema_.physical != PhysicalType::kBoolean;
+  dict_arena_.clear();
+  dict_offsets_.clear();
+  dict_count_ = 0;
+  if (slots_.empty()) {
+    slots_.assign(1024, Slot{});
+  } else {
+    std::fill(slots_.begin(), slots_.end(), Slot{});
+  }
+  mask_ = static_cast<uint32_t>(slots_.size() - 1);
+  blocks_used_ = 0;
+  chunk_bytes_ = 0;
+  plain_.Resize(kHeadroom);
+  chunk_values_ = 0;
+  uncompressed_total_ = compressed_total_ = 0;
+  used_plain_ = used_dict_ = false;
+  null_count_ = 0;
+  has_minmax_ = false;
+  signed_differs_ = false;
+  min_s_.clear();
+  max_s_.clear();
+  min_signed_.clear();
+  max_signed_.clear();
+}
+
+uint64_t ColumnWriter::buffered_bytes() const {
+  return chunk_bytes_ + plain_.size() + indices_.size() * 4 + def_levels_.size() + dict_arena_.size();
+}
+
+std::string_view ColumnWriter::DictEntry(uint32_t index) const {
+  if (fixed_width_ != 0) return std::string_view(dict_arena_.data() + index * fixed_width_, fixed_width_);
+  uint32_t off = dict_offsets_[index];
+  uint32_t len;
+  std::memcpy(&len, dict_arena_.data() + off - 4, 4);
+  return std::string_view(dict_arena_.data() + off, len);
+}
+
+bool ColumnWriter::KeyEquals(uint32_t index, std::string_view key) const {
+  std::string_view e = DictEntry(index);
+  return e.size() == key.size() && (key.empty() || std::memcmp(e.data(), key.data(), key.size()) == 0);
+}
+
+void ColumnWriter::GrowTable() {
+  std::vector<Slot> old;
+  old.swap(slots_);
+  slots_.assign(old.size() * 2, Slot{});
+  mask_ = static_cast<uint32_t>(slots_.size() - 1);
+  for (const Slot& s : old) {
+    if (s.index_plus1 == 0) continue;
+    uint32_t pos = s.hash & mask_;
+    while (slots_[pos].index_plus1 != 0) pos = (pos + 1) & mask_;
+    slots_[pos] = s;
+  }
+}
+
+uint32_t ColumnWriter::DictLookupOrInsert(std::string_view key, uint32_t hash, bool* inserted) {
+  uint32_t pos = hash & mask_;
+  for (;;) {
+    Slot& s = slots_[pos];
+    if (s.index_plus1 == 0) break;
+    if (s.hash == hash && KeyEquals(s.index_plus1 - 1, key)) {
+      *inserted = false;
+      return s.index_plus1 - 1;
+    }
+    pos = (pos + 1) & mask_;
+  }
+  uint32_t index = dict_count_++;
+  if (fixed_width_ == 0) {
+    PutLe32(&dict_arena_, static_cast<uint32_t>(key.size()));
+    dict_offsets_.push_back(static_cast<uint32_t>(dict_arena_.size()));
+  }
+  dict_arena_.append(key);
+  slots_[pos] = Slot{index + 1, hash};
+  if (static_cast<uint64_t>(dict_count_) * 2 > slots_.size()) GrowTable();
+  *inserted = true;
+  return index;
+}
+
+void ColumnWriter::UpdateStats(std::string_view v) {
+  switch (schema_.physical) {
+    case PhysicalType::kInt32: {
+      int32_t x;
+      std::memcpy(&x, v.data(), 4);
+      if (!has_minmax_) { min_i_ = max_i_ = x; }
+      else { min_i_ = std::min<int64_t>(min_i_, x); max_i_ = std::max<int64_t>(max_i_, x); }
+      has_minmax_ = true;
+      break;
+    }
+    case PhysicalType::kInt64: {
+      int64_t x;
+      std::memcpy(&x, v.data(), 8);
+      if (!has_minmax_) { min_i_ = max_i_ = x; }
+      else { min_i_ = std::min(min_i_, x); max_i_ = std::max(max_i_, x); }
+      has_minmax_ = true;
+      break;
+    }
+    case PhysicalType::kDouble: {
+      double x;
+      std::memcpy(&x, v.data(), 8);
+      if (std::isnan(x)) break;  // NaN takes no part in min/max
+      if (!has_minmax_) { min_d_ = max_d_ = x; }
+      else { min_d_ = std::min(min_d_, x); max_d_ = std::max(max_d_, x); }
+      has_minmax_ = true;
+      break;
+    }
+    case PhysicalType::kBoolean: {
+      int64_t x = v[0] ? 1 : 0;
+      if (!has_minmax_) { min_i_ = max_i_ = x; }
+      else { min_i_ = std::min(min_i_, x); max_i_ = std::max(max_i_, x); }
+      has_minmax_ = true;
+      break;
+    }
+    case PhysicalType::kByteArray: {
+      // While every value is ASCII, signed and unsigned order agree and the
+      // signed min/max are taken from the unsigned ones at the end.
+      if (!signed_differs_ && HasHighBytes(v)) {
+        signed_differs_ = true;
+        if (has_minmax_) {
+          min_signed_ = min_s_;
+          max_signed_ = max_s_;
+        } else {
+          min_signed_.assign(v);
+          max_signed_.assign(v);
+        }
+      }
+      if (!has_minmax_) {
+        min_s_.assign(v);
+        max_s_.assign(v);
+        has_minmax_ = true;
+        break;
+      }
+      if (CompareUnsigned(v, min_s_) < 0) min_s_.assign(v);
+      else if (CompareUnsigned(v, max_s_) > 0) max_s_.assign(v);
+      if (signed_differs_) {
+        if (SignedCompare(v, min_signed_) < 0) min_signed_.assign(v);
+        else if (SignedCompare(v, max_signed_) > 0) max_signed_.assign(v);
+      }
+      break;
+    }
+  }
+}
+
+void ColumnWriter::AfterValue() {
+  ++page_values_;
+  ++chunk_values_;
+  uint64_t estimate = plain_.size() - kHeadroom + def_levels_.size() / 8;
+  if (!indices_.empty()) estimate += indices_.size() * static_cast<uint64_t>(std::max(1, BitWidth(dict_count_))) / 8;
+  if (estimate >= options_.page_bytes || page_values_ >= kMaxPageValues) (void)FlushPage();
+}
+
+void ColumnWriter::AddNull() {
+  def_levels_.push_back(0);
+  ++null_count_;
+  AfterValue();
+}
+
+void ColumnWriter::AddBytes(std::string_view v) {
+  if (schema_.nullable) def_levels_.push_back(1);
+  if (dict_active_) {
+    bool inserted;
+    uint32_t idx = DictLookupOrInsert(v, static_cast<uint32_t>(std::hash<std::string_view>{}(v)), &inserted);
+    indices_.push_back(idx);
+    if (inserted) {
+      UpdateStats(v);
+      if (dict_arena_.size() > options_.dictionary_page_bytes) {
+        AfterValue();
+        (void)FlushPage();
+        dict_active_ = false;  // later pages of this chunk are PLAIN
+        return;
+      }
+    }
+  } else {
+    plain_.AppendLe32(static_cast<uint32_t>(v.size()));
+    plain_.Append(v.data(), v.size());
+    UpdateStats(v);
+  }
+  AfterValue();
+}
+
+void ColumnWriter::AddFixed(const void* bytes, size_t width, uint64_t hash_input) {
+  if (schema_.nullable) def_levels_.push_back(1);
+  std::string_view v(static_cast<const char*>(bytes), width);
+  if (dict_active_) {
+    bool inserted;
+    uint32_t idx = DictLookupOrInsert(v, Mix64(hash_input), &inserted);
+    indices_.push_back(idx);
+    if (inserted) {
+      UpdateStats(v);
+      if (dict_arena_.size() > options_.dictionary_page_bytes) {
+        AfterValue();
+        (void)FlushPage();
+        dict_active_ = false;
+        return;
+      }
+    }
+  } else {
+    plain_.Append(v.data(), v.size());
+    UpdateStats(v);
+  }
+  AfterValue();
+}
+
+void ColumnWriter::AddInt32(int32_t v) { AddFixed(&v, 4, static_cast<uint32_t>(v)); }
+void ColumnWriter::AddInt64(int64_t v) { AddFixed(&v, 8, static_cast<uint64_t>(v)); }
+void ColumnWriter::AddDouble(double v) {
+  uint64_t bits;
+  std::memcpy(&bits, &v, 8);
+  AddFixed(&v, 8, bits);
+}
+
+void ColumnWriter::AddBool(bool v) {
+  if (schema_.nullable) def_levels_.push_back(1);
+  if (bool_count_ % 8 == 0) plain_.PushBack(0);  // after the headroom, as plain_ is never empty
+  if (v) plain_.back() = static_cast<char>(plain_.back() | (1 << (bool_count_ % 8)));
+  ++bool_count_;
+  char b = v ? 1 : 0;
+  UpdateStats(std::string_view(&b, 1));
+  AfterValue();
+}
+
+void ColumnWriter::AppendToChunk(std::string_view bytes) {
+  chunk_bytes_ += bytes.size();
+  if (blocks_used_ > 0 && blocks_[blocks_used_ - 1].capacity() - blocks_[blocks_used_ - 1].size() >= bytes.size()) {
+    blocks_[blocks_used_ - 1].append(bytes);
+    return;
+  }
+  if (blocks_used_ == blocks_.size()) blocks_.emplace_back();
+  std::string& block = blocks_[blocks_used_++];
+  block.clear();
+  block.reserve(std::max(kBlockBytes, bytes.size()));
+  block.append(bytes);
+}
+
+Status ColumnWriter::FlushPage() {
+  if (page_values_ == 0) return Status::OK();
+  // Page body: [4-byte length + RLE definition levels] + values.
+  levels_.clear();
+  if (schema_.nullable) {
+    levels_.resize(4);
+    RleEncode(def_levels_.data(), def_levels_.size(), 1, &levels_);
+    uint32_t len = static_cast<uint32_t>(levels_.size() - 4);
+    std::memcpy(levels_.data(), &len, 4);
+  }
+  int32_t encoding = format::kPlain;
+  std::string_view body;
+  if (!indices_.empty()) {
+    body_.assign(levels_);
+    int bw = std::max(1, BitWidth(dict_count_ - 1));
+    body_.push_back(static_cast<char>(bw));
+    RleEncode(indices_.data(), indices_.size(), bw, &body_);
+    encoding = format::kRleDictionary;
+    used_dict_ = true;
+    body = body_;
+  } else {
+    used_plain_ = true;
+    if (levels_.size() <= kHeadroom) {
+      char* start = plain_.data() + kHeadroom - levels_.size();
+      std::memcpy(start, levels_.data(), levels_.size());
+      body = std::string_view(start, plain_.size() - (kHeadroom - levels_.size()));
+    } else {
+      body_.assign(levels_);
+      body_.append(plain_.data() + kHeadroom, plain_.size() - kHeadroom);
+      body = body_;
+    }
+  }
+  std::string_view data = body;
+  if (compressor_) {
+    AF_RETURN_IF_ERROR(compressor_->Compress(body, &compressed_));
+    data = compressed_;
+  }
+  format::PageHeader h;
+  h.type = format::kDataPage;
+  h.uncompressed_page_size = static_cast<int32_t>(body.size());
+  h.compressed_page_size = static_cast<int32_t>(data.size());
+  h.data_page_header.emplace();
+  h.data_page_header->num_values = static_cast<int32_t>(page_values_);
+  h.data_page_header->encoding = encoding;
+  header_.clear();
+  format::Serialize(h, &header_);
+  AppendToChunk(header_);
+  AppendToChunk(data);
+  uncompressed_total_ += static_cast<int64_t>(header_.size() + body.size());
+  compressed_total_ += static_cast<int64_t>(header_.size() + data.size());
+
+  def_levels_.clear();
+  plain_.Resize(kHeadroom);
+  indices_.clear();
+  page_values_ = 0;
+  bool_count_ = 0;
+  return Status::OK();
+}
+
+void ColumnWriter::FillStatistics(format::Statistics* s) const {
+  s->null_count = null_count_;
+  if (!has_minmax_) return;
+  auto fixed = [](const void* p, size_t n) { return std::string(static_cast<const char*>(p), n); };
+  switch (schema_.physical) {
+    case PhysicalType::kInt32: {
+      int32_t lo = static_cast<int32_t>(min_i_), hi = static_cast<int32_t>(max_i_);
+      s->min = s->min_value = fixed(&lo, 4);
+      s->max = s->max_value = fixed(&hi, 4);
+      break;
+    }
+    case PhysicalType::kInt64:
+      s->min = s->min_value = fixed(&min_i_, 8);
+      s->max = s->max_value = fixed(&max_i_, 8);
+      break;
+    case PhysicalType::kDouble: {
+      // -0.0 / +0.0 are written so that either zero is covered.
+      double lo = min_d_ == 0.0 ? -0.0 : min_d_;
+      double hi = max_d_ == 0.0 ? 0.0 : max_d_;
+      s->min = s->min_value = fixed(&lo, 8);
+      s->max = s->max_value = fixed(&hi, 8);
+      break;
+    }
+    case PhysicalType::kBoolean: {
+      char lo = static_cast<char>(min_i_), hi = static_cast<char>(max_i_);
+      s->min = s->min_value = std::string(1, lo);
+      s->max = s->max_value = std::string(1, hi);
+      break;
+    }
+    case PhysicalType::kByteArray:
+      if (min_s_.size() <= kMaxStatisticsBytes && max_s_.size() <= kMaxStatisticsBytes) {
+        s->min_value = min_s_;
+        s->max_value = max_s_;
+      }
+      {
+        const std::string& lo = signed_differs_ ? min_signed_ : min_s_;
+        const std::string& hi = signed_differs_ ? max_signed_ : max_s_;
+        if (lo.size() <= kMaxStatisticsBytes && hi.size() <= kMaxStatisticsBytes) {
+          s->min = lo;
+          s->max = hi;
+        }
+      }
+      break;
+  }
+}
+
+Status ColumnWriter::FinishChunk(OutputSink* sink, format::ColumnChunk* out) {
+  AF_RETURN_IF_ERROR(FlushPage());
+  format::ColumnMetaData m;
+  m.type = ToFormatType(schema_.physical);
+  m.path_in_schema = {schema_.name};
+  m.codec = ToFormatCodec(options_.compression);
+  m.num_values = chunk_values_;
+  const int64_t start = static_cast<int64_t>(sink->BytesWritten());
+  if (dict_count_ > 0 && used_dict_) {
+    std::string_view data = dict_arena_;
+    if (compressor_) {
+      AF_RETURN_IF_ERROR(compressor_->Compress(dict_arena_, &compressed_));
+      data = compressed_;
+    }
+    format::PageHeader h;
+    h.type = format::kDictionaryPage;
+    h.uncompressed_page_size = static_cast<int32_t>(dict_arena_.size());
+    h.compressed_page_size = static_cast<int32_t>(data.size());
+    h.dictionary_page_header.emplace();
+    h.dictionary_page_header->num_values = static_cast<int32_t>(dict_count_);
+    h.dictionary_page_header->encoding = format::kPlain;
+    header_.clear();
+    format::Serialize(h, &header_);
+    AF_RETURN_IF_ERROR(sink->Append(header_));
+    AF_RETURN_IF_ERROR(sink->Append(data));
+    uncompressed_total_ += static_cast<int64_t>(header_.size() + dict_arena_.size());
+    compressed_total_ += static_cast<int64_t>(header_.size() + data.size());
+    m.dictionary_page_offset = start;
+  }
+  m.data_page_offset = static_cast<int64_t>(sink->BytesWritten());
+  for (size_t i = 0; i < blocks_used_; ++i) AF_RETURN_IF_ERROR(sink->Append(blocks_[i]));
+  m.total_uncompressed_size = uncompressed_total_;
+  m.total_compressed_size = compressed_total_;
+  if (m.dictionary_page_offset || used_plain_) m.encodings.push_back(format::kPlain);
+  if (schema_.nullable) m.encodings.push_back(format::kRle);
+  if (used_dict_) m.encodings.push_back(format::kRleDictionary);
+  if (options_.statistics) {
+    m.statistics.emplace();
+    FillStatistics(&*m.statistics);
+  }
+  out->file_offset = start;
+  out->meta_data = std::move(m);
+  ResetChunk();
+  return Status::OK();
+}
+
+}  // namespace arxivflow::parquet

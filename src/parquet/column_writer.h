@@ -1,0 +1,155 @@
+// ColumnWriter: buffers and encodes one column's chunk of the current row
+// group (internal to the writer).
+//
+// Values are encoded as they arrive into reusable page buffers; full pages are
+// compressed into the chunk buffer. Dictionary encoding (an open-addressing
+// hash table over the PLAIN-encoded dictionary itself) is used until the
+// dictionary passes options.dictionary_page_bytes; pages already written keep
+// it and later pages of the chunk are PLAIN. FinishChunk() writes the
+// dictionary page (if any) and the data pages to the sink and resets the
+// writer for the next row group. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "parquet/codec.h"
+#include "parquet/format.h"
+#include "parquet/output_sink.h"
+#include "parquet/writer.h"
+
+namespace arxivflow::parquet {
+
+// A growable byte buffer whose appends compile to plain stores (no
+// zero-filling, fixed-size copies inlined).
+class ByteBuffer {
+ public:
+  size_t size() const { return size_; }
+  char* data() { return data_.get(); }
+  const char* data() const { return data_.get(); }
+  std::string_view view() const { return std::string_view(data_.get(), size_); }
+  void Resize(size_t n) {  // new bytes are uninitialised
+    if (n > cap_) Grow(n);
+    size_ = n;
+  }
+  void Append(const void* p, size_t n) {
+    if (n == 0) return;  // `p` may be null for an empty value
+    if (size_ + n > cap_) Grow(size_ + n);
+    std::memcpy(data_.get() + size_, p, n);
+    size_ += n;
+  }
+  void AppendLe32(uint32_t v) {  // little-endian host
+    if (size_ + 4 > cap_) Grow(size_ + 4);
+    std::memcpy(data_.get() + size_, &v, 4);
+    size_ += 4;
+  }
+  void PushBack(char c) {
+    if (size_ + 1 > cap_) Grow(size_ + 1);
+    data_[size_++] = c;
+  }
+  char& back() { return data_[size_ - 1]; }
+
+ private:
+  void Grow(size_t need) {
+    size_t cap = cap_ ? cap_ : 4096;
+    while (cap < need) cap *= 2;
+    std::unique_ptr<char[]> bigger(new char[cap]);
+    if (size_) std::memcpy(bigger.get(), data_.get(), size_);
+    data_ = std::move(bigger);
+    cap_ = cap;
+  }
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t cap_ = 0;
+};
+
+class ColumnWriter {
+ public:
+  ColumnWriter(const ColumnSchema& schema, const WriterOptions& options);
+
+  void AddNull();
+  void AddBytes(std::string_view v);
+  void AddInt32(int32_t v);
+  void AddInt64(int64_t v);
+  void AddDouble(double v);
+  void AddBool(bool v);
+
+  // Bytes of memory held for the chunk so far (encoded pages + open page).
+  uint64_t buffered_bytes() const;
+
+  // Writes the chunk at the sink's current position and describes it in *out.
+  Status FinishChunk(OutputSink* sink, format::ColumnChunk* out);
+
+ private:
+  struct Slot {
+    uint32_t index_plus1 = 0;
+    uint32_t hash = 0;
+  };
+
+  void AddFixed(const void* bytes, size_t width, uint64_t hash);
+  uint32_t DictLookupOrInsert(std::string_view key, uint32_t hash, bool* inserted);
+  void GrowTable();
+  bool KeyEquals(uint32_t index, std::string_view key) const;
+  std::string_view DictEntry(uint32_t index) const;
+  void AfterValue();
+  Status FlushPage();
+  void ResetChunk();
+  void UpdateStats(std::string_view plain_value);
+  void FillStatistics(format::Statistics* s) const;
+
+  ColumnSchema schema_;
+  WriterOptions options_;
+  std::unique_ptr<Compressor> compressor_;
+  size_t fixed_width_ = 0;  // 4 or 8 for fixed-width types, 0 for BYTE_ARRAY/BOOLEAN
+
+  // Open page. `plain_` starts with kHeadroom spare bytes so that the
+  // definition levels can usually be put in front of the values without
+  // copying the page.
+  static constexpr size_t kHeadroom = 64;
+  std::vector<uint8_t> def_levels_;
+  ByteBuffer plain_;
+  std::string levels_;
+  std::vector<uint32_t> indices_;
+  uint32_t page_values_ = 0;
+  uint64_t bool_count_ = 0;
+
+  // Dictionary of the chunk.
+  bool dict_active_ = false;
+  std::string dict_arena_;               // the PLAIN-encoded dictionary page body
+  std::vector<uint32_t> dict_offsets_;   // BYTE_ARRAY: start of each value's bytes
+  uint32_t dict_count_ = 0;
+  std::vector<Slot> slots_;
+  uint32_t mask_ = 0;
+
+  // Encoded pages of the chunk, in blocks (no reallocation copies as the
+  // chunk grows; blocks are reused by the next chunk), and reusable scratch.
+  static constexpr size_t kBlockBytes = 4 << 20;
+  void AppendToChunk(std::string_view bytes);
+  std::vector<std::string> blocks_;
+  size_t blocks_used_ = 0;
+  uint64_t chunk_bytes_ = 0;
+  std::string body_;
+  std::string compressed_;
+  std::string header_;
+  int64_t chunk_values_ = 0;
+  int64_t uncompressed_total_ = 0;
+  int64_t compressed_total_ = 0;
+  bool used_plain_ = false;
+  bool used_dict_ = false;
+
+  // Statistics of the chunk.
+  int64_t null_count_ = 0;
+  bool has_minmax_ = false;
+  int64_t min_i_ = 0, max_i_ = 0;
+  double min_d_ = 0, max_d_ = 0;
+  std::string min_s_, max_s_;            // unsigned byte order (min_value/max_value)
+  std::string min_signed_, max_signed_;  // signed byte order (deprecated min/max)
+  bool signed_differs_ = false;          // a value with bytes >= 0x80 was seen
+};
+
+}  // namespace arxivflow::parquet

@@ -1,0 +1,320 @@
+#include "parquet/writer.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include "parquet/reader.h"
+
+namespace arxivflow::parquet {
+namespace {
+
+struct Expected {
+  std::vector<std::optional<std::string>> s;
+  std::vector<std::optional<int32_t>> i32;
+  std::vector<int64_t> i64;
+  std::vector<std::optional<double>> f64;
+  std::vector<std::optional<bool>> b;
+};
+
+Schema TestSchema() {
+  Schema s;
+  s.columns = {StringColumn("s"), DateColumn("d"), TimestampColumn("ts", false), DoubleColumn("f"), BoolColumn("b")};
+  return s;
+}
+
+std::string WriteFile(const WriterOptions& opt, int rows, Expected* e) {
+  std::string out;
+  auto w = Writer::Open(MakeStringSink(&out), TestSchema(), opt);
+  EXPECT_TRUE(w.ok()) << w.status().ToString();
+  std::mt19937 rng(7);
+  for (int r = 0; r < rows; ++r) {
+    if (r % 5 == 1) {
+      (*w)->AppendNull(0);
+      e->s.push_back(std::nullopt);
+    } else {
+      std::string v = r % 3 == 0 ? "" : "v" + std::to_string(rng() % 50) + (r % 7 == 0 ? "é日本" : "");
+      (*w)->AppendString(0, v);
+      e->s.push_back(v);
+    }
+    if (r % 4 == 2) {
+      (*w)->AppendNull(1);
+      e->i32.push_back(std::nullopt);
+    } else {
+      int32_t v = static_cast<int32_t>(rng() % 20000) - 10000;
+      (*w)->AppendInt32(1, v);
+      e->i32.push_back(v);
+    }
+    int64_t ts = static_cast<int64_t>(rng()) * 1000003 - (int64_t{1} << 40);
+    (*w)->AppendInt64(2, ts);
+    e->i64.push_back(ts);
+    if (r % 6 == 0) {
+      (*w)->AppendNull(3);
+      e->f64.push_back(std::nullopt);
+    } else {
+      double v = (rng() % 1000) / 8.0 - 60;
+      (*w)->AppendDouble(3, v);
+      e->f64.push_back(v);
+    }
+    if (r % 3 == 1) {
+      (*w)->AppendNull(4);
+      e->b.push_back(std::nullopt);
+    } else {
+      bool v = rng() % 2;
+      (*w)->AppendBool(4, v);
+      e->b.push_back(v);
+    }
+    EXPECT_TRUE((*w)->EndRow().ok());
+  }
+  EXPECT_TRUE((*w)->Close().ok());
+  return out;
+}
+
+void CheckFile(const std::string& data, const Expected& e, int rows) {
+  auto r = Reader::Open(MakeStringFile(data, "t.parquet"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const FileMetadata& m = (*r)->metadata();
+  ASSERT_EQ(m.num_rows, rows);
+  ASSERT_EQ(m.schema.columns.size(), 5u);
+  EXPECT_EQ(m.schema.columns[1].logical, LogicalType::kDate);
+  EXPECT_EQ(m.schema.columns[2].logical, LogicalType::kTimestampMicrosUtc);
+  EXPECT_FALSE(m.schema.columns[2].nullable);
+  EXPECT_EQ(m.created_by.rfind("arxivflow version ", 0), 0u);
+  size_t base = 0;
+  for (size_t g = 0; g < m.row_groups.size(); ++g) {
+    const size_t n = static_cast<size_t>(m.row_groups[g].num_rows);
+    for (int c = 0; c < 5; ++c) {
+      auto col = (*r)->ReadColumn(static_cast<int>(g), c);
+      ASSERT_TRUE(col.ok()) << col.status().ToString();
+      ASSERT_EQ(col->size, static_cast<int64_t>(n));
+      for (size_t i = 0; i < n; ++i) {
+        size_t row = base + i;
+        switch (c) {
+          case 0:
+            ASSERT_EQ(col->IsNull(i), !e.s[row].has_value()) << row;
+            if (e.s[row]) {
+              ASSERT_EQ(col->strings[i], *e.s[row]) << row;
+            }
+            break;
+          case 1:
+            ASSERT_EQ(col->IsNull(i), !e.i32[row].has_value());
+            if (e.i32[row]) {
+              ASSERT_EQ(col->i32[i], *e.i32[row]);
+            }
+            break;
+          case 2:
+            ASSERT_FALSE(col->IsNull(i));
+            ASSERT_EQ(col->i64[i], e.i64[row]);
+            break;
+          case 3:
+            ASSERT_EQ(col->IsNull(i), !e.f64[row].has_value());
+            if (e.f64[row]) {
+              ASSERT_EQ(col->f64[i], *e.f64[row]);
+            }
+            break;
+          case 4:
+            ASSERT_EQ(col->IsNull(i), !e.b[row].has_value());
+            if (e.b[row]) {
+              ASSERT_EQ(col->booleans[i] != 0, *e.b[row]);
+            }
+            break;
+        }
+      }
+    }
+    base += n;
+  }
+  EXPECT_EQ(base, static_cast<size_t>(rows));
+}
+
+TEST(Writer, RoundTripsEveryCodecAndEncoding) {
+  for (Compression codec : {Compression::kUncompressed, Compression::kSnappy, Compression::kGzip, Compression::kZstd}) {
+    for (bool dict : {false, true}) {
+      WriterOptions opt;
+      opt.compression = codec;
+      opt.dictionary = dict;
+      opt.page_bytes = 512;
+      opt.row_group_bytes = 20000;
+      Expected e;
+      std::string data = WriteFile(opt, 3000, &e);
+      SCOPED_TRACE(std::string(CompressionName(codec)) + (dict ? " dict" : " plain"));
+      CheckFile(data, e, 3000);
+      auto r = Reader::Open(MakeStringFile(data));
+      ASSERT_TRUE(r.ok());
+      EXPECT_GT((*r)->metadata().row_groups.size(), 1u);
+      const auto& enc = (*r)->metadata().row_groups[0].columns[0].encodings;
+      bool has_dict = std::find(enc.begin(), enc.end(), "RLE_DICTIONARY") != enc.end();
+      EXPECT_EQ(has_dict, dict);
+      EXPECT_EQ((*r)->metadata().row_groups[0].columns[0].codec, codec);
+    }
+  }
+}
+
+TEST(Writer, DictionaryFallsBackToPlainMidChunk) {
+  WriterOptions opt;
+  opt.dictionary_page_bytes = 300;
+  opt.page_bytes = 256;
+  Schema s;
+  s.columns = {StringColumn("s", false)};
+  std::string out;
+  auto w = Writer::Open(MakeStringSink(&out), s, opt);
+  ASSERT_TRUE(w.ok());
+  for (int i = 0; i < 2000; ++i) {
+    (*w)->AppendString(0, "value-" + std::to_string(i));
+    ASSERT_TRUE((*w)->EndRow().ok());
+  }
+  ASSERT_TRUE((*w)->Close().ok());
+  auto r = Reader::Open(MakeStringFile(out));
+  ASSERT_TRUE(r.ok());
+  const auto& cc = (*r)->metadata().row_groups[0].columns[0];
+  EXPECT_TRUE(cc.dictionary_page_offset.has_value());
+  EXPECT_NE(std::find(cc.encodings.begin(), cc.encodings.end(), "RLE_DICTIONARY"), cc.encodings.end());
+  EXPECT_NE(std::find(cc.encodings.begin(), cc.encodings.end(), "PLAIN"), cc.encodings.end());
+  auto col = (*r)->ReadColumn(0, 0);
+  ASSERT_TRUE(col.ok()) << col.status().ToString();
+  for (int i = 0; i < 2000; ++i) ASSERT_EQ(col->strings[i], "value-" + std::to_string(i));
+}
+
+TEST(Writer, StatisticsUseUnsignedOrderForStrings) {
+  Schema s;
+  s.columns = {StringColumn("s"), Int32Column("i")};
+  std::string out;
+  auto w = Writer::Open(MakeStringSink(&out), s);
+  ASSERT_TRUE(w.ok());
+  for (const char* v : {"b", "\xc3\xa9t\xc3\xa9", "a", "Z"}) {
+    (*w)->AppendString(0, v);
+    (*w)->AppendInt32(1, static_cast<int32_t>(std::strlen(v)) - 3);
+    ASSERT_TRUE((*w)->EndRow().ok());
+  }
+  (*w)->AppendNull(0);
+  (*w)->AppendNull(1);
+  ASSERT_TRUE((*w)->EndRow().ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  auto r = Reader::Open(MakeStringFile(out));
+  ASSERT_TRUE(r.ok());
+  const auto& c0 = (*r)->metadata().row_groups[0].columns[0];
+  EXPECT_EQ(c0.min_value, "Z");
+  EXPECT_EQ(c0.max_value, "\xc3\xa9t\xc3\xa9");  // 0xC3 sorts after ASCII as unsigned
+  EXPECT_EQ(c0.null_count, 1);
+  const auto& c1 = (*r)->metadata().row_groups[0].columns[1];
+  int32_t lo, hi;
+  std::memcpy(&lo, c1.min_value->data(), 4);
+  std::memcpy(&hi, c1.max_value->data(), 4);
+  EXPECT_EQ(lo, -2);
+  EXPECT_EQ(hi, 2);
+}
+
+TEST(Writer, EmptyValuesWithoutStorage) {
+  for (bool dict : {false, true}) {
+    Schema s;
+    s.columns = {StringColumn("s", false)};
+    WriterOptions opt;
+    opt.dictionary = dict;
+    std::string out;
+    auto w = Writer::Open(MakeStringSink(&out), s, opt);
+    ASSERT_TRUE(w.ok());
+    for (int i = 0; i < 3; ++i) {
+      (*w)->AppendString(0, std::string_view());  // null data pointer
+      ASSERT_TRUE((*w)->EndRow().ok());
+    }
+    ASSERT_TRUE((*w)->Close().ok());
+    auto r = Reader::Open(MakeStringFile(out));
+    ASSERT_TRUE(r.ok());
+    auto col = (*r)->ReadColumn(0, 0);
+    ASSERT_TRUE(col.ok());
+    EXPECT_EQ(col->strings[2], "");
+  }
+}
+
+TEST(Writer, FooterLargerThanTheSpeculativeRead) {
+  Schema s;
+  for (int i = 0; i < 1500; ++i) s.columns.push_back(StringColumn("a_rather_long_column_name_number_" + std::to_string(i)));
+  std::string out;
+  auto w = Writer::Open(MakeStringSink(&out), s);
+  ASSERT_TRUE(w.ok());
+  for (int i = 0; i < 1500; ++i) (*w)->AppendString(i, "x" + std::to_string(i));
+  ASSERT_TRUE((*w)->EndRow().ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  uint32_t footer_len;
+  std::memcpy(&footer_len, out.data() + out.size() - 8, 4);
+  ASSERT_GT(footer_len, 64u << 10);
+  auto r = Reader::Open(MakeStringFile(out));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto col = (*r)->ReadColumn(0, 1499);
+  ASSERT_TRUE(col.ok());
+  EXPECT_EQ(col->strings[0], "x1499");
+}
+
+TEST(Writer, EmptyFileIsValid) {
+  std::string out;
+  auto w = Writer::Open(MakeStringSink(&out), TestSchema());
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  auto r = Reader::Open(MakeStringFile(out));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->metadata().num_rows, 0);
+  EXPECT_TRUE((*r)->metadata().row_groups.empty());
+}
+
+TEST(Writer, RejectsMisuse) {
+  std::string out;
+  auto w = Writer::Open(MakeStringSink(&out), TestSchema());
+  ASSERT_TRUE(w.ok());
+  (*w)->AppendString(0, "x");
+  Status st = (*w)->EndRow();  // other columns missing
+  EXPECT_EQ(st.code(), Status::Code::kInvalidArgument);
+
+  std::string out2;
+  auto w2 = Writer::Open(MakeStringSink(&out2), TestSchema());
+  ASSERT_TRUE(w2.ok());
+  (*w2)->AppendString(0, "x");
+  (*w2)->AppendInt32(1, 1);
+  (*w2)->AppendNull(2);  // required column
+  (*w2)->AppendDouble(3, 1);
+  (*w2)->AppendBool(4, true);
+  st = (*w2)->EndRow();
+  EXPECT_EQ(st.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(st.message().find("ts"), std::string::npos) << st.message();
+
+  Schema bad;
+  bad.columns = {StringColumn("a"), StringColumn("a")};
+  std::string out3;
+  EXPECT_FALSE(Writer::Open(MakeStringSink(&out3), bad).ok());
+  Schema mismatch;
+  mismatch.columns = {ColumnSchema{"d", PhysicalType::kByteArray, LogicalType::kDate, true}};
+  EXPECT_FALSE(Writer::Open(MakeStringSink(&out3), mismatch).ok());
+}
+
+TEST(Writer, FileSinkWritesAndReadsBack) {
+  std::string path = (std::filesystem::temp_directory_path() / ("af_parquet_test_" + std::to_string(::getpid()) + ".parquet")).string();
+  {
+    auto sink = OpenFileSink(path);
+    ASSERT_TRUE(sink.ok());
+    auto w = Writer::Open(std::move(*sink), TestSchema());
+    ASSERT_TRUE(w.ok());
+    Expected e;
+    for (int i = 0; i < 10; ++i) {
+      (*w)->AppendString(0, std::string(300000, static_cast<char>('a' + i)));  // larger than the sink buffer in total
+      (*w)->AppendInt32(1, i);
+      (*w)->AppendInt64(2, i);
+      (*w)->AppendDouble(3, i);
+      (*w)->AppendBool(4, i % 2);
+      ASSERT_TRUE((*w)->EndRow().ok());
+    }
+    ASSERT_TRUE((*w)->Close().ok());
+  }
+  auto f = OpenLocalFile(path);
+  ASSERT_TRUE(f.ok());
+  auto r = Reader::Open(std::move(*f));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto col = (*r)->ReadColumn(0, 0);
+  ASSERT_TRUE(col.ok());
+  EXPECT_EQ(col->strings[9], std::string(300000, 'j'));
+  std::filesystem::remove(path);
+  EXPECT_EQ(OpenLocalFile(path).status().code(), Status::Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace arxivflow::parquet
