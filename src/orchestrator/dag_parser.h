@@ -1,0 +1,31 @@
+// Reading DAG files (YAML) into validated DagSpecs.
+//
+// Contract: ParseDagYaml parses one file's text (one DAG per YAML document;
+// `---` separates several). Any problem — bad YAML, unknown key, missing
+// dag_id, duplicate task id, unknown operator or upstream, a cycle, a bad cron
+// expression, an invalid `expand` — fails the whole file with one message that
+// starts with the file name and names the task ("dags/x.yaml: task 'load':
+// upstream 'begin' does not exist"). Never throws. Thread-safe.
+//
+// File format (see docs/orchestrator.md):
+//   dag_id, description, schedule, start_date, catchup, max_active_runs,
+//   is_paused_upon_creation, tags, params, default_args{retries, retry_delay,
+//   retry_exponential_backoff, max_retry_delay, execution_timeout},
+//   tasks: [{task_id, operator, args, upstream, trigger_rule, retries, ...,
+//            expand}], dependencies: ["a >> [b, c] >> load_* >> d"]
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "orchestrator/dag.h"
+
+namespace arxivflow::orchestrator {
+
+Result<std::vector<DagSpec>> ParseDagYaml(const std::string& text, const std::string& fileloc);
+
+// Reads and parses the file at `path`.
+Result<std::vector<DagSpec>> ParseDagFile(const std::string& path);
+
+}  // namespace arxivflow::orchestrator

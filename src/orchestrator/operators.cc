@@ -1,0 +1,416 @@
+#include "orchestrator/operators.h"
+
+#include <fcntl.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "orchestrator/connection.h"
+
+extern char** environ;
+
+namespace arxivflow::orchestrator {
+
+namespace {
+
+using nlohmann::json;
+
+// ------------------------------------------------------------ validation helpers
+
+Status CheckOnlyKeys(const json& args, std::initializer_list<const char*> keys) {
+  for (const auto& [k, v] : args.items()) {
+    bool ok = false;
+    for (const char* key : keys) ok = ok || k == key;
+    if (!ok) {
+      std::string list;
+      for (const char* key : keys) list += (list.empty() ? "" : ", ") + std::string(key);
+      return Status::InvalidArgument("unknown arg '" + k + "' (expected: " + list + ")");
+    }
+  }
+  return Status::OK();
+}
+
+bool IsScalar(const json& v) { return v.is_string() || v.is_number() || v.is_boolean(); }
+
+std::string ScalarText(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  return v.dump();
+}
+
+Status ValidateNothing(const json&) { return Status::OK(); }
+
+Status ValidateShell(const json& args) {
+  AF_RETURN_IF_ERROR(CheckOnlyKeys(args, {"argv", "env", "cwd", "append_env"}));
+  if (!args.contains("argv") || !args["argv"].is_array() || args["argv"].empty()) {
+    return Status::InvalidArgument("'argv' must be a non-empty list (the program and its arguments; no shell)");
+  }
+  for (const auto& a : args["argv"]) {
+    if (!IsScalar(a)) return Status::InvalidArgument("'argv' elements must be strings");
+  }
+  if (args.contains("env")) {
+    if (!args["env"].is_object()) return Status::InvalidArgument("'env' must be a map of NAME: value");
+    for (const auto& [k, v] : args["env"].items()) {
+      if (!IsScalar(v)) return Status::InvalidArgument("'env." + k + "' must be a string");
+    }
+  }
+  if (args.contains("cwd") && !args["cwd"].is_string()) return Status::InvalidArgument("'cwd' must be a string");
+  if (args.contains("append_env") && !args["append_env"].is_boolean()) {
+    return Status::InvalidArgument("'append_env' must be true or false");
+  }
+  return Status::OK();
+}
+
+Status ValidateSql(const json& args) {
+  AF_RETURN_IF_ERROR(CheckOnlyKeys(args, {"conn", "sql", "sql_file"}));
+  if (!args.contains("conn") || !args["conn"].is_string()) return Status::InvalidArgument("'conn' (a connection id) is required");
+  bool has_sql = args.contains("sql"), has_file = args.contains("sql_file");
+  if (has_sql == has_file) return Status::InvalidArgument("give exactly one of 'sql' (text or list) and 'sql_file'");
+  if (has_sql) {
+    const auto& sql = args["sql"];
+    if (sql.is_array()) {
+      for (const auto& s : sql) if (!s.is_string()) return Status::InvalidArgument("'sql' list elements must be strings");
+    } else if (!sql.is_string()) {
+      return Status::InvalidArgument("'sql' must be a string or a list of strings");
+    }
+  } else if (!args["sql_file"].is_string()) {
+    return Status::InvalidArgument("'sql_file' must be a path");
+  }
+  return Status::OK();
+}
+
+// Operators that run an arxivflow subcommand: every arg becomes --key value
+// (lists repeat the flag, true becomes a bare flag, false is left out), and
+// `extra_args` is appended as is.
+Status ValidateCliArgs(const json& args) {
+  for (const auto& [k, v] : args.items()) {
+    if (k == "extra_args") {
+      if (!v.is_array()) return Status::InvalidArgument("'extra_args' must be a list of strings");
+      for (const auto& a : v) if (!IsScalar(a)) return Status::InvalidArgument("'extra_args' elements must be strings");
+      continue;
+    }
+    if (k.empty() || k[0] == '-') return Status::InvalidArgument("arg names are written without dashes: '" + k + "'");
+    if (v.is_array()) {
+      for (const auto& a : v) if (!IsScalar(a)) return Status::InvalidArgument("'" + k + "' list elements must be strings");
+    } else if (!IsScalar(v) && !v.is_null()) {
+      return Status::InvalidArgument("'" + k + "' must be a string, number, boolean or list");
+    }
+  }
+  return Status::OK();
+}
+
+// ------------------------------------------------------------ execution
+
+Status ExecuteNoop(TaskContext& ctx) {
+  ctx.log("noop: nothing to do");
+  return Status::OK();
+}
+
+Result<std::string> RenderArg(TaskContext& ctx, const json& v, bool allow_secrets = false) {
+  return ctx.render(ScalarText(v), allow_secrets);
+}
+
+std::string QuoteArgv(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) {
+    if (!out.empty()) out += ' ';
+    bool plain = !a.empty() && a.find_first_of(" \t\n'\"\\$`;&|<>(){}*?") == std::string::npos;
+    if (plain) {
+      out += a;
+    } else {
+      out += '\'';
+      for (char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      out += '\'';
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> CurrentEnvironment() {
+  std::vector<std::string> env;
+  for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+  return env;
+}
+
+void SetEnv(std::vector<std::string>& env, const std::string& name, const std::string& value) {
+  std::string prefix = name + "=";
+  for (auto& e : env) {
+    if (e.compare(0, prefix.size(), prefix) == 0) {
+      e = prefix + value;
+      return;
+    }
+  }
+  env.push_back(prefix + value);
+}
+
+Status ExecuteShell(TaskContext& ctx) {
+  const json& args = ctx.task->args;
+  std::vector<std::string> argv;
+  for (const auto& a : args["argv"]) {
+    AF_ASSIGN_OR_RETURN(auto s, RenderArg(ctx, a));
+    argv.push_back(std::move(s));
+  }
+  bool append_env = !args.contains("append_env") || args["append_env"].get<bool>();
+  std::vector<std::string> env = append_env ? CurrentEnvironment() : std::vector<std::string>{};
+  if (!append_env) {
+    if (const char* path = std::getenv("PATH")) env.push_back(std::string("PATH=") + path);
+  }
+  if (args.contains("env")) {
+    for (const auto& [k, v] : args["env"].items()) {
+      AF_ASSIGN_OR_RETURN(auto value, RenderArg(ctx, v, /*allow_secrets=*/true));
+      SetEnv(env, k, value);
+    }
+  }
+  std::string cwd;
+  if (args.contains("cwd")) {
+    AF_ASSIGN_OR_RETURN(cwd, RenderArg(ctx, args["cwd"]));
+  }
+  return RunProcess(ctx, argv, env, cwd);
+}
+
+Status ExecuteCliOperator(TaskContext& ctx, std::initializer_list<const char*> subcommand) {
+  std::vector<std::string> argv = {SelfExecutable()};
+  for (const char* s : subcommand) argv.emplace_back(s);
+  std::vector<std::string> extra;
+  for (const auto& [k, v] : ctx.task->args.items()) {
+    if (k == "extra_args") {
+      for (const auto& a : v) {
+        AF_ASSIGN_OR_RETURN(auto s, RenderArg(ctx, a));
+        extra.push_back(std::move(s));
+      }
+      continue;
+    }
+    std::string flag = "--" + k;
+    std::vector<json> values = v.is_array() ? std::vector<json>(v.begin(), v.end()) : std::vector<json>{v};
+    for (const auto& one : values) {
+      if (one.is_null() || (one.is_boolean() && !one.get<bool>())) continue;
+      if (one.is_boolean()) {
+        argv.push_back(flag);
+        continue;
+      }
+      AF_ASSIGN_OR_RETURN(auto s, RenderArg(ctx, one));
+      if (s.empty()) continue;  // e.g. an optional variable rendered through default('')
+      argv.push_back(flag);
+      argv.push_back(std::move(s));
+    }
+  }
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  std::vector<std::string> env = CurrentEnvironment();
+  SetEnv(env, "ARXIVFLOW_HOME", ctx.home);
+  return RunProcess(ctx, argv, env, "");
+}
+
+Status ExecuteTransform(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"transform"}); }
+Status ExecuteWarehouseCreate(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"warehouse", "create"}); }
+Status ExecuteWarehouseLoad(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"warehouse", "load"}); }
+Status ExecuteQualityCheck(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"warehouse", "check"}); }
+
+std::string QuoteConninfo(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+Status RunPostgres(TaskContext& ctx, const Connection& c, const std::string& sql) {
+  std::string info;
+  if (!c.host.empty()) info += "host=" + QuoteConninfo(c.host) + " ";
+  if (c.port) info += "port=" + std::to_string(c.port) + " ";
+  if (!c.schema.empty()) info += "dbname=" + QuoteConninfo(c.schema) + " ";
+  if (!c.login.empty()) info += "user=" + QuoteConninfo(c.login) + " ";
+  if (!c.password.empty()) info += "password=" + QuoteConninfo(c.password) + " ";
+  for (const char* key : {"sslmode", "connect_timeout", "application_name"}) {
+    if (c.extra.contains(key)) info += std::string(key) + "=" + QuoteConninfo(ScalarText(c.extra[key])) + " ";
+  }
+  PGconn* pg = PQconnectdb(info.c_str());
+  if (PQstatus(pg) != CONNECTION_OK) {
+    std::string msg = ctx.mask(PQerrorMessage(pg));
+    PQfinish(pg);
+    return Status::Unavailable("connection '" + c.conn_id + "': " + msg);
+  }
+  PGresult* res = PQexec(pg, sql.c_str());
+  auto status = PQresultStatus(res);
+  Status out = Status::OK();
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
+    out = Status::InvalidArgument("SQL on '" + c.conn_id + "' failed: " + ctx.mask(PQresultErrorMessage(res)));
+  } else if (status == PGRES_TUPLES_OK) {
+    ctx.log("returned " + std::to_string(PQntuples(res)) + " row(s)");
+  }
+  PQclear(res);
+  PQfinish(pg);
+  return out;
+}
+
+Status RunSqlite(TaskContext& ctx, const Connection& c, const std::string& sql) {
+  std::string path = c.host.empty() ? c.schema : c.host;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Status::IOError("connection '" + c.conn_id + "': cannot open " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, 30000);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  Status out = Status::OK();
+  if (rc != SQLITE_OK) {
+    out = Status::InvalidArgument("SQL on '" + c.conn_id + "' failed: " + std::string(err ? err : sqlite3_errstr(rc)));
+  } else {
+    ctx.log(std::to_string(sqlite3_total_changes(db)) + " row(s) changed");
+  }
+  sqlite3_free(err);
+  sqlite3_close(db);
+  return out;
+}
+
+Status ExecuteSql(TaskContext& ctx) {
+  const json& args = ctx.task->args;
+  AF_ASSIGN_OR_RETURN(auto conn_id, RenderArg(ctx, args["conn"]));
+  AF_ASSIGN_OR_RETURN(auto conn, ctx.get_connection(conn_id));
+  std::string script;
+  if (args.contains("sql_file")) {
+    AF_ASSIGN_OR_RETURN(auto path, RenderArg(ctx, args["sql_file"]));
+    if (!path.empty() && path[0] != '/' && !ctx.dag->fileloc.empty()) {
+      path = ctx.dag->fileloc.substr(0, ctx.dag->fileloc.rfind('/') + 1) + path;  // relative to the DAG file
+    }
+    std::ifstream in(path);
+    if (!in) return Status::IOError(path + ": cannot read SQL file");
+    std::stringstream buf;
+    buf << in.rdbuf();
+    AF_ASSIGN_OR_RETURN(script, ctx.render(buf.str(), false));
+  } else if (args["sql"].is_array()) {
+    for (const auto& s : args["sql"]) {
+      AF_ASSIGN_OR_RETURN(auto one, RenderArg(ctx, s));
+      script += one;
+      if (script.find_last_not_of(" \n\t") != std::string::npos && script[script.find_last_not_of(" \n\t")] != ';') script += ";";
+      script += "\n";
+    }
+  } else {
+    AF_ASSIGN_OR_RETURN(script, RenderArg(ctx, args["sql"]));
+  }
+  ctx.log("running SQL on connection '" + conn_id + "' (" + conn.conn_type + "):\n" + script);
+  if (conn.conn_type == "sqlite") return RunSqlite(ctx, conn, script);
+  if (conn.conn_type == "postgres" || conn.conn_type == "redshift") return RunPostgres(ctx, conn, script);
+  return Status::Unsupported("connection '" + conn_id + "' has type '" + conn.conn_type +
+                             "'; the sql operator supports sqlite, postgres and redshift");
+}
+
+const std::vector<OperatorDef> kOperators = {
+    {"noop", "does nothing (Airflow's EmptyOperator)", ValidateNothing, ExecuteNoop},
+    {"shell", "runs argv (no shell) with env and cwd", ValidateShell, ExecuteShell},
+    {"sql", "runs SQL (inline or sql_file) on a connection (sqlite, postgres, redshift)", ValidateSql, ExecuteSql},
+    {"transform", "runs `arxivflow transform` with args as --flags", ValidateCliArgs, ExecuteTransform},
+    {"warehouse_create", "runs `arxivflow warehouse create` with args as --flags", ValidateCliArgs, ExecuteWarehouseCreate},
+    {"warehouse_load", "runs `arxivflow warehouse load` with args as --flags", ValidateCliArgs, ExecuteWarehouseLoad},
+    {"quality_check", "runs `arxivflow warehouse check` with args as --flags", ValidateCliArgs, ExecuteQualityCheck},
+};
+
+}  // namespace
+
+const OperatorDef* FindOperator(const std::string& name) {
+  for (const auto& op : kOperators) if (name == op.name) return &op;
+  return nullptr;
+}
+
+const std::vector<OperatorDef>& AllOperators() { return kOperators; }
+
+std::string SelfExecutable() {
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "/proc/self/exe";
+  buf[n] = '\0';
+  std::string path(buf);
+  // A rebuilt binary leaves "(deleted)" on the old inode; /proc/self/exe still runs it.
+  if (path.size() > 10 && path.compare(path.size() - 10, 10, " (deleted)") == 0) return "/proc/self/exe";
+  return path;
+}
+
+Status RunProcess(TaskContext& ctx, const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                  const std::string& cwd) {
+  if (argv.empty() || argv[0].empty()) return Status::InvalidArgument("empty argv");
+  ctx.log("running: " + QuoteArgv(argv) + (cwd.empty() ? "" : " (in " + cwd + ")"));
+  // Everything the child needs is built before fork: after it, only
+  // async-signal-safe calls.
+  std::vector<char*> cargv, cenv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  for (const auto& e : env) cenv.push_back(const_cast<char*>(e.c_str()));
+  cenv.push_back(nullptr);
+  int out_pipe[2], err_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) return Status::IOError(std::string("pipe: ") + std::strerror(errno));
+  if (pipe2(err_pipe, O_CLOEXEC) != 0) {
+    close(out_pipe[0]);
+    close(out_pipe[1]);
+    return Status::IOError(std::string("pipe: ") + std::strerror(errno));
+  }
+  pid_t pid = fork();
+  if (pid < 0) return Status::IOError(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0) dup2(devnull, 0);
+    dup2(out_pipe[1], 1);
+    dup2(out_pipe[1], 2);
+    if (!cwd.empty() && chdir(cwd.c_str()) != 0) {
+      int e = errno;
+      (void)!write(err_pipe[1], &e, sizeof e);
+      _exit(127);
+    }
+    execvpe(cargv[0], cargv.data(), cenv.data());
+    int e = errno;
+    (void)!write(err_pipe[1], &e, sizeof e);
+    _exit(127);
+  }
+  if (ctx.child_pid) ctx.child_pid->store(pid);
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  std::string pending;
+  char buf[65536];
+  while (true) {
+    ssize_t n = read(out_pipe[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    pending.append(buf, static_cast<size_t>(n));
+    size_t nl;
+    while ((nl = pending.find('\n')) != std::string::npos) {
+      ctx.log(pending.substr(0, nl));
+      pending.erase(0, nl + 1);
+    }
+    if (pending.size() > 65536) {  // a very long line without newline
+      ctx.log(pending);
+      pending.clear();
+    }
+  }
+  if (!pending.empty()) ctx.log(pending);
+  close(out_pipe[0]);
+  int exec_errno = 0;
+  bool exec_failed = read(err_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno;
+  close(err_pipe[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (ctx.child_pid) ctx.child_pid->store(0);
+  if (exec_failed) {
+    return Status::InvalidArgument("cannot run '" + argv[0] + "'" + (cwd.empty() ? "" : " in " + cwd) + ": " +
+                                   std::strerror(exec_errno));
+  }
+  if (WIFEXITED(status)) {
+    int code = WEXITSTATUS(status);
+    ctx.log("process exited with code " + std::to_string(code));
+    if (code != 0) return Status::Aborted("'" + argv[0] + "' exited with code " + std::to_string(code));
+    return Status::OK();
+  }
+  int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  return Status::Aborted("'" + argv[0] + "' was killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")");
+}
+
+}  // namespace arxivflow::orchestrator

@@ -1,0 +1,423 @@
+#include "orchestrator/task_runner.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
+#include "orchestrator/connection.h"
+#include "orchestrator/dag_bag.h"
+#include "orchestrator/dag_parser.h"
+#include "orchestrator/home.h"
+#include "orchestrator/metadata_store.h"
+#include "orchestrator/operators.h"
+#include "orchestrator/template.h"
+#include "orchestrator/time_util.h"
+
+namespace arxivflow::orchestrator {
+
+namespace {
+
+using nlohmann::json;
+
+bool IsSensitiveName(std::string name) {
+  std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+  for (const char* word : {"secret", "password", "passwd", "token", "key", "credential", "private", "auth"}) {
+    if (name.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+class SecretMasker {
+ public:
+  void Add(const std::string& secret) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (secret.size() >= 3 && std::find(secrets_.begin(), secrets_.end(), secret) == secrets_.end()) {
+      secrets_.push_back(secret);
+      std::sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    }
+  }
+  std::string Mask(std::string text) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& s : secrets_) {
+      size_t pos = 0;
+      while ((pos = text.find(s, pos)) != std::string::npos) {
+        text.replace(pos, s.size(), "***");
+        pos += 3;
+      }
+    }
+    return text;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> secrets_;
+};
+
+std::string Hostname() {
+  char buf[256] = {0};
+  gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+double HeartbeatInterval() {
+  if (const char* env = std::getenv("ARXIVFLOW_HEARTBEAT_INTERVAL")) {
+    double v = std::atof(env);
+    if (v > 0) return v;
+  }
+  return 5.0;
+}
+
+struct Runner {
+  TaskRunRequest req;
+  std::unique_ptr<MetadataStore> store;
+  SecretMasker masker;
+  std::atomic<pid_t> child_pid{0};
+  std::mutex log_mu;
+
+  void Log(const std::string& level, const std::string& text) {
+    std::string masked = masker.Mask(text);
+    std::string ts = FormatIso(NowEpoch());
+    std::lock_guard<std::mutex> lock(log_mu);
+    size_t start = 0;
+    while (true) {  // one prefix per line, so multi-line text stays readable
+      size_t nl = masked.find('\n', start);
+      std::string line = masked.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+      std::fprintf(stdout, "[%s] {%s} %s - %s\n", ts.c_str(), req.task_id.c_str(), level.c_str(), line.c_str());
+      if (nl == std::string::npos) break;
+      start = nl + 1;
+    }
+    std::fflush(stdout);
+  }
+
+  Result<std::string> Variable(const std::string& key) {
+    std::string value;
+    if (const char* env = std::getenv(VariableEnvName(key).c_str())) {
+      value = env;
+    } else {
+      if (!store) return Status::NotFound("variable '" + key + "' is not set (no metadata DB)");
+      AF_ASSIGN_OR_RETURN(auto v, store->GetVariable(key));
+      if (!v) {
+        return Status::NotFound("variable '" + key + "' is not set (use `arxivflow variables set " + key +
+                                " VALUE` or " + VariableEnvName(key) + ")");
+      }
+      value = *v;
+    }
+    if (IsSensitiveName(key)) masker.Add(value);
+    return value;
+  }
+
+  Result<Connection> GetConnection(const std::string& conn_id) {
+    Result<Connection> c = Status::NotFound("");
+    if (const char* env = std::getenv(ConnectionEnvName(conn_id).c_str()); env && *env) {
+      c = ParseConnectionUri(conn_id, env);
+    } else if (store) {
+      c = store->GetConnection(conn_id);
+    } else {
+      c = Status::NotFound("connection '" + conn_id + "' not found (no metadata DB)");
+    }
+    if (c.ok()) {
+      masker.Add(c->password);
+      masker.Add(c->ToUri());
+    }
+    return c;
+  }
+};
+
+Result<std::string> Resolve(Runner& r, TaskContext& ctx, const json& params, const std::string& expr,
+                            bool allow_secrets) {
+  auto dot = expr.find('.');
+  std::string head = expr.substr(0, dot);
+  std::string rest = dot == std::string::npos ? "" : expr.substr(dot + 1);
+  auto scalar = [](const json& v) -> std::string {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_null()) return "";
+    return v.dump();
+  };
+  if (rest.empty()) {
+    if (head == "ds") return FormatDate(ctx.logical_date);
+    if (head == "ds_nodash") {
+      auto d = FormatDate(ctx.logical_date);
+      d.erase(std::remove(d.begin(), d.end(), '-'), d.end());
+      return d;
+    }
+    if (head == "ts" || head == "logical_date") return FormatIso(ctx.logical_date, false);
+    if (head == "run_id") return ctx.run_id;
+    if (head == "try_number") return std::to_string(ctx.try_number);
+  }
+  if (head == "dag" && rest == "dag_id") return ctx.dag->dag_id;
+  if (head == "task" && rest == "task_id") return ctx.task->task_id;
+  if (head == "params" && !rest.empty()) {
+    json cur = params;
+    size_t start = 0;
+    while (true) {
+      size_t d = rest.find('.', start);
+      std::string k = rest.substr(start, d == std::string::npos ? std::string::npos : d - start);
+      if (!cur.is_object() || !cur.contains(k)) return Status::NotFound("params has no '" + rest + "'");
+      cur = cur[k];
+      if (d == std::string::npos) break;
+      start = d + 1;
+    }
+    return scalar(cur);
+  }
+  if (head == "item" && !rest.empty()) {
+    if (!ctx.task->item.contains(rest)) return Status::NotFound("item has no key '" + rest + "'");
+    return scalar(ctx.task->item[rest]);
+  }
+  if (head == "var" && !rest.empty()) {
+    std::string key = rest.rfind("value.", 0) == 0 ? rest.substr(6) : rest;  // {{ var.value.X }} as in Airflow
+    return r.Variable(key);
+  }
+  if (head == "conn" && !rest.empty()) {
+    auto d = rest.find('.');
+    if (d == std::string::npos) return Status::InvalidArgument("use {{ conn.ID.FIELD }} (host, port, login, schema, ...)");
+    std::string id = rest.substr(0, d), field = rest.substr(d + 1);
+    AF_ASSIGN_OR_RETURN(auto c, r.GetConnection(id));
+    if (field == "host") return c.host;
+    if (field == "port") return c.port ? std::to_string(c.port) : std::string();
+    if (field == "login") return c.login;
+    if (field == "schema") return c.schema;
+    if (field == "conn_type") return c.conn_type;
+    if (field == "conn_id") return c.conn_id;
+    if (field.rfind("extra.", 0) == 0) {
+      auto key = field.substr(6);
+      if (!c.extra.contains(key)) return Status::NotFound("connection '" + id + "' has no extra '" + key + "'");
+      return scalar(c.extra[key]);
+    }
+    if (field == "password" || field == "uri") {
+      if (!allow_secrets) {
+        return Status::PermissionDenied("{{ conn." + id + "." + field +
+                                        " }} may only be used in an environment value (env:), never in argv or SQL");
+      }
+      return field == "password" ? c.password : c.ToUri();
+    }
+    return Status::InvalidArgument("connection field '" + field + "' is unknown");
+  }
+  return Status::InvalidArgument("unknown template variable '" + expr + "'");
+}
+
+void StopChild(Runner& r) {
+  pid_t pid = r.child_pid.load();
+  if (pid > 0) {
+    kill(pid, SIGTERM);
+    for (int i = 0; i < 50 && r.child_pid.load() == pid; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (r.child_pid.load() == pid) kill(pid, SIGKILL);
+  }
+}
+
+}  // namespace
+
+Result<DagSpec> LoadDag(const std::string& dag_id) {
+  HomePaths home = Paths();
+  auto store = MetadataStore::Open(home, false);
+  if (store.ok()) {
+    auto row = (*store)->GetDag(dag_id);
+    if (row.ok() && *row) {
+      auto dags = ParseDagFile((*row)->fileloc);
+      if (dags.ok()) {
+        for (auto& d : *dags) if (d.dag_id == dag_id) return d;
+      }
+    }
+  }
+  DagBag bag(home.dags());
+  bag.Refresh();
+  const DagSpec* dag = bag.Find(dag_id);
+  if (!dag) {
+    for (const auto& [file, err] : bag.import_errors()) {
+      (void)file;
+      if (err.find("'" + dag_id + "'") != std::string::npos) return Status::InvalidArgument(err);
+    }
+    return Status::NotFound("DAG '" + dag_id + "' not found in " + home.dags());
+  }
+  return *dag;
+}
+
+int RunTaskInstance(const TaskRunRequest& request) {
+  Runner r;
+  r.req = request;
+  HomePaths home = Paths();
+  auto store = MetadataStore::Open(home, false);
+  if (store.ok()) {
+    r.store = std::move(*store);
+  } else if (!request.test) {
+    r.Log("ERROR", store.status().message());
+    return 1;
+  }
+  TiKey key{request.dag_id, request.run_id, request.task_id};
+  std::string token = request.job_token;
+  int try_number = 1;
+  double logical_date = NowEpoch();
+  json conf = json::object();
+
+  if (!request.test) {
+    if (token.empty()) {
+      // Started by hand: take the instance over the way the scheduler would.
+      auto ti = r.store->GetTaskInstance(key);
+      if (!ti.ok() || !*ti) {
+        r.Log("ERROR", "task instance " + request.dag_id + "." + request.task_id + " of run '" + request.run_id +
+                           "' not found (trigger the DAG first)");
+        return 1;
+      }
+      if ((*ti)->state == "running" || (*ti)->state == "queued") {
+        r.Log("ERROR", "task instance is " + (*ti)->state + "; not starting it a second time");
+        return 1;
+      }
+      token = "manual-" + RandomToken(8);
+      (void)r.store->TransitionTaskInstance(key, (*ti)->state, "scheduled", NowEpoch());
+      auto queued = r.store->QueueTaskInstance(key, token, NowEpoch());
+      if (!queued.ok() || !*queued) {
+        r.Log("ERROR", "could not queue the task instance (changed concurrently)");
+        return 1;
+      }
+    }
+    auto claimed = r.store->ClaimTaskInstance(key, token, getpid(), Hostname(), NowEpoch());
+    if (!claimed.ok()) {
+      r.Log("ERROR", claimed.status().message());
+      return 1;
+    }
+    if (*claimed == 0) {
+      r.Log("WARNING", "task instance is not queued for this job any more; not running it");
+      return 0;
+    }
+    try_number = *claimed;
+    if (request.job_token.empty()) {
+      // By hand: also write the try's log file, like a scheduled try.
+      std::string path = home.TaskLog(request.dag_id, request.run_id, request.task_id, try_number);
+      MakeDirs(path.substr(0, path.rfind('/')));
+      r.Log("INFO", "log file: " + path);
+      if (!std::freopen(path.c_str(), "a", stdout)) r.Log("WARNING", "cannot open " + path);
+    }
+    auto run = r.store->GetDagRun(request.dag_id, request.run_id);
+    if (run.ok() && *run) {
+      if (auto t = ParseIso((*run)->logical_date)) logical_date = *t;
+      auto parsed = json::parse((*run)->conf, nullptr, false);
+      if (parsed.is_object()) conf = parsed;
+    }
+  } else {
+    if (!request.logical_date.empty()) {
+      auto t = ParseIso(request.logical_date);
+      if (!t) {
+        r.Log("ERROR", "bad logical date '" + request.logical_date + "'");
+        return 1;
+      }
+      logical_date = *t;
+    }
+    if (!request.conf_json.empty()) {
+      conf = json::parse(request.conf_json, nullptr, false);
+      if (!conf.is_object()) {
+        r.Log("ERROR", "--conf must be a JSON object");
+        return 1;
+      }
+    }
+  }
+
+  RetryPolicy policy;
+  auto finish = [&](bool success, const std::string& note) -> int {
+    if (request.test) return success ? 0 : 1;
+    auto state = r.store->FinishTaskInstance(key, token, success, policy, NowEpoch(), note);
+    if (!state.ok()) {
+      r.Log("ERROR", "cannot record the end state: " + state.status().message());
+      return 1;
+    }
+    if (state->empty()) {
+      r.Log("WARNING", "task instance state was changed while running; the end state was not recorded");
+      return 1;
+    }
+    r.Log("INFO", "marking task as " + std::string(*state == "up_for_retry" ? "UP_FOR_RETRY" : *state == "success" ? "SUCCESS" : "FAILED") +
+                      ". dag_id=" + request.dag_id + ", task_id=" + request.task_id + ", run_id=" + request.run_id +
+                      ", try_number=" + std::to_string(try_number));
+    return success ? 0 : 1;
+  };
+
+  auto dag = LoadDag(request.dag_id);
+  if (!dag.ok()) {
+    r.Log("ERROR", dag.status().message());
+    return finish(false, dag.status().message());
+  }
+  const TaskSpec* task = dag->FindTask(request.task_id);
+  if (!task) {
+    std::string msg = "DAG '" + request.dag_id + "' has no task '" + request.task_id + "'";
+    r.Log("ERROR", msg);
+    return finish(false, msg);
+  }
+  policy = task->policy;
+  const OperatorDef* op = FindOperator(task->operator_name);
+
+  json params = dag->params;
+  params.update(conf);  // the run's conf overrides DAG params, as in Airflow
+
+  // Heartbeat: proves liveness to the scheduler and notices external changes.
+  std::atomic<bool> stopped_externally{false};
+  std::mutex hb_mu;
+  std::condition_variable hb_cv;
+  bool done = false;
+  std::thread heartbeat;
+  if (!request.test) {
+    heartbeat = std::thread([&] {
+      auto hb_store = MetadataStore::Open(home, false);
+      if (!hb_store.ok()) return;
+      auto interval = std::chrono::duration<double>(HeartbeatInterval());
+      std::unique_lock<std::mutex> lock(hb_mu);
+      while (!hb_cv.wait_for(lock, interval, [&] { return done; })) {
+        auto alive = (*hb_store)->HeartbeatTaskInstance(key, token, NowEpoch());
+        if (alive.ok() && !*alive) {
+          r.Log("WARNING", "task instance state changed externally (marked or cleared); stopping the task");
+          stopped_externally = true;
+          lock.unlock();
+          StopChild(r);
+          lock.lock();
+        }
+      }
+    });
+  }
+
+  TaskContext ctx;
+  ctx.dag = &*dag;
+  ctx.task = task;
+  ctx.run_id = request.run_id;
+  ctx.logical_date = logical_date;
+  ctx.try_number = try_number;
+  ctx.home = home.root;
+  ctx.child_pid = &r.child_pid;
+  ctx.mask = [&](const std::string& t) { return r.masker.Mask(t); };
+  ctx.log = [&](const std::string& line) { r.Log("INFO", line); };
+  ctx.get_connection = [&](const std::string& id) { return r.GetConnection(id); };
+  ctx.render = [&](const std::string& text, bool allow_secrets) {
+    return RenderTemplate(text, [&](const std::string& expr) { return Resolve(r, ctx, params, expr, allow_secrets); });
+  };
+
+  r.Log("INFO", "starting attempt " + std::to_string(try_number) + " of " + std::to_string(policy.retries + 1) +
+                    ": dag_id=" + request.dag_id + " task_id=" + request.task_id + " run_id=" + request.run_id +
+                    " operator=" + task->operator_name + " pid=" + std::to_string(getpid()));
+  double started = NowEpoch();
+  Status result = op->execute(ctx);
+  double took = NowEpoch() - started;
+  {
+    std::lock_guard<std::mutex> lock(hb_mu);
+    done = true;
+  }
+  hb_cv.notify_all();
+  if (heartbeat.joinable()) heartbeat.join();
+  if (stopped_externally) {
+    r.Log("WARNING", "stopped because the task instance was changed externally");
+    return 1;
+  }
+  char took_text[32];
+  std::snprintf(took_text, sizeof took_text, "%.3f", took);
+  if (result.ok()) {
+    r.Log("INFO", std::string("task succeeded in ") + took_text + " s");
+    return finish(true, "");
+  }
+  std::string msg = r.masker.Mask(result.message());
+  r.Log("ERROR", "task failed after " + std::string(took_text) + " s: " + msg);
+  return finish(false, msg);
+}
+
+}  // namespace arxivflow::orchestrator
