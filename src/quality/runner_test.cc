@@ -1,0 +1,107 @@
+#include "quality/runner.h"
+
+#include <gtest/gtest.h>
+
+#include "warehouse/test_batches.h"
+
+namespace arxivflow::quality {
+namespace {
+
+using warehouse::Batch;
+using warehouse::testing::GeneratedBatch;
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto wh = warehouse::Warehouse::Open(*warehouse::ParseConnection("sqlite::memory:"));
+    ASSERT_TRUE(wh.ok());
+    wh_ = std::move(wh).value();
+    ASSERT_TRUE(wh_->CreateTables({}).ok());
+  }
+  void Load(schema::TableId id, int rows, int first = 0) {
+    std::vector<Batch> batches;
+    batches.push_back(GeneratedBatch(schema::Table(id), rows, first));
+    auto source = warehouse::MakeMemoryBatchSource(std::move(batches));
+    warehouse::TableLoadInput input;
+    input.source = source.get();
+    ASSERT_TRUE(wh_->LoadTable(schema::Table(id), input).ok());
+  }
+  std::unique_ptr<warehouse::Warehouse> wh_;
+};
+
+TEST_F(RunnerTest, DefaultsPassOnConsistentData) {
+  for (const auto& t : schema::StarSchema()) Load(t.id, 20);
+  warehouse::ParquetArea area;
+  for (const auto& t : schema::StarSchema()) area.manifest["tables"][t.name]["rows"] = 20;
+  auto results = RunChecks(*wh_, *DefaultChecks(), &area);
+  EXPECT_TRUE(AllPassed(results)) << FormatResults(results);
+  for (const auto& r : results) EXPECT_EQ(r.verdict, Verdict::kPass) << r.name << " " << r.message;
+  const std::string table = FormatResults(results);
+  const size_t line = table.find("papers_matches_manifest ");
+  ASSERT_NE(line, std::string::npos) << table;
+  const std::string row = table.substr(line, table.find('\n', line) - line);
+  EXPECT_NE(row.find(" 20 "), std::string::npos) << row;
+  EXPECT_NE(row.find("result == 20"), std::string::npos) << row;
+  EXPECT_EQ(row.substr(row.size() - 4), "PASS") << row;
+}
+
+TEST_F(RunnerTest, WithoutManifestReconciliationIsSkipped) {
+  for (const auto& t : schema::StarSchema()) Load(t.id, 5);
+  auto results = RunChecks(*wh_, *DefaultChecks(), nullptr);
+  EXPECT_TRUE(AllPassed(results));
+  int skipped = 0;
+  for (const auto& r : results) skipped += r.verdict == Verdict::kSkip;
+  EXPECT_EQ(skipped, 6);
+}
+
+TEST_F(RunnerTest, FailuresAreReportedClearly) {
+  Load(schema::TableId::kPapers, 10);
+  Load(schema::TableId::kAuthors, 12);  // two authors of papers that do not exist
+  warehouse::ParquetArea area;
+  area.manifest["tables"]["papers"]["rows"] = 11;
+  auto results = RunChecks(*wh_, *DefaultChecks(), &area);
+  EXPECT_FALSE(AllPassed(results));
+  auto find = [&](const std::string& name) -> const CheckResult& {
+    for (const auto& r : results) {
+      if (r.name == name) return r;
+    }
+    static CheckResult none;
+    ADD_FAILURE() << "no result " << name;
+    return none;
+  };
+  EXPECT_EQ(find("titles_has_rows").verdict, Verdict::kFail);
+  EXPECT_EQ(find("titles_has_rows").message, "observed 0, expected result >= 1");
+  EXPECT_EQ(find("papers_matches_manifest").verdict, Verdict::kFail);
+  EXPECT_EQ(find("papers_matches_manifest").message, "observed 10, expected result == 11");
+  EXPECT_EQ(find("authors_id_in_papers").verdict, Verdict::kFail);
+  EXPECT_EQ(find("authors_id_in_papers").observed, "2");
+  EXPECT_EQ(find("authors_matches_manifest").verdict, Verdict::kError);
+  EXPECT_NE(find("authors_matches_manifest").message.find("manifest.authors.rows"), std::string::npos);
+  const std::string table = FormatResults(results);
+  EXPECT_NE(table.find("FAIL authors_id_in_papers: observed 2, expected result == 0"), std::string::npos) << table;
+}
+
+TEST_F(RunnerTest, MissingTableIsAnError) {
+  auto checks = ParseChecks("checks: [{name: x, table: nosuch, row_count: true, condition: result >= 1}]", "t");
+  ASSERT_TRUE(checks.ok());
+  auto results = RunChecks(*wh_, *checks, nullptr);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].verdict, Verdict::kError);
+  EXPECT_NE(results[0].message.find("no such table: nosuch"), std::string::npos) << results[0].message;
+}
+
+TEST_F(RunnerTest, CustomSqlMustBeReadOnly) {
+  Load(schema::TableId::kPapers, 3);
+  auto checks = ParseChecks(
+      "checks: [{name: x, table: papers, sql: 'DELETE FROM papers', condition: result >= 1},"
+      " {name: y, table: papers, sql: \"SELECT COUNT(*) FROM papers WHERE title LIKE 'title %'\", condition: result == 3}]",
+      "t");
+  ASSERT_TRUE(checks.ok()) << checks.status().ToString();
+  auto results = RunChecks(*wh_, *checks, nullptr);
+  EXPECT_EQ(results[0].verdict, Verdict::kError);
+  EXPECT_EQ(results[1].verdict, Verdict::kPass) << results[1].message;
+  EXPECT_EQ(wh_->QueryScalar("SELECT COUNT(*) FROM papers")->integer, 3);
+}
+
+}  // namespace
+}  // namespace arxivflow::quality

@@ -1,0 +1,108 @@
+#include "warehouse/batch_source.h"
+
+namespace arxivflow::warehouse {
+
+namespace {
+
+bool Compatible(const parquet::ColumnSchema& want, const parquet::ColumnSchema& got) {
+  if (want.physical != got.physical) return false;
+  // Writers differ in whether they annotate plain strings; accept an
+  // unannotated BYTE_ARRAY for a STRING column and INT32 for INT(16).
+  if (want.logical == got.logical) return true;
+  if (got.logical == parquet::LogicalType::kNone &&
+      (want.logical == parquet::LogicalType::kString || want.logical == parquet::LogicalType::kInt16)) {
+    return true;
+  }
+  return false;
+}
+
+class ParquetBatchSource : public BatchSource {
+ public:
+  ParquetBatchSource(const schema::TableDef& table, std::vector<std::string> files)
+      : table_(table), files_(std::move(files)) {}
+
+  Result<bool> Next(Batch* batch) override {
+    while (true) {
+      if (reader_ && row_group_ < static_cast<int>(reader_->metadata().row_groups.size())) {
+        const int rg = row_group_++;
+        batch->rows = reader_->metadata().row_groups[static_cast<size_t>(rg)].num_rows;
+        batch->origin = files_[file_index_ - 1] + " row group " + std::to_string(rg);
+        batch->columns.resize(table_.schema.columns.size());
+        for (size_t c = 0; c < mapping_.size(); ++c) {
+          auto column = reader_->ReadColumn(rg, mapping_[c]);
+          if (!column.ok()) return column.status().WithContext(batch->origin);
+          batch->columns[c] = std::move(column).value();
+          if (batch->columns[c].size != batch->rows) {
+            return Status::Corruption(batch->origin + ": column " + table_.schema.columns[c].name + " has " +
+                                      std::to_string(batch->columns[c].size) + " values for " +
+                                      std::to_string(batch->rows) + " rows");
+          }
+        }
+        if (batch->rows == 0) continue;
+        return true;
+      }
+      if (file_index_ >= files_.size()) return false;
+      AF_RETURN_IF_ERROR(OpenFile(files_[file_index_++]));
+    }
+  }
+
+ private:
+  Status OpenFile(const std::string& path) {
+    reader_.reset();
+    AF_ASSIGN_OR_RETURN(auto file, parquet::OpenLocalFile(path));
+    AF_ASSIGN_OR_RETURN(reader_, parquet::Reader::Open(std::move(file)));
+    const auto& got = reader_->metadata().schema;
+    mapping_.clear();
+    for (const auto& want : table_.schema.columns) {
+      const int index = got.FindColumn(want.name);
+      if (index < 0) {
+        return Status::InvalidArgument(path + ": has no column '" + want.name + "' required by table " +
+                                       table_.name);
+      }
+      const auto& have = got.columns[static_cast<size_t>(index)];
+      if (!Compatible(want, have)) {
+        return Status::InvalidArgument(path + ": column '" + want.name + "' is " +
+                                       parquet::PhysicalTypeName(have.physical) + " " +
+                                       parquet::LogicalTypeName(have.logical) + ", table " + table_.name +
+                                       " expects " + parquet::PhysicalTypeName(want.physical) + " " +
+                                       parquet::LogicalTypeName(want.logical));
+      }
+      mapping_.push_back(index);
+    }
+    row_group_ = 0;
+    return Status::OK();
+  }
+
+  const schema::TableDef& table_;
+  std::vector<std::string> files_;
+  size_t file_index_ = 0;
+  std::unique_ptr<parquet::Reader> reader_;
+  std::vector<int> mapping_;
+  int row_group_ = 0;
+};
+
+class MemoryBatchSource : public BatchSource {
+ public:
+  explicit MemoryBatchSource(std::vector<Batch> batches) : batches_(std::move(batches)) {}
+  Result<bool> Next(Batch* batch) override {
+    if (next_ >= batches_.size()) return false;
+    *batch = std::move(batches_[next_++]);
+    return true;
+  }
+
+ private:
+  std::vector<Batch> batches_;
+  size_t next_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<BatchSource> MakeParquetBatchSource(const schema::TableDef& table, std::vector<std::string> files) {
+  return std::make_unique<ParquetBatchSource>(table, std::move(files));
+}
+
+std::unique_ptr<BatchSource> MakeMemoryBatchSource(std::vector<Batch> batches) {
+  return std::make_unique<MemoryBatchSource>(std::move(batches));
+}
+
+}  // namespace arxivflow::warehouse

@@ -1,0 +1,40 @@
+// BatchSource: a table's rows as a stream of column batches (one Parquet row
+// group at a time), the common input of every loader.
+//
+// Contract: Next() fills *batch with the next batch and returns true, or
+// returns false at the end; batch->columns follow the TableDef's column order
+// and stay valid until the next call. Memory is bounded by one row group.
+// ParquetBatchSource checks every file's schema against the table (by column
+// name and type) before reading it; errors name the file and the column.
+// Not thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "parquet/reader.h"
+#include "schema/star_schema.h"
+
+namespace arxivflow::warehouse {
+
+struct Batch {
+  int64_t rows = 0;
+  std::vector<parquet::ColumnVector> columns;
+  std::string origin;  // "file.parquet row group 3", for error messages
+};
+
+class BatchSource {
+ public:
+  virtual ~BatchSource() = default;
+  virtual Result<bool> Next(Batch* batch) = 0;
+};
+
+// Streams the row groups of `files` in order.
+std::unique_ptr<BatchSource> MakeParquetBatchSource(const schema::TableDef& table, std::vector<std::string> files);
+
+// Hands out prepared batches (tests, small in-memory inputs).
+std::unique_ptr<BatchSource> MakeMemoryBatchSource(std::vector<Batch> batches);
+
+}  // namespace arxivflow::warehouse

@@ -1,0 +1,127 @@
+#include "warehouse/loader.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "warehouse/test_area.h"
+
+namespace arxivflow::warehouse {
+namespace {
+
+namespace fs = std::filesystem;
+
+class LoaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("af_loader_test_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(LoaderTest, ParquetAreaIntoSqliteTwice) {
+  ASSERT_TRUE(testing::WriteTestArea(dir_ / "area", 300).ok());
+  auto area = OpenParquetArea((dir_ / "area").string());
+  ASSERT_TRUE(area.ok()) << area.status().ToString();
+  EXPECT_EQ(area->tables.at("papers").files.size(), 2u);
+  EXPECT_EQ(area->ManifestNumber({"papers", "rows"}), 300);
+  EXPECT_EQ(area->ManifestNumber({"records", "accepted"}), 300);
+  EXPECT_EQ(area->ManifestNumber({"nothing"}), std::nullopt);
+  auto spec = ParseConnection("sqlite://" + (dir_ / "w.db").string());
+  ASSERT_TRUE(spec.ok());
+  auto wh = Warehouse::Open(*spec);
+  ASSERT_TRUE(wh.ok());
+  ASSERT_TRUE((*wh)->CreateTables({}).ok());
+  for (int round = 0; round < 2; ++round) {
+    auto reports = LoadArea(**wh, *area, {});
+    ASSERT_TRUE(reports.ok()) << reports.status().ToString();
+    ASSERT_EQ(reports->size(), 6u);
+    for (const auto& r : *reports) EXPECT_EQ(r.rows, 300) << r.table;
+  }
+  auto origin = (*wh)->QueryScalar("SELECT hex(origin) FROM titles LIMIT 1");
+  ASSERT_TRUE(origin.ok());
+  EXPECT_EQ(origin->text, "6172586976");
+  auto v = (*wh)->QueryScalar("SELECT COUNT(DISTINCT origin) FROM titles WHERE origin = 'arXiv'");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->integer, 1);
+  auto title = (*wh)->QueryScalar("SELECT title FROM papers WHERE id = '2301.10299'");
+  ASSERT_TRUE(title.ok());
+  EXPECT_EQ(title->text, "title 299");
+  auto fts = (*wh)->QueryScalar("SELECT COUNT(*) FROM papers_fts");
+  ASSERT_TRUE(fts.ok());
+  EXPECT_EQ(fts->integer, 300);
+}
+
+TEST_F(LoaderTest, SelectedTablesOnly) {
+  ASSERT_TRUE(testing::WriteTestArea(dir_ / "area", 10, 1).ok());
+  auto area = OpenParquetArea((dir_ / "area").string());
+  ASSERT_TRUE(area.ok());
+  auto spec = ParseConnection("sqlite:" + (dir_ / "w.db").string());
+  auto wh = Warehouse::Open(*spec);
+  ASSERT_TRUE(wh.ok());
+  ASSERT_TRUE((*wh)->CreateTables({}).ok());
+  auto tables = ParseTableList("authors, titles");
+  ASSERT_TRUE(tables.ok());
+  auto reports = LoadArea(**wh, *area, *tables);
+  ASSERT_TRUE(reports.ok());
+  ASSERT_EQ(reports->size(), 2u);
+  EXPECT_EQ((*wh)->QueryScalar("SELECT COUNT(*) FROM papers")->integer, 0);
+  EXPECT_EQ((*wh)->QueryScalar("SELECT COUNT(*) FROM titles")->integer, 10);
+}
+
+TEST_F(LoaderTest, UnknownTableIsRejected) {
+  auto tables = ParseTableList("papers,bogus");
+  ASSERT_FALSE(tables.ok());
+  EXPECT_NE(tables.status().message().find("bogus"), std::string::npos);
+  EXPECT_NE(tables.status().message().find("papers, authors"), std::string::npos);
+}
+
+TEST_F(LoaderTest, FolderWithoutManifestIsRefused) {
+  auto area = OpenParquetArea(dir_.string());
+  ASSERT_FALSE(area.ok());
+  EXPECT_NE(area.status().message().find("_manifest.json"), std::string::npos);
+  EXPECT_FALSE(OpenParquetArea((dir_ / "missing").string()).ok());
+}
+
+TEST_F(LoaderTest, ManifestWithoutFilesGlobsTheFolders) {
+  ASSERT_TRUE(testing::WriteTestArea(dir_, 6, 3).ok());
+  std::ofstream(dir_ / "_manifest.json") << R"({"tables": {"papers": {"rows": 6}}})";
+  auto area = OpenParquetArea(dir_.string());
+  ASSERT_TRUE(area.ok()) << area.status().ToString();
+  EXPECT_EQ(area->tables.at("papers").files.size(), 3u);
+  EXPECT_EQ(area->tables.at("authors").files.size(), 3u);
+  EXPECT_FALSE(area->tables.at("authors").rows.has_value());
+}
+
+TEST_F(LoaderTest, ManifestPathsMustStayInside) {
+  std::ofstream(dir_ / "_manifest.json") << R"({"tables": {"papers": {"files": [{"path": "../etc/passwd"}]}}})";
+  auto area = OpenParquetArea(dir_.string());
+  ASSERT_FALSE(area.ok());
+  EXPECT_NE(area.status().message().find(".."), std::string::npos);
+  std::ofstream(dir_ / "_manifest.json") << "{not json";
+  EXPECT_EQ(OpenParquetArea(dir_.string()).status().code(), Status::Code::kCorruption);
+}
+
+TEST_F(LoaderTest, SchemaMismatchNamesFileAndColumn) {
+  ASSERT_TRUE(testing::WriteTestArea(dir_ / "area", 4, 1).ok());
+  // Put titles' file where papers' should be.
+  fs::copy_file(dir_ / "area/titles/part-00000.parquet", dir_ / "area/papers/part-00000.parquet",
+                fs::copy_options::overwrite_existing);
+  auto area = OpenParquetArea((dir_ / "area").string());
+  ASSERT_TRUE(area.ok());
+  auto wh = Warehouse::Open(*ParseConnection("sqlite::memory:"));
+  ASSERT_TRUE(wh.ok());
+  ASSERT_TRUE((*wh)->CreateTables({}).ok());
+  auto reports = LoadArea(**wh, *area, {"papers"});
+  ASSERT_FALSE(reports.ok());
+  EXPECT_NE(reports.status().message().find("papers/part-00000.parquet"), std::string::npos)
+      << reports.status().message();
+  EXPECT_NE(reports.status().message().find("categories"), std::string::npos) << reports.status().message();
+}
+
+}  // namespace
+}  // namespace arxivflow::warehouse

@@ -1,0 +1,169 @@
+// Runs against a real PostgreSQL when ARXIVFLOW_TEST_PG_URI is set (CTest runs
+// these under tests/support/pg_harness.py, label integration); skipped
+// otherwise.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "warehouse/loader.h"
+#include "warehouse/test_area.h"
+#include "warehouse/test_batches.h"
+#include "warehouse/warehouse.h"
+
+namespace arxivflow::warehouse {
+namespace {
+
+using testing::GeneratedBatch;
+namespace fs = std::filesystem;
+
+class PostgresWarehouseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* uri = std::getenv("ARXIVFLOW_TEST_PG_URI");
+    if (!uri || !*uri) GTEST_SKIP() << "ARXIVFLOW_TEST_PG_URI not set";
+    uri_ = uri;
+    auto spec = ParseConnection(uri_);
+    ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+    spec_ = *spec;
+    auto wh = Warehouse::Open(spec_);
+    ASSERT_TRUE(wh.ok()) << wh.status().ToString();
+    wh_ = std::move(wh).value();
+    CreateOptions drop;
+    drop.drop = true;
+    ASSERT_TRUE(wh_->CreateTables(drop).ok());
+  }
+
+  ScalarValue Query(const std::string& sql) {
+    auto v = wh_->QueryScalar(sql);
+    EXPECT_TRUE(v.ok()) << v.status().ToString();
+    return v.ok() ? *v : ScalarValue{};
+  }
+
+  Result<int64_t> Load(schema::TableId id, int rows, std::optional<int64_t> expected = std::nullopt) {
+    std::vector<Batch> batches;
+    batches.push_back(GeneratedBatch(schema::Table(id), rows / 2));
+    batches.push_back(GeneratedBatch(schema::Table(id), rows - rows / 2, rows / 2));
+    auto source = MakeMemoryBatchSource(std::move(batches));
+    TableLoadInput input;
+    input.source = source.get();
+    input.expected_rows = expected;
+    return wh_->LoadTable(schema::Table(id), input);
+  }
+
+  std::string uri_;
+  ConnectionSpec spec_;
+  std::unique_ptr<Warehouse> wh_;
+};
+
+TEST_F(PostgresWarehouseTest, CreateIsIdempotent) {
+  ASSERT_TRUE(wh_->CreateTables({}).ok());
+  ASSERT_TRUE(wh_->CreateTables({}).ok());
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'").integer, 6);
+  EXPECT_EQ(Query("SELECT data_type FROM information_schema.columns WHERE table_name = 'versions' AND "
+                  "column_name = 'created'").text,
+            "timestamp with time zone");
+  EXPECT_EQ(Query("SELECT data_type FROM information_schema.columns WHERE table_name = 'papers' AND "
+                  "column_name = 'updatedate'").text,
+            "date");
+}
+
+TEST_F(PostgresWarehouseTest, LoadTwiceReplacesWithTypedValues) {
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& t : schema::StarSchema()) {
+      auto rows = Load(t.id, 1000);
+      ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+      EXPECT_EQ(*rows, 1000);
+    }
+  }
+  for (const auto& t : schema::StarSchema()) {
+    EXPECT_EQ(Query("SELECT COUNT(*) FROM \"" + t.name + "\"").integer, 1000) << t.name;
+  }
+  EXPECT_EQ(Query("SELECT updatedate::text FROM papers WHERE id = '2301.10000'").text, "2007-05-23");
+  EXPECT_EQ(Query("SELECT to_char(created AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM versions WHERE "
+                  "id = '2301.10001'").text,
+            "2007-04-02T19:18:43");
+  EXPECT_EQ(Query("SELECT month FROM versions WHERE id = '2301.10007'").integer, 7);
+  EXPECT_EQ(Query("SELECT title FROM papers WHERE id = '2301.10999'").text, "title 999");
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM titles WHERE origin = 'arXiv'").integer, 1000);
+}
+
+TEST_F(PostgresWarehouseTest, ParquetAreaEndToEnd) {
+  const fs::path dir = fs::temp_directory_path() / ("af_pg_area_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  ASSERT_TRUE(testing::WriteTestArea(dir, 500, 3).ok());
+  auto area = OpenParquetArea(dir.string());
+  ASSERT_TRUE(area.ok()) << area.status().ToString();
+  auto reports = LoadArea(*wh_, *area, {});
+  ASSERT_TRUE(reports.ok()) << reports.status().ToString();
+  for (const auto& r : *reports) EXPECT_EQ(r.rows, 500) << r.table;
+  EXPECT_EQ(Query("SELECT COUNT(DISTINCT id) FROM authors").integer, 500);
+  fs::remove_all(dir);
+}
+
+TEST_F(PostgresWarehouseTest, ManifestMismatchKeepsPreviousContents) {
+  ASSERT_TRUE(Load(schema::TableId::kCategories, 30).ok());
+  auto bad = Load(schema::TableId::kCategories, 40, /*expected=*/41);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("manifest says 41"), std::string::npos) << bad.status().message();
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM categories").integer, 30);
+}
+
+TEST_F(PostgresWarehouseTest, DuplicateKeyFailsClearly) {
+  ASSERT_TRUE(Load(schema::TableId::kPapers, 5).ok());
+  std::vector<Batch> batches;
+  batches.push_back(GeneratedBatch(schema::Table(schema::TableId::kPapers), 3));
+  batches.push_back(GeneratedBatch(schema::Table(schema::TableId::kPapers), 3));
+  auto source = MakeMemoryBatchSource(std::move(batches));
+  TableLoadInput input;
+  input.source = source.get();
+  auto rows = wh_->LoadTable(schema::Table(schema::TableId::kPapers), input);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_NE(rows.status().message().find("duplicate key"), std::string::npos) << rows.status().message();
+  EXPECT_EQ(rows.status().message().find(spec_.Param("password")), std::string::npos);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM papers").integer, 5);
+}
+
+TEST_F(PostgresWarehouseTest, QueryScalarIsReadOnly) {
+  auto del = wh_->QueryScalar("DELETE FROM papers RETURNING 1");
+  ASSERT_FALSE(del.ok());
+  EXPECT_NE(del.status().message().find("read-only"), std::string::npos) << del.status().message();
+  EXPECT_FALSE(wh_->QueryScalar("SELECT 1; SELECT 2").ok());
+  auto missing = wh_->QueryScalar("SELECT COUNT(*) FROM nosuch");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
+  EXPECT_NE(missing.status().message().find("\"nosuch\" does not exist"), std::string::npos);
+  // The connection stays usable after errors.
+  EXPECT_EQ(Query("SELECT 7").integer, 7);
+}
+
+TEST_F(PostgresWarehouseTest, MissingTableOnLoad) {
+  schema::TableDef absent = schema::Table(schema::TableId::kTitles);
+  absent.name = "titles_absent";
+  auto rows = wh_->LoadTable(absent, TableLoadInput{});
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.status().code(), Status::Code::kNotFound);
+  EXPECT_NE(rows.status().message().find("warehouse create"), std::string::npos);
+}
+
+TEST_F(PostgresWarehouseTest, WrongPasswordAndClosedPort) {
+  ConnectionSpec wrong = spec_;
+  for (auto& [k, v] : wrong.params) {
+    if (k == "password") v = "definitely-wrong-pw";
+  }
+  auto wh = Warehouse::Open(wrong);
+  ASSERT_FALSE(wh.ok());
+  EXPECT_EQ(wh.status().code(), Status::Code::kPermissionDenied) << wh.status().ToString();
+  EXPECT_EQ(wh.status().message().find("definitely-wrong-pw"), std::string::npos);
+  EXPECT_NE(wh.status().message().find("password authentication failed"), std::string::npos);
+
+  auto closed = ParseConnection("postgresql://u:secretpw@127.0.0.1:1/db");
+  ASSERT_TRUE(closed.ok());
+  auto wh2 = Warehouse::Open(*closed);
+  ASSERT_FALSE(wh2.ok());
+  EXPECT_EQ(wh2.status().code(), Status::Code::kUnavailable);
+  EXPECT_EQ(wh2.status().message().find("secretpw"), std::string::npos);
+  EXPECT_NE(wh2.status().message().find("127.0.0.1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace arxivflow::warehouse

@@ -1,0 +1,183 @@
+#include "warehouse/redshift.h"
+
+#include <algorithm>
+#include <map>
+
+#include "warehouse/batch_source.h"
+#include "warehouse/pg_connection.h"
+#include "warehouse/sql_identifier.h"
+
+namespace arxivflow::warehouse {
+
+namespace {
+
+std::string Staging(const schema::TableDef& t) { return t.name + "__staging"; }
+std::string Previous(const schema::TableDef& t) { return t.name + "__previous"; }
+
+class RedshiftWarehouse : public Warehouse {
+ public:
+  RedshiftWarehouse(ConnectionSpec spec, std::unique_ptr<SqlExecutor> executor)
+      : spec_(std::move(spec)), exec_(std::move(executor)) {}
+
+  TargetKind kind() const override { return TargetKind::kRedshift; }
+  std::string Describe() const override { return spec_.Describe(); }
+
+  Status CreateTables(const CreateOptions& options) override {
+    return RunAll(RedshiftCreateSql(options.varchar_widths, options.drop));
+  }
+
+  Result<bool> TableExists(const std::string& table) override {
+    AF_RETURN_IF_ERROR(ValidateIdentifier(table, "table"));
+    AF_ASSIGN_OR_RETURN(ScalarValue v,
+                        exec_->QueryScalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
+                                           "current_schema() AND table_name = " + QuoteLiteral(table)));
+    return v.type == ScalarValue::Type::kInteger && v.integer > 0;
+  }
+
+  Result<int64_t> LoadTable(const schema::TableDef& table, const TableLoadInput& input) override {
+    if (spec_.s3_prefix.empty() || spec_.iam_role.empty()) {
+      return Status::InvalidArgument(Describe() +
+                                     ": a Redshift load needs s3_prefix=s3://bucket/prefix and iam_role=arn:... "
+                                     "in the connection string");
+    }
+    AF_ASSIGN_OR_RETURN(bool exists, TableExists(table.name));
+    if (!exists) {
+      return Status::NotFound(Describe() + ": table " + table.name +
+                              " does not exist; run `arxivflow warehouse create` first");
+    }
+    Status st = RunAll(RedshiftLoadSqlBeforeCount(table, spec_.s3_prefix, spec_.iam_role));
+    if (!st.ok()) return Rollback(st);
+    auto count = exec_->QueryScalar(RedshiftStagingCountSql(table));
+    if (!count.ok()) return Rollback(count.status());
+    const int64_t rows = count->integer;
+    if (input.expected_rows && *input.expected_rows != rows) {
+      return Rollback(Status::Aborted(Describe() + ": table " + table.name + ": COPY loaded " +
+                                      std::to_string(rows) + " rows but the manifest says " +
+                                      std::to_string(*input.expected_rows) + "; the previous contents are kept"));
+    }
+    st = RunAll(RedshiftLoadSqlAfterCount(table));
+    if (!st.ok()) return Rollback(st);
+    return rows;
+  }
+
+  Result<ScalarValue> QueryScalar(const std::string& sql) override { return exec_->QueryScalar(sql); }
+
+  Status Close() override {
+    exec_.reset();
+    return Status::OK();
+  }
+
+ private:
+  Status RunAll(const std::vector<std::string>& statements) {
+    for (const auto& sql : statements) AF_RETURN_IF_ERROR(exec_->Exec(sql));
+    return Status::OK();
+  }
+  Status Rollback(Status st) {
+    (void)exec_->Exec("ROLLBACK");
+    return st;
+  }
+
+  ConnectionSpec spec_;
+  std::unique_ptr<SqlExecutor> exec_;
+};
+
+}  // namespace
+
+std::vector<std::string> RedshiftCreateSql(const VarcharWidths& widths, bool drop) {
+  std::vector<std::string> out = {"BEGIN"};
+  if (drop) {
+    for (const auto& t : schema::StarSchema()) out.push_back(DropTableSql(Dialect::kRedshift, t));
+  }
+  for (const auto& t : schema::StarSchema()) {
+    for (auto& sql : CreateTableSql(Dialect::kRedshift, t, widths)) out.push_back(std::move(sql));
+  }
+  out.push_back("COMMIT");
+  return out;
+}
+
+std::vector<std::string> RedshiftLoadSqlBeforeCount(const schema::TableDef& table, const std::string& s3_prefix,
+                                                    const std::string& iam_role) {
+  const std::string staging = QuoteIdentifier(Staging(table));
+  return {
+      "BEGIN",
+      "DROP TABLE IF EXISTS " + staging,
+      "CREATE TABLE " + staging + " (LIKE " + QuoteIdentifier(table.name) + ")",
+      "COPY " + staging + " FROM " + QuoteLiteral(s3_prefix + "/" + table.name + "/") + " IAM_ROLE " +
+          QuoteLiteral(iam_role) + " FORMAT AS PARQUET",
+  };
+}
+
+std::string RedshiftStagingCountSql(const schema::TableDef& table) {
+  return "SELECT COUNT(*) FROM " + QuoteIdentifier(Staging(table));
+}
+
+std::vector<std::string> RedshiftLoadSqlAfterCount(const schema::TableDef& table) {
+  return {
+      "ALTER TABLE " + QuoteIdentifier(table.name) + " RENAME TO " + QuoteIdentifier(Previous(table)),
+      "ALTER TABLE " + QuoteIdentifier(Staging(table)) + " RENAME TO " + QuoteIdentifier(table.name),
+      "DROP TABLE " + QuoteIdentifier(Previous(table)),
+      "COMMIT",
+  };
+}
+
+int RoundVarcharWidth(int64_t max_bytes) {
+  int64_t w = std::max<int64_t>(max_bytes, 1);
+  w = (w + 255) / 256 * 256;
+  return static_cast<int>(std::min<int64_t>(w, kRedshiftMaxVarchar));
+}
+
+Result<std::vector<ColumnWidth>> ComputeVarcharWidths(const ParquetArea& area, const std::vector<std::string>& tables) {
+  std::vector<ColumnWidth> out;
+  for (const auto& def : schema::StarSchema()) {
+    if (!tables.empty() && std::find(tables.begin(), tables.end(), def.name) == tables.end()) continue;
+    std::vector<size_t> string_columns;
+    for (size_t c = 0; c < def.schema.columns.size(); ++c) {
+      if (def.schema.columns[c].physical == parquet::PhysicalType::kByteArray) string_columns.push_back(c);
+    }
+    std::vector<ColumnWidth> widths(string_columns.size());
+    for (size_t i = 0; i < string_columns.size(); ++i) {
+      widths[i].table = def.name;
+      widths[i].column = def.schema.columns[string_columns[i]].name;
+    }
+    auto it = area.tables.find(def.name);
+    if (it != area.tables.end()) {
+      auto source = MakeParquetBatchSource(def, it->second.files);
+      Batch batch;
+      while (true) {
+        AF_ASSIGN_OR_RETURN(bool more, source->Next(&batch));
+        if (!more) break;
+        for (size_t i = 0; i < string_columns.size(); ++i) {
+          const auto& v = batch.columns[string_columns[i]];
+          for (int64_t r = 0; r < batch.rows; ++r) {
+            if (!v.valid.empty() && !v.valid[static_cast<size_t>(r)]) continue;
+            const int64_t n = static_cast<int64_t>(v.strings[static_cast<size_t>(r)].size());
+            widths[i].max_bytes = std::max(widths[i].max_bytes, n);
+            if (n > kRedshiftMaxVarchar) ++widths[i].over_cap;
+          }
+        }
+      }
+    }
+    for (auto& w : widths) {
+      w.width = RoundVarcharWidth(w.max_bytes);
+      out.push_back(std::move(w));
+    }
+  }
+  return out;
+}
+
+VarcharWidths ToVarcharWidths(const std::vector<ColumnWidth>& widths) {
+  VarcharWidths out;
+  for (const auto& w : widths) out[w.table][w.column] = w.width;
+  return out;
+}
+
+std::unique_ptr<Warehouse> MakeRedshiftWarehouse(ConnectionSpec spec, std::unique_ptr<SqlExecutor> executor) {
+  return std::make_unique<RedshiftWarehouse>(std::move(spec), std::move(executor));
+}
+
+Result<std::unique_ptr<Warehouse>> OpenRedshiftWarehouse(const ConnectionSpec& spec) {
+  AF_ASSIGN_OR_RETURN(auto conn, PgConnection::Connect(spec));
+  return MakeRedshiftWarehouse(spec, std::move(conn));
+}
+
+}  // namespace arxivflow::warehouse

@@ -1,0 +1,306 @@
+// SQLite target: the embedded default.
+//
+// The database runs in WAL mode (readers such as the UI keep reading while a
+// load runs); each table load is one IMMEDIATE transaction that deletes the
+// old rows and inserts the new ones through one prepared statement. DATE and
+// TIMESTAMP values are stored as ISO-8601 text (value_format.h). After papers,
+// titles or abstracts change, the FTS5 table papers_fts is rebuilt.
+#include <sqlite3.h>
+
+#include <algorithm>
+
+#include "common/logging.h"
+#include "warehouse/sql_identifier.h"
+#include "warehouse/value_format.h"
+#include "warehouse/warehouse.h"
+
+namespace arxivflow::warehouse {
+
+namespace {
+
+using parquet::ColumnVector;
+using parquet::LogicalType;
+using parquet::PhysicalType;
+
+class Statement {
+ public:
+  Statement() = default;
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  sqlite3_stmt** out() { return &stmt_; }
+  sqlite3_stmt* get() const { return stmt_; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class SqliteWarehouse : public Warehouse {
+ public:
+  SqliteWarehouse(ConnectionSpec spec, sqlite3* db) : spec_(std::move(spec)), db_(db) {}
+  ~SqliteWarehouse() override { (void)Close(); }
+
+  TargetKind kind() const override { return TargetKind::kSqlite; }
+  std::string Describe() const override { return spec_.Describe(); }
+
+  Status Init() {
+    sqlite3_busy_timeout(db_, 30000);
+    AF_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
+    AF_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));
+    AF_RETURN_IF_ERROR(Exec("PRAGMA cache_size=-65536"));  // 64 MiB: index inserts of big loads
+    return Status::OK();
+  }
+
+  Status CreateTables(const CreateOptions& options) override {
+    AF_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Status st = [&]() -> Status {
+      if (options.drop) {
+        AF_RETURN_IF_ERROR(Exec("DROP TABLE IF EXISTS \"papers_fts\""));
+        for (const auto& t : schema::StarSchema()) AF_RETURN_IF_ERROR(Exec(DropTableSql(Dialect::kSqlite, t)));
+      }
+      for (const auto& t : schema::StarSchema()) {
+        for (const auto& sql : CreateTableSql(Dialect::kSqlite, t)) AF_RETURN_IF_ERROR(Exec(sql));
+      }
+      for (const auto& sql : SqliteFtsCreateSql()) AF_RETURN_IF_ERROR(Exec(sql));
+      return Exec("COMMIT");
+    }();
+    if (!st.ok()) Rollback();
+    return st;
+  }
+
+  Result<bool> TableExists(const std::string& table) override {
+    Statement stmt;
+    if (sqlite3_prepare_v2(db_, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1, stmt.out(),
+                           nullptr) != SQLITE_OK) {
+      return Error("looking up table " + table);
+    }
+    sqlite3_bind_text(stmt.get(), 1, table.data(), static_cast<int>(table.size()), SQLITE_TRANSIENT);
+    int rc = sqlite3_step(stmt.get());
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return Error("looking up table " + table);
+  }
+
+  Result<int64_t> LoadTable(const schema::TableDef& table, const TableLoadInput& input) override {
+    AF_ASSIGN_OR_RETURN(bool exists, TableExists(table.name));
+    if (!exists) {
+      return Status::NotFound(Describe() + ": table " + table.name +
+                              " does not exist; run `arxivflow warehouse create` first");
+    }
+    std::unique_ptr<BatchSource> owned;
+    BatchSource* source = input.source;
+    if (!source) {
+      owned = MakeParquetBatchSource(table, input.files);
+      source = owned.get();
+    }
+    AF_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    auto rows = LoadInTransaction(table, *source, input.expected_rows);
+    if (!rows.ok()) {
+      Rollback();
+      return rows.status();
+    }
+    AF_RETURN_IF_ERROR(Exec("COMMIT"));
+    return rows;
+  }
+
+  Status FinishLoad(const std::vector<std::string>& loaded) override {
+    const bool touched = std::any_of(loaded.begin(), loaded.end(), [](const std::string& t) {
+      return t == "papers" || t == "titles" || t == "abstracts";
+    });
+    if (!touched) return Status::OK();
+    AF_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Status st = [&]() -> Status {
+      for (const auto& sql : SqliteFtsCreateSql()) AF_RETURN_IF_ERROR(Exec(sql));
+      for (const auto& sql : SqliteFtsRebuildSql()) AF_RETURN_IF_ERROR(Exec(sql));
+      return Exec("COMMIT");
+    }();
+    if (!st.ok()) Rollback();
+    return st.WithContext("rebuilding the search index papers_fts");
+  }
+
+  Result<ScalarValue> QueryScalar(const std::string& sql) override {
+    Statement stmt;
+    const char* tail = nullptr;
+    // Only reading is authorised while the statement is compiled: no writes,
+    // no PRAGMA, ATTACH or transaction control.
+    sqlite3_set_authorizer(db_, &ReadOnlyAuthorizer, nullptr);
+    const int rc_prepare = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), stmt.out(), &tail);
+    sqlite3_set_authorizer(db_, nullptr, nullptr);
+    if (rc_prepare != SQLITE_OK) {
+      return Status::InvalidArgument(Describe() + ": " + sqlite3_errmsg(db_));
+    }
+    if (!stmt.get()) return Status::InvalidArgument(Describe() + ": empty query");
+    for (const char* p = tail; p && *p; ++p) {
+      if (!(*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r' || *p == ';')) {
+        return Status::InvalidArgument(Describe() + ": a check query must be a single statement");
+      }
+    }
+    if (!sqlite3_stmt_readonly(stmt.get())) {
+      return Status::InvalidArgument(Describe() + ": a check query must not modify the database");
+    }
+    ScalarValue value;
+    int rc = sqlite3_step(stmt.get());
+    if (rc == SQLITE_DONE) return value;
+    if (rc != SQLITE_ROW) return Error("query");
+    switch (sqlite3_column_type(stmt.get(), 0)) {
+      case SQLITE_NULL: break;
+      case SQLITE_INTEGER:
+        value.type = ScalarValue::Type::kInteger;
+        value.integer = sqlite3_column_int64(stmt.get(), 0);
+        break;
+      case SQLITE_FLOAT:
+        value.type = ScalarValue::Type::kReal;
+        value.real = sqlite3_column_double(stmt.get(), 0);
+        break;
+      default: {
+        value.type = ScalarValue::Type::kText;
+        const auto* text = sqlite3_column_text(stmt.get(), 0);
+        value.text.assign(reinterpret_cast<const char*>(text),
+                          static_cast<size_t>(sqlite3_column_bytes(stmt.get(), 0)));
+      }
+    }
+    return value;
+  }
+
+  Status Close() override {
+    if (db_) {
+      int rc = sqlite3_close(db_);
+      db_ = nullptr;
+      if (rc != SQLITE_OK) return Status::IOError(Describe() + ": close failed");
+    }
+    return Status::OK();
+  }
+
+ private:
+  Result<int64_t> LoadInTransaction(const schema::TableDef& table, BatchSource& source,
+                                    std::optional<int64_t> expected_rows) {
+    AF_RETURN_IF_ERROR(Exec("DELETE FROM " + QuoteIdentifier(table.name)));
+    std::string sql = "INSERT INTO " + QuoteIdentifier(table.name) + " (";
+    std::string params;
+    for (size_t i = 0; i < table.schema.columns.size(); ++i) {
+      if (i) sql += ", ", params += ", ";
+      sql += QuoteIdentifier(table.schema.columns[i].name);
+      params += "?";
+    }
+    sql += ") VALUES (" + params + ")";
+    Statement insert;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, insert.out(), nullptr) != SQLITE_OK) {
+      return Error("preparing the insert into " + table.name);
+    }
+    int64_t rows = 0;
+    Batch batch;
+    std::string scratch;
+    while (true) {
+      AF_ASSIGN_OR_RETURN(bool more, source.Next(&batch));
+      if (!more) break;
+      for (int64_t r = 0; r < batch.rows; ++r) {
+        for (size_t c = 0; c < batch.columns.size(); ++c) {
+          Bind(insert.get(), static_cast<int>(c) + 1, table.schema.columns[c], batch.columns[c], r);
+        }
+        if (sqlite3_step(insert.get()) != SQLITE_DONE) {
+          Status st = Error("inserting into " + table.name + " (" + batch.origin + ", row " + std::to_string(r) + ")");
+          sqlite3_reset(insert.get());
+          return st;
+        }
+        sqlite3_reset(insert.get());
+        ++rows;
+      }
+    }
+    if (expected_rows && *expected_rows != rows) {
+      return Status::Aborted(Describe() + ": table " + table.name + ": loaded " + std::to_string(rows) +
+                             " rows but the manifest says " + std::to_string(*expected_rows) +
+                             "; the previous contents are kept");
+    }
+    return rows;
+  }
+
+  static int ReadOnlyAuthorizer(void*, int action, const char*, const char*, const char*, const char*) {
+    switch (action) {
+      case SQLITE_SELECT:
+      case SQLITE_READ:
+      case SQLITE_FUNCTION:
+      case SQLITE_RECURSIVE:
+        return SQLITE_OK;
+      default:
+        return SQLITE_DENY;
+    }
+  }
+
+  static void Bind(sqlite3_stmt* stmt, int index, const parquet::ColumnSchema& column, const ColumnVector& v,
+                   int64_t row) {
+    const size_t r = static_cast<size_t>(row);
+    if (!v.valid.empty() && !v.valid[r]) {
+      sqlite3_bind_null(stmt, index);
+      return;
+    }
+    switch (column.physical) {
+      case PhysicalType::kByteArray: {
+        const std::string_view s = v.strings[r];
+        sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+        return;
+      }
+      case PhysicalType::kInt32:
+        if (column.logical == LogicalType::kDate) {
+          const std::string text = FormatDate(v.i32[r]);
+          sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+        } else {
+          sqlite3_bind_int(stmt, index, v.i32[r]);
+        }
+        return;
+      case PhysicalType::kInt64:
+        if (column.logical == LogicalType::kTimestampMicrosUtc) {
+          const std::string text = FormatTimestamp(v.i64[r]);
+          sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+        } else {
+          sqlite3_bind_int64(stmt, index, v.i64[r]);
+        }
+        return;
+      case PhysicalType::kDouble:
+        sqlite3_bind_double(stmt, index, v.f64[r]);
+        return;
+      case PhysicalType::kBoolean:
+        sqlite3_bind_int(stmt, index, v.booleans[r] ? 1 : 0);
+        return;
+    }
+  }
+
+  Status Exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errmsg(db_);
+      sqlite3_free(err);
+      std::string head = sql.substr(0, sql.find('\n'));
+      return Status::IOError(Describe() + ": " + msg + " (in: " + head.substr(0, 120) + ")");
+    }
+    return Status::OK();
+  }
+
+  void Rollback() {
+    if (db_ && !sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+  Status Error(const std::string& what) const {
+    return Status::IOError(Describe() + ": " + what + ": " + sqlite3_errmsg(db_));
+  }
+
+  ConnectionSpec spec_;
+  sqlite3* db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Warehouse>> OpenSqliteWarehouse(const ConnectionSpec& spec) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(spec.sqlite_path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Status::IOError(spec.Describe() + ": cannot open: " + msg);
+  }
+  auto wh = std::make_unique<SqliteWarehouse>(spec, db);
+  AF_RETURN_IF_ERROR(wh->Init());
+  return std::unique_ptr<Warehouse>(std::move(wh));
+}
+
+}  // namespace arxivflow::warehouse

@@ -1,0 +1,10 @@
+SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'papers';
+BEGIN;
+DROP TABLE IF EXISTS "papers__staging";
+CREATE TABLE "papers__staging" (LIKE "papers");
+COPY "papers__staging" FROM 's3://arxiv-bucket/area/papers/' IAM_ROLE 'arn:aws:iam::123456789012:role/dwh' FORMAT AS PARQUET;
+SELECT COUNT(*) FROM "papers__staging";
+ALTER TABLE "papers" RENAME TO "papers__previous";
+ALTER TABLE "papers__staging" RENAME TO "papers";
+DROP TABLE "papers__previous";
+COMMIT;
