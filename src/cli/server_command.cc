@@ -1,0 +1,88 @@
+// `arxivflow webserver` (the web UI and REST API) and `arxivflow users
+// create|list` (web users in the metadata DB).
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "server/orchestrator_backend.h"
+#include "server/webserver.h"
+
+namespace arxivflow::cli {
+
+namespace {
+
+struct UserArgs {
+  std::string username;
+  std::string password;
+  std::string role = "viewer";
+};
+
+void AddWebserverCommand(CLI::App& app) {
+  auto opts = std::make_shared<server::WebserverOptions>();
+  auto* cmd = app.add_subcommand("webserver", "Serve the web UI and the REST API (until SIGINT/SIGTERM)");
+  cmd->fallthrough();  // accepts the global --home after the subcommand too
+  cmd->add_option("--host", opts->host, "Address to bind (keep 127.0.0.1 unless behind a TLS proxy)")
+      ->capture_default_str();
+  cmd->add_option("-p,--port", opts->port, "Port (0 = any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
+  cmd->add_option("--threads", opts->threads, "Worker threads (one per open connection)")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 1024));
+  cmd->add_option("--read-cache-ms", opts->read_cache_ms,
+                  "Serve polled reads from a cache while the metadata DB is unchanged, at most this old (0 = off)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 60000));
+  cmd->add_option("--warehouse-db", opts->warehouse_db, "SQLite warehouse shown on the Data page (default: the sqlite connection `warehouse`)");
+  cmd->add_option("--parquet-dir", opts->parquet_dir,
+                  "Transform output whose manifest the Data page shows (default: the variable LAKE_URI)");
+  cmd->callback([opts] {
+    Status st = server::RunWebserver(*opts);
+    if (!st.ok()) Fail(st.message());
+  });
+}
+
+void AddUsersCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand("users", "Manage web users (stored in the metadata DB, Argon2id hashes)");
+  cmd->fallthrough();
+  cmd->require_subcommand(1);
+
+  auto args = std::make_shared<UserArgs>();
+  auto* create = cmd->add_subcommand("create", "Create a user");
+  create->fallthrough();
+  create->add_option("-u,--username", args->username, "User name")->required();
+  create->add_option("-p,--password", args->password,
+                     "Password (omit to read one line from stdin, which keeps it out of the process list)");
+  create->add_option("-r,--role", args->role, "admin or viewer")->capture_default_str()->check(
+      CLI::IsMember({"admin", "viewer"}));
+  create->callback([args] {
+    std::string password = args->password;
+    if (password.empty()) {
+      std::getline(std::cin, password);
+      if (!password.empty() && password.back() == '\r') password.pop_back();
+    }
+    if (password.empty()) Fail("a password is required (--password, or one line on stdin)");
+    Status st = server::CreateWebUser("", args->username, password, args->role);
+    if (!st.ok()) Fail(st.message(), st.code() == Status::Code::kAlreadyExists ? 2 : 1);
+    std::printf("created user '%s' (role %s)\n", args->username.c_str(), args->role.c_str());
+  });
+
+  auto* list = cmd->add_subcommand("list", "List users");
+  list->fallthrough();
+  list->callback([] {
+    auto backend = server::OpenOrchestratorBackend({});
+    if (!backend.ok()) Fail(backend.status().message());
+    auto users = (*backend)->ListUsers();
+    if (!users.ok()) Fail(users.status().message());
+    std::printf("%-24s %-8s %s\n", "username", "role", "created");
+    for (const auto& u : *users) std::printf("%-24s %-8s %s\n", u.username.c_str(), u.role.c_str(), u.created_at.c_str());
+  });
+}
+
+}  // namespace
+
+void AddServerCommands(CLI::App& app) {
+  AddWebserverCommand(app);
+  AddUsersCommand(app);
+}
+
+}  // namespace arxivflow::cli

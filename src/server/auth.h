@@ -1,0 +1,103 @@
+// Who is asking: web sessions (cookie) and HTTP basic auth (scripts).
+//
+// Contract:
+// - A session token is 256 random bits sent to the browser once, in an
+//   HttpOnly, SameSite=Strict cookie; the store keeps only its keyed digest.
+//   Each session carries its own CSRF token (also 256 bits), which cookie-
+//   authenticated POST/PATCH/DELETE must echo in the X-CSRF-Token header.
+//   Sessions expire after `idle_timeout` without use and after `max_age`;
+//   at most `max_sessions` live (the oldest is dropped).
+// - Basic auth checks the password (Argon2id) once, then remembers the
+//   success for 60 s under a keyed digest of the credentials, so scripts do
+//   not pay the hash on every request. Failures are never cached. At most
+//   four password checks run at once (each needs ~64 MiB).
+// - Roles: "admin" may do everything; "viewer" only reads.
+// - All methods are thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "server/backend.h"
+#include "server/http_types.h"
+
+namespace arxivflow::server {
+
+struct Principal {
+  std::string username;
+  std::string role;
+  bool via_session = false;  // cookie: needs CSRF on state-changing requests
+  std::string csrf_token;    // only for sessions
+  bool is_admin() const { return role == "admin"; }
+};
+
+inline constexpr const char* kSessionCookie = "af_session";
+inline constexpr const char* kCsrfCookie = "af_csrf";
+inline constexpr const char* kCsrfHeader = "X-CSRF-Token";
+
+class SessionStore {
+ public:
+  using Clock = std::chrono::steady_clock;
+  struct Created {
+    std::string token;
+    std::string csrf_token;
+  };
+
+  explicit SessionStore(std::chrono::seconds idle_timeout = std::chrono::hours(12),
+                        std::chrono::seconds max_age = std::chrono::hours(24 * 7), size_t max_sessions = 10000)
+      : idle_timeout_(idle_timeout), max_age_(max_age), max_sessions_(max_sessions) {}
+
+  Created Create(const std::string& username, const std::string& role);
+  std::optional<Principal> Lookup(const std::string& token);
+  void Remove(const std::string& token);
+  size_t size();
+
+ private:
+  struct Session {
+    std::string username;
+    std::string role;
+    std::string csrf_token;
+    Clock::time_point created;
+    Clock::time_point last_used;
+  };
+  std::chrono::seconds idle_timeout_;
+  std::chrono::seconds max_age_;
+  size_t max_sessions_;
+  std::mutex mu_;
+  std::map<std::string, Session> sessions_;  // keyed by KeyedDigest(token)
+};
+
+class Authenticator {
+ public:
+  Authenticator(Backend& backend, SessionStore& sessions) : backend_(backend), sessions_(sessions) {}
+
+  // Checks a user name and password against the users table. kPermissionDenied
+  // (one message for both unknown user and wrong password) on failure.
+  Result<Principal> CheckCredentials(const std::string& username, const std::string& password);
+
+  // The caller of `request`: a valid session cookie, else valid basic auth,
+  // else nullopt. A request carrying bad basic credentials is nullopt too.
+  std::optional<Principal> Identify(const HttpRequest& request);
+
+ private:
+  std::optional<Principal> FromBasic(const std::string& header);
+
+  Backend& backend_;
+  SessionStore& sessions_;
+  std::mutex cache_mu_;
+  struct CachedBasic {
+    std::string username;
+    std::string role;
+    std::chrono::steady_clock::time_point expires;
+  };
+  std::map<std::string, CachedBasic> basic_cache_;
+};
+
+// Decodes standard base64 (with or without padding); nullopt when invalid.
+std::optional<std::string> Base64Decode(const std::string& text);
+
+}  // namespace arxivflow::server

@@ -1,0 +1,264 @@
+// Backend: the narrow interface the web server needs from the rest of the
+// system (the orchestrator's metadata store, task logs, the warehouse).
+//
+// Contract:
+// - Every method is safe to call from several server threads at once; an
+//   implementation serialises or pools what it must.
+// - Errors come back as Status: kNotFound for an unknown DAG, run, task,
+//   connection, variable or user; kAlreadyExists for a duplicate id;
+//   kInvalidArgument for a bad value (a state that cannot be set, a bad run
+//   id); anything else (kInternal, kIOError, ...) is an internal failure whose
+//   message the server logs but never sends to a client.
+// - Nothing here ever returns a connection password: ConnectionInfo only says
+//   whether one is set. Passwords go in (ConnectionInput) but never come out.
+// - Times are ISO 8601 UTC strings ("2026-11-23T21:00:00.123456+00:00"), empty
+//   when unknown.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+
+namespace arxivflow::server {
+
+struct TaskInfo {
+  std::string task_id;
+  std::string operator_name;
+  std::vector<std::string> upstream;
+  std::vector<std::string> downstream;
+  std::string trigger_rule;
+  int retries = 0;
+};
+
+struct DagInfo {
+  std::string dag_id;
+  std::string description;
+  std::string fileloc;
+  std::string schedule;  // "none", "@daily", "0 3 * * *"
+  bool is_paused = false;
+  bool is_active = true;  // false when its file vanished or failed to parse
+  std::vector<std::string> tags;
+  int max_active_runs = 16;
+  std::vector<TaskInfo> tasks;  // topological order (upstreams first)
+};
+
+struct DagRunInfo {
+  std::string dag_id;
+  std::string run_id;
+  std::string state;     // queued, running, success, failed
+  std::string run_type;  // manual, scheduled
+  std::string logical_date;
+  std::string queued_at;
+  std::string start_date;
+  std::string end_date;
+  nlohmann::json conf = nlohmann::json::object();
+  bool external_trigger = true;
+};
+
+struct TaskInstanceInfo {
+  std::string dag_id;
+  std::string run_id;
+  std::string task_id;
+  std::string state;  // "" (none), scheduled, queued, running, success, failed,
+                      // up_for_retry, upstream_failed, skipped, removed
+  int try_number = 0;
+  int max_tries = 0;
+  std::string operator_name;
+  std::string start_date;
+  std::string end_date;
+  std::optional<double> duration;  // seconds
+  std::string hostname;
+  std::optional<int64_t> pid;
+  // What the task reported (rows loaded, check results, ...); null when none.
+  nlohmann::json result;
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  int64_t total = 0;  // total matching, regardless of limit/offset
+};
+
+struct ListRunsQuery {
+  int64_t limit = 100;
+  int64_t offset = 0;
+  std::string state;  // "" = any
+};
+
+// The grid: the newest `runs` (newest first) and every task instance of them.
+struct GridData {
+  std::vector<DagRunInfo> runs;
+  std::vector<TaskInstanceInfo> task_instances;
+};
+
+struct LogChunk {
+  std::string content;
+  int64_t offset = 0;       // where `content` starts in the file
+  int64_t next_offset = 0;  // where to continue reading
+  bool exists = false;      // false: no log file for this try (yet)
+};
+
+struct ClearRequest {
+  std::vector<std::string> run_ids;   // empty = every run of the DAG
+  std::vector<std::string> task_ids;  // empty = every task
+  bool only_failed = false;
+  bool include_downstream = false;
+  bool reset_dag_runs = true;  // put the cleared runs back to queued
+  bool dry_run = false;
+};
+
+struct ConnectionInfo {
+  std::string conn_id;
+  std::string conn_type;
+  std::string description;
+  std::string host;
+  std::string schema;
+  std::string login;
+  std::optional<int> port;
+  std::string extra;  // JSON text; secret values inside it are masked
+  bool has_password = false;
+};
+
+// For create and update. Fields left empty keep their value on update;
+// password: nullopt = unchanged, "" = remove.
+struct ConnectionInput {
+  std::string conn_id;
+  std::optional<std::string> conn_type;
+  std::optional<std::string> description;
+  std::optional<std::string> host;
+  std::optional<std::string> schema;
+  std::optional<std::string> login;
+  std::optional<int> port;
+  bool clear_port = false;
+  std::optional<std::string> extra;
+  std::optional<std::string> password;
+};
+
+struct VariableInfo {
+  std::string key;
+  std::string value;
+  std::string description;
+};
+
+struct ImportErrorInfo {
+  int64_t import_error_id = 0;
+  std::string filename;
+  std::string stack_trace;
+  std::string timestamp;
+};
+
+struct UserRecord {
+  std::string username;
+  std::string role;  // "admin" or "viewer"
+  std::string password_hash;  // crypto_pwhash_str output; never sent out
+  std::string created_at;
+};
+
+struct TableCount {
+  std::string table;
+  bool exists = false;
+  int64_t rows = 0;
+};
+
+struct WarehouseInfo {
+  std::string target;  // printable, password-free description
+  std::vector<TableCount> tables;
+};
+
+struct PaperHit {
+  std::string id;
+  std::string title;
+  std::vector<std::string> authors;
+  std::vector<std::string> categories;
+  std::string abstract;
+  std::string updatedate;
+};
+
+struct HealthInfo {
+  bool metadatabase_ok = false;
+  std::string scheduler_status;  // "healthy", "unhealthy" or "" (unknown)
+  std::string latest_scheduler_heartbeat;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  virtual HealthInfo Health() = 0;
+
+  // A cheap token that changes whenever the metadata DB may have changed
+  // (any commit by any process); "" = unknown, do not cache reads.
+  virtual std::string ChangeToken() { return ""; }
+
+  // --- DAGs
+  virtual Result<std::vector<DagInfo>> ListDags() = 0;
+  virtual Result<DagInfo> GetDag(const std::string& dag_id) = 0;
+  virtual Status SetPaused(const std::string& dag_id, bool paused) = 0;
+  // The DAG's latest runs, newest first, at most `limit`.
+  virtual Result<std::vector<DagRunInfo>> RecentRuns(const std::string& dag_id, int limit) = 0;
+
+  // --- runs
+  // run_id empty = generated ("manual__<logical date>"); logical_date empty = now.
+  virtual Result<DagRunInfo> TriggerDag(const std::string& dag_id, const std::string& run_id,
+                                        const nlohmann::json& conf, const std::string& logical_date) = 0;
+  virtual Result<Page<DagRunInfo>> ListDagRuns(const std::string& dag_id, const ListRunsQuery& query) = 0;
+  virtual Result<DagRunInfo> GetDagRun(const std::string& dag_id, const std::string& run_id) = 0;
+  // state: "success", "failed" or "queued" (queued = rerun from scratch).
+  virtual Status SetDagRunState(const std::string& dag_id, const std::string& run_id, const std::string& state) = 0;
+  virtual Result<GridData> Grid(const std::string& dag_id, int runs) = 0;
+
+  // --- task instances
+  virtual Result<std::vector<TaskInstanceInfo>> ListTaskInstances(const std::string& dag_id,
+                                                                  const std::string& run_id) = 0;
+  virtual Result<TaskInstanceInfo> GetTaskInstance(const std::string& dag_id, const std::string& run_id,
+                                                   const std::string& task_id) = 0;
+  // new_state: "success" or "failed".
+  virtual Status SetTaskInstanceState(const std::string& dag_id, const std::string& run_id,
+                                      const std::string& task_id, const std::string& new_state) = 0;
+  // Returns the task instances cleared (or that would be, when dry_run).
+  virtual Result<std::vector<TaskInstanceInfo>> ClearTaskInstances(const std::string& dag_id,
+                                                                   const ClearRequest& request) = 0;
+  // Reads at most max_bytes of try `try_number`'s log from `offset`.
+  virtual Result<LogChunk> ReadLog(const std::string& dag_id, const std::string& run_id, const std::string& task_id,
+                                   int try_number, int64_t offset, int64_t max_bytes) = 0;
+
+  // --- connections (never with passwords)
+  virtual Result<std::vector<ConnectionInfo>> ListConnections() = 0;
+  virtual Result<ConnectionInfo> GetConnection(const std::string& conn_id) = 0;
+  virtual Status CreateConnection(const ConnectionInput& input) = 0;
+  virtual Status UpdateConnection(const ConnectionInput& input) = 0;
+  virtual Status DeleteConnection(const std::string& conn_id) = 0;
+
+  // --- variables
+  virtual Result<std::vector<VariableInfo>> ListVariables() = 0;
+  virtual Result<VariableInfo> GetVariable(const std::string& key) = 0;
+  // Creates or replaces.
+  virtual Status SetVariable(const VariableInfo& variable) = 0;
+  virtual Status DeleteVariable(const std::string& key) = 0;
+
+  // --- import errors
+  virtual Result<std::vector<ImportErrorInfo>> ListImportErrors() = 0;
+
+  // --- users
+  virtual Result<UserRecord> FindUser(const std::string& username) = 0;
+  virtual Result<std::vector<UserRecord>> ListUsers() = 0;
+  // kAlreadyExists when the name is taken.
+  virtual Status CreateUser(const std::string& username, const std::string& password_hash,
+                            const std::string& role) = 0;
+
+  // --- warehouse
+  virtual Result<WarehouseInfo> WarehouseTables() = 0;
+  // The last transform's _manifest.json, with "rejects_sample" (first lines
+  // of _rejects.jsonl) added; kNotFound when no transform has run.
+  virtual Result<nlohmann::json> LastManifest() = 0;
+  // Full-text search over titles and abstracts (FTS5 query syntax is not
+  // exposed: the text is searched as plain words).
+  virtual Result<Page<PaperHit>> SearchPapers(const std::string& text, int64_t limit, int64_t offset) = 0;
+};
+
+}  // namespace arxivflow::server

@@ -1,0 +1,53 @@
+// The API's JSON shapes (Airflow's stable REST API v1 field names), and the
+// helpers that read request bodies and query parameters.
+//
+// Contract: To*Json never include secrets (ConnectionInfo has no password;
+// variable values whose key looks secret are masked when `mask` is set).
+// ParseJsonBody returns kInvalidArgument with a short description for bad
+// JSON or a non-object body. ParsePaging reads limit/offset
+// (defaults 100/0, limit capped at `max_limit`) and fails kInvalidArgument on
+// negative or non-numeric values. All pure and thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+#include "server/backend.h"
+#include "server/http_types.h"
+
+namespace arxivflow::server {
+
+nlohmann::json DagToJson(const DagInfo& dag);
+nlohmann::json TaskToJson(const TaskInfo& task);
+nlohmann::json DagRunToJson(const DagRunInfo& run);
+nlohmann::json TaskInstanceToJson(const TaskInstanceInfo& ti);
+nlohmann::json ConnectionToJson(const ConnectionInfo& conn, bool with_extra);
+nlohmann::json VariableToJson(const VariableInfo& var, bool mask);
+nlohmann::json ImportErrorToJson(const ImportErrorInfo& err);
+nlohmann::json PaperToJson(const PaperHit& paper);
+
+// True for variable or extra keys that hold secrets (password, secret, token,
+// api_key, private_key, ...), as Airflow decides which values to mask.
+bool IsSensitiveKey(const std::string& key);
+
+Result<nlohmann::json> ParseJsonBody(const std::string& body);
+
+struct Paging {
+  int64_t limit = 100;
+  int64_t offset = 0;
+};
+Result<Paging> ParsePaging(const HttpRequest& request, int64_t max_limit = 1000);
+
+// Parses a non-negative integer query value; kInvalidArgument names `name`.
+Result<int64_t> ParseNonNegative(const std::string& name, const std::string& text);
+
+// JSON response with status 200 (or `status`).
+HttpResponse JsonResponse(const nlohmann::json& body, int status = 200);
+
+// Ids of DAGs, connections and variables: 1..250 of [A-Za-z0-9_.-].
+bool IsValidId(const std::string& id);
+
+}  // namespace arxivflow::server

@@ -1,0 +1,18 @@
+// The OpenAPI 3 document served at /api/v1/openapi.json, built from the
+// route table so it always lists exactly the routes the server has.
+//
+// Contract: pure function of its inputs; thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "server/router.h"
+
+namespace arxivflow::server {
+
+nlohmann::json BuildOpenApi(const std::vector<const RouteInfo*>& routes, const std::string& version);
+
+}  // namespace arxivflow::server

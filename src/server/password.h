@@ -1,0 +1,33 @@
+// Password hashing for web users: Argon2id through libsodium's
+// crypto_pwhash_str (salted, self-describing "$argon2id$v=19$m=...,t=...,p=1$..."
+// strings), and random tokens.
+//
+// Contract: HashUserPassword fails (kInvalidArgument) on an empty password or
+// one longer than 1024 bytes, kInternal when memory runs out. CheckPassword
+// never throws and takes the same time whether or not the hash is well formed.
+// RandomHex/RandomPassword use the OS CSPRNG. All thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "common/status.h"
+
+namespace arxivflow::server {
+
+Result<std::string> HashUserPassword(const std::string& password);
+bool CheckPassword(const std::string& hash, const std::string& password);
+
+// `bytes` random bytes as lowercase hex.
+std::string RandomHex(size_t bytes);
+// A random password of `length` characters from [A-Za-z0-9] (no look-alikes).
+std::string RandomPassword(size_t length);
+
+// Keyed BLAKE2b-256 of `text` (hex) under a per-process random key: used to
+// store session tokens hashed, so a memory dump does not reveal live tokens.
+std::string KeyedDigest(const std::string& text);
+
+// Constant-time comparison.
+bool SecureEquals(const std::string& a, const std::string& b);
+
+}  // namespace arxivflow::server

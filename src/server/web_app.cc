@@ -1,0 +1,280 @@
+#include "server/web_app.h"
+
+#include <exception>
+
+#include "common/logging.h"
+#include "server/assets.h"
+#include "server/json_codec.h"
+#include "server/openapi.h"
+#include "server/password.h"
+#include "server/problem.h"
+
+namespace arxivflow::server {
+
+using nlohmann::json;
+
+namespace {
+
+bool IsStateChanging(const std::string& method) {
+  return method == "POST" || method == "PATCH" || method == "PUT" || method == "DELETE";
+}
+
+bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+// UI routes that render the single-page app (after login).
+bool IsUiPage(const std::string& path) {
+  static const char* kPrefixes[] = {"/dags", "/connections", "/variables", "/data", "/import-errors", "/users"};
+  for (const char* p : kPrefixes) {
+    std::string prefix = p;
+    if (path == prefix || StartsWith(path, (prefix + "/").c_str())) return true;
+  }
+  return false;
+}
+
+HttpResponse ServeAsset(const std::string& name) {
+  const EmbeddedAsset* asset = FindAsset(name);
+  if (!asset) return Problem(404, "no such file");
+  HttpResponse r;
+  r.content_type = AssetContentType(name);
+  r.body.assign(reinterpret_cast<const char*>(asset->data), asset->size);
+  r.AddHeader("Cache-Control", "no-cache");
+  return r;
+}
+
+HttpResponse Redirect(const std::string& location) {
+  HttpResponse r;
+  r.status = 302;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = "Redirecting to " + location + "\n";
+  r.AddHeader("Location", location);
+  return r;
+}
+
+}  // namespace
+
+void AddSecurityHeaders(HttpResponse& response) {
+  response.AddHeader("Content-Security-Policy",
+                     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+                     "form-action 'self'");
+  response.AddHeader("X-Content-Type-Options", "nosniff");
+  response.AddHeader("X-Frame-Options", "DENY");
+  response.AddHeader("Referrer-Policy", "no-referrer");
+  response.AddHeader("Cross-Origin-Opener-Policy", "same-origin");
+  response.AddHeader("Cross-Origin-Resource-Policy", "same-origin");
+}
+
+WebApp::WebApp(Backend& backend, WebAppOptions options)
+    : backend_(backend), options_(std::move(options)), auth_(backend_, sessions_) {
+  AddRoutes();
+  openapi_ = BuildOpenApi(api_.Routes(), options_.version);
+}
+
+WebApp::~WebApp() = default;
+
+void WebApp::Route(const char* method, const char* pattern, const char* tag, const char* summary,
+                   ApiHandler handler) {
+  RouteInfo info;
+  info.method = method;
+  info.pattern = pattern;
+  info.tag = tag;
+  info.summary = summary;
+  info.admin_only = IsStateChanging(method);
+  static const char* kPolled[] = {"/api/v1/dags", "/api/v1/dags/{dag_id}", "/api/v1/dags/{dag_id}/grid",
+                                  "/api/v1/dags/{dag_id}/dagRuns", "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}",
+                                  "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances",
+                                  "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}"};
+  for (const char* p : kPolled) {
+    if (info.method == "GET" && info.pattern == p) info.cacheable = true;
+  }
+  api_.Add(std::move(info), std::move(handler));
+}
+
+void WebApp::AddRoutes() {
+  AddDagRoutes();
+  AddTaskRoutes();
+  AddConnectionRoutes();
+  AddVariableRoutes();
+  AddMiscRoutes();
+  Route("GET", "/api/v1/openapi.json", "Monitoring", "This OpenAPI document",
+        [this](ApiCall&) { return JsonResponse(openapi_); });
+}
+
+HttpResponse WebApp::Handle(const HttpRequest& request) {
+  HttpResponse response;
+  bool is_api = StartsWith(request.path, "/api/");
+  try {
+    if (request.body.size() > options_.max_body_bytes) {
+      response = Problem(413, "request body larger than " + std::to_string(options_.max_body_bytes) + " bytes");
+    } else if (is_api) {
+      response = HandleApi(request);
+    } else {
+      response = HandleUi(request);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("{} {}: unhandled exception: {}", request.method, request.path, e.what());
+    response = Problem(500, "An internal error occurred; see the server log.");
+  }
+  AddSecurityHeaders(response);
+  if (is_api) response.AddHeader("Cache-Control", "no-store");
+  if (request.method == "HEAD") response.body.clear();
+  return response;
+}
+
+HttpResponse WebApp::HandleApi(const HttpRequest& request) {
+  const std::string& path = request.path;
+  if (path == "/api/v1/auth/login") {
+    if (request.method != "POST") {
+      HttpResponse r = Problem(405, "use POST");
+      r.AddHeader("Allow", "POST");
+      return r;
+    }
+    if (request.Header("Content-Type").rfind("application/json", 0) != 0) {
+      return Problem(415, "send the credentials as application/json");
+    }
+    return Login(request);
+  }
+  auto match = api_.Find(request.method, path);
+  if (match.kind == Router<ApiHandler>::MatchKind::kFound && match.route->pattern == "/api/v1/health") {
+    ApiCall call{request, std::move(match.params), Principal{}};
+    return (*match.handler)(call);
+  }
+
+  std::optional<Principal> user = auth_.Identify(request);
+  if (!user) {
+    HttpResponse r = Problem(401, "authentication required: log in, or use HTTP basic auth");
+    if (request.Header("X-Requested-With").empty()) r.AddHeader("WWW-Authenticate", "Basic realm=\"arxivflow\"");
+    return r;
+  }
+  if (IsStateChanging(request.method) && user->via_session) {
+    std::string sent = request.Header(kCsrfHeader);
+    if (sent.empty() || !SecureEquals(sent, user->csrf_token)) {
+      return Problem(403, "missing or invalid CSRF token (send the X-CSRF-Token header)");
+    }
+  }
+  if (path == "/api/v1/auth/session" && request.method == "GET") {
+    json body = {{"username", user->username}, {"role", user->role}};
+    if (user->via_session) body["csrf_token"] = user->csrf_token;
+    return JsonResponse(body);
+  }
+  if (path == "/api/v1/auth/logout" && request.method == "POST") return Logout(request);
+
+  switch (match.kind) {
+    case Router<ApiHandler>::MatchKind::kNotFound:
+      return Problem(404, "no API endpoint at " + PercentDecode(path));
+    case Router<ApiHandler>::MatchKind::kMethodNotAllowed: {
+      HttpResponse r = Problem(405, "method " + request.method + " not allowed here");
+      std::string allow;
+      for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
+      r.AddHeader("Allow", allow);
+      return r;
+    }
+    case Router<ApiHandler>::MatchKind::kFound:
+      break;
+  }
+  if (match.route->admin_only && !user->is_admin()) {
+    return Problem(403, "the role '" + user->role + "' may only read; this action needs an admin");
+  }
+  if (IsStateChanging(request.method)) {
+    HttpResponse r;
+    {
+      ApiCall call{request, std::move(match.params), *user};
+      r = (*match.handler)(call);
+    }
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    read_cache_.clear();
+    return r;
+  }
+  std::string key, token;
+  if (match.route->cacheable && options_.read_cache_ms > 0) {
+    token = backend_.ChangeToken();
+    if (!token.empty()) {
+      key = user->role + " " + path + "?";
+      for (const auto& [k, v] : request.query) key += k + "=" + v + "&";
+      if (auto hit = CachedRead(key, token)) return *hit;
+    }
+  }
+  ApiCall call{request, std::move(match.params), *user};
+  HttpResponse r = (*match.handler)(call);
+  if (!key.empty() && r.status == 200) StoreRead(key, token, r);
+  return r;
+}
+
+std::optional<HttpResponse> WebApp::CachedRead(const std::string& key, const std::string& token) {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  auto it = read_cache_.find(key);
+  if (it == read_cache_.end()) return std::nullopt;
+  auto age = std::chrono::steady_clock::now() - it->second.at;
+  if (it->second.change_token != token || age > std::chrono::milliseconds(options_.read_cache_ms)) {
+    read_cache_.erase(it);
+    return std::nullopt;
+  }
+  return it->second.response;
+}
+
+void WebApp::StoreRead(const std::string& key, const std::string& token, const HttpResponse& response) {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  if (read_cache_.size() >= 1000) read_cache_.clear();
+  read_cache_[key] = CachedResponse{token, std::chrono::steady_clock::now(), response};
+}
+
+HttpResponse WebApp::Login(const HttpRequest& request) {
+  auto body = ParseJsonBody(request.body);
+  if (!body.ok()) return Problem(400, body.status().message());
+  const json& b = *body;
+  if (!b.contains("username") || !b["username"].is_string() || !b.contains("password") ||
+      !b["password"].is_string()) {
+    return Problem(400, "fields 'username' and 'password' (strings) are required");
+  }
+  auto principal = auth_.CheckCredentials(b["username"].get<std::string>(), b["password"].get<std::string>());
+  if (!principal.ok()) {
+    if (principal.status().code() == Status::Code::kPermissionDenied) {
+      spdlog::warn("failed login for user name of {} bytes from {}", b["username"].get<std::string>().size(),
+                   request.remote_addr);
+      return Problem(401, principal.status().message());
+    }
+    return FromStatus(principal.status(), "login");
+  }
+  auto created = sessions_.Create(principal->username, principal->role);
+  std::string secure = options_.secure_cookies ? "; Secure" : "";
+  HttpResponse r = JsonResponse({{"username", principal->username},
+                                 {"role", principal->role},
+                                 {"csrf_token", created.csrf_token}});
+  r.AddHeader("Set-Cookie", std::string(kSessionCookie) + "=" + created.token +
+                                "; Path=/; HttpOnly; SameSite=Strict" + secure);
+  r.AddHeader("Set-Cookie", std::string(kCsrfCookie) + "=" + created.csrf_token + "; Path=/; SameSite=Strict" + secure);
+  spdlog::info("user '{}' logged in", principal->username);
+  return r;
+}
+
+HttpResponse WebApp::Logout(const HttpRequest& request) {
+  if (auto token = request.Cookie(kSessionCookie)) sessions_.Remove(*token);
+  HttpResponse r;
+  r.status = 204;
+  r.content_type.clear();
+  r.AddHeader("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+  r.AddHeader("Set-Cookie", std::string(kCsrfCookie) + "=; Path=/; Max-Age=0; SameSite=Strict");
+  return r;
+}
+
+HttpResponse WebApp::HandleUi(const HttpRequest& request) {
+  if (request.method != "GET" && request.method != "HEAD") return Problem(405, "the UI only serves GET");
+  const std::string& path = request.path;
+  if (StartsWith(path, "/static/")) return ServeAsset(path.substr(8));
+  if (path == "/favicon.ico") return ServeAsset("favicon.svg");
+  if (path == "/login") return ServeAsset("index.html");
+  if (path == "/" || IsUiPage(path)) {
+    std::optional<Principal> user;
+    if (auto token = request.Cookie(kSessionCookie)) user = sessions_.Lookup(*token);
+    if (!user) return Redirect("/login?next=" + PercentEncode(path == "/" ? "/dags" : PercentDecode(path)));
+    if (path == "/") return Redirect("/dags");
+    return ServeAsset("index.html");
+  }
+  HttpResponse r;
+  r.status = 404;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = "Not Found\n";
+  return r;
+}
+
+}  // namespace arxivflow::server

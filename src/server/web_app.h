@@ -1,0 +1,109 @@
+// WebApp: the whole web server minus the socket — REST API, login, CSRF,
+// security headers and the embedded UI — as one function from HttpRequest to
+// HttpResponse.
+//
+// Contract:
+// - Handle() is thread-safe; the Backend must be too (see backend.h).
+// - Only GET /api/v1/health, the login endpoint, the static assets and the
+//   login page are served without a login. Everything else needs a session
+//   cookie or HTTP basic auth: the API answers 401 (problem+json, with
+//   WWW-Authenticate only when the caller tried basic auth), UI pages redirect
+//   to /login.
+// - Cookie-authenticated POST/PATCH/PUT/DELETE must carry X-CSRF-Token equal
+//   to the session's token (403 otherwise). Basic auth needs no CSRF token.
+// - Viewers get 403 on every state-changing API call.
+// - Bodies above `max_body_bytes` get 413; bodies that are not valid JSON
+//   where JSON is expected get 400. Backend failures other than
+//   not-found/conflict/bad-input are logged and answered with a generic 500:
+//   no SQL, path or stack trace reaches a client.
+// - Reads polled by the UI (DAG list, DAG, grid, runs, task instances) are
+//   answered from a small cache while the backend's ChangeToken() is
+//   unchanged, for at most `read_cache_ms`; any write through this server
+//   empties it. Responses are therefore at most that old.
+// - Every response carries Content-Security-Policy (default-src 'self'),
+//   X-Content-Type-Options, X-Frame-Options and Referrer-Policy; API
+//   responses are not cacheable.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "server/auth.h"
+#include "server/backend.h"
+#include "server/http_types.h"
+#include "server/router.h"
+
+namespace arxivflow::server {
+
+struct WebAppOptions {
+  size_t max_body_bytes = 1 << 20;
+  // Set the Secure flag on cookies (only when served over TLS by a proxy).
+  bool secure_cookies = false;
+  std::string version = "0.0.0";
+  int read_cache_ms = 1000;  // 0 = no read cache
+};
+
+struct ApiCall {
+  const HttpRequest& request;
+  PathParams params;
+  Principal user;
+
+  const std::string& Param(const std::string& name) const { return params.at(name); }
+};
+
+using ApiHandler = std::function<HttpResponse(ApiCall&)>;
+
+class WebApp {
+ public:
+  WebApp(Backend& backend, WebAppOptions options);
+  ~WebApp();
+
+  HttpResponse Handle(const HttpRequest& request);
+
+  // The OpenAPI 3 description of every API route.
+  const nlohmann::json& OpenApi() const { return openapi_; }
+  SessionStore& sessions() { return sessions_; }
+
+ private:
+  HttpResponse HandleApi(const HttpRequest& request);
+  HttpResponse HandleUi(const HttpRequest& request);
+  HttpResponse Login(const HttpRequest& request);
+  HttpResponse Logout(const HttpRequest& request);
+  void AddRoutes();
+  void AddDagRoutes();
+  void AddTaskRoutes();
+  void AddConnectionRoutes();
+  void AddVariableRoutes();
+  void AddMiscRoutes();
+  void Route(const char* method, const char* pattern, const char* tag, const char* summary, ApiHandler handler);
+
+  struct CachedResponse {
+    std::string change_token;
+    std::chrono::steady_clock::time_point at;
+    HttpResponse response;
+  };
+  std::optional<HttpResponse> CachedRead(const std::string& key, const std::string& token);
+  void StoreRead(const std::string& key, const std::string& token, const HttpResponse& response);
+
+  Backend& backend_;
+  WebAppOptions options_;
+  std::mutex cache_mu_;
+  std::map<std::string, CachedResponse> read_cache_;
+  SessionStore sessions_;
+  Authenticator auth_;
+  Router<ApiHandler> api_;
+  nlohmann::json openapi_;
+};
+
+// Adds the security headers every response carries.
+void AddSecurityHeaders(HttpResponse& response);
+
+}  // namespace arxivflow::server
