@@ -1,1 +1,10 @@
 # arxivflow_fuzz_target(<name> <libraries...>): builds fuzz/<name>_fuzz.cc.
+arxivflow_fuzz_target(parquet_reader af_parquet)
+arxivflow_fuzz_target(quality_condition af_quality)
+arxivflow_fuzz_target(quality_checks af_quality)
+arxivflow_fuzz_target(conn_uri af_warehouse)
+arxivflow_fuzz_target(remote_s3_xml af_remote)
+arxivflow_fuzz_target(dag_parser af_orchestrator)
+arxivflow_fuzz_target(server_request af_server)
+arxivflow_fuzz_target(transform_record af_transform)
+arxivflow_fuzz_target(transform_csv af_transform)

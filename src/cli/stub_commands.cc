@@ -4,11 +4,5 @@
 
 namespace arxivflow::cli {
 
-void AddParquetCommand(CLI::App&) {}
-void AddTransformCommand(CLI::App&) {}
-void AddWarehouseCommand(CLI::App&) {}
-void AddOrchestratorCommands(CLI::App&) {}
-void AddServerCommands(CLI::App&) {}
-void AddRemoteCommands(CLI::App&) {}
 
 }  // namespace arxivflow::cli

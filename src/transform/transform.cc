@@ -1,0 +1,703 @@
+#include "transform/transform.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <filesystem>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <ctime>
+#include <deque>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "common/logging.h"
+#include "transform/block_reader.h"
+#include "transform/csv_reader.h"
+#include "transform/id_set.h"
+#include "transform/input.h"
+#include "transform/nips.h"
+#include "transform/publish.h"
+#include "transform/record_parser.h"
+#include "transform/rejects.h"
+#include "transform/text_clean.h"
+
+namespace arxivflow::transform {
+
+using schema::TableId;
+using Clock = std::chrono::steady_clock;
+
+bool ParseShard(const std::string& text, uint64_t* index, uint64_t* count) {
+  const size_t slash = text.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == text.size()) return false;
+  try {
+    size_t used = 0;
+    const unsigned long long k = std::stoull(text.substr(0, slash), &used);
+    if (used != slash) return false;
+    const std::string n_text = text.substr(slash + 1);
+    const unsigned long long n = std::stoull(n_text, &used);
+    if (used != n_text.size() || n == 0 || k >= n || n > 100000) return false;
+    if (text[0] == '-' || n_text[0] == '-') return false;
+    *index = k;
+    *count = n;
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+bool ParseMaxRejects(const std::string& text, std::optional<uint64_t>* count,
+                     std::optional<double>* percent) {
+  if (text.empty() || text[0] == '-') return false;
+  try {
+    size_t used = 0;
+    if (text.back() == '%') {
+      const double p = std::stod(text.substr(0, text.size() - 1), &used);
+      if (used != text.size() - 1 || p < 0 || p > 100) return false;
+      *percent = p;
+      return true;
+    }
+    const unsigned long long n = std::stoull(text, &used);
+    if (used != text.size()) return false;
+    *count = n;
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+namespace {
+
+template <typename T>
+class BoundedQueue {
+ public:
+  explicit BoundedQueue(size_t capacity) : capacity_(capacity) {}
+  bool Push(T value) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_full_.wait(lock, [&] { return items_.size() < capacity_ || closed_; });
+    if (closed_) return false;
+    items_.push_back(std::move(value));
+    not_empty_.notify_one();
+    return true;
+  }
+  std::optional<T> Pop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_empty_.wait(lock, [&] { return !items_.empty() || closed_; });
+    if (items_.empty()) return std::nullopt;
+    T value = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return value;
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    not_full_.notify_all();
+    not_empty_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<T> items_;
+  size_t capacity_;
+  bool closed_ = false;
+};
+
+// Serves the first bytes of a stream (already read for format detection)
+// before the rest.
+class PrefixSource : public ByteSource {
+ public:
+  PrefixSource(ByteSource* inner, std::string prefix) : inner_(inner), prefix_(std::move(prefix)) {}
+  Result<size_t> Read(char* buf, size_t n) override {
+    if (pos_ < prefix_.size()) {
+      const size_t k = std::min(n, prefix_.size() - pos_);
+      std::memcpy(buf, prefix_.data() + pos_, k);
+      pos_ += k;
+      return k;
+    }
+    return inner_->Read(buf, n);
+  }
+
+ private:
+  ByteSource* inner_;
+  std::string prefix_;
+  size_t pos_ = 0;
+};
+
+Result<std::string> ReadPrefix(ByteSource* source, size_t n) {
+  std::string out(n, '\0');
+  size_t got = 0;
+  while (got < n) {
+    AF_ASSIGN_OR_RETURN(size_t k, source->Read(out.data() + got, n - got));
+    if (k == 0) break;
+    got += k;
+  }
+  out.resize(got);
+  return out;
+}
+
+// Newlines in [0, end) of a file: the line number where a byte range starts.
+Result<uint64_t> CountNewlines(const std::string& path, uint64_t end) {
+  AF_ASSIGN_OR_RETURN(auto f, RawFile::Open(path));
+  std::vector<char> buf(8u << 20);
+  uint64_t count = 0, pos = 0;
+  while (pos < end) {
+    AF_ASSIGN_OR_RETURN(size_t k, f->Read(buf.data(), std::min<uint64_t>(buf.size(), end - pos)));
+    if (k == 0) break;
+    const char* p = buf.data();
+    const char* stop = p + k;
+    while ((p = static_cast<const char*>(std::memchr(p, '\n', stop - p))) != nullptr) {
+      ++count;
+      ++p;
+    }
+    pos += k;
+  }
+  return count;
+}
+
+bool IsBlank(const char* p, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (!IsAsciiSpace(p[i])) return false;
+  }
+  return true;
+}
+
+// One thread's six tables.
+struct TableOutputs {
+  std::vector<std::unique_ptr<PartWriter>> writers;
+  TableSet set{};
+  RowCounts counts{};
+  TableOutputs(const std::string& dir, PartNamer* namer, const parquet::WriterOptions& wo,
+               uint64_t rows_per_part) {
+    for (int t = 0; t < schema::kTableCount; ++t) {
+      // Tables of mostly unique long text gain little from dictionaries and
+      // pay a hash per value; the others (names, categories, dates) keep them.
+      parquet::WriterOptions table_options = wo;
+      const auto id = static_cast<TableId>(t);
+      if (id == TableId::kPapers || id == TableId::kAbstracts || id == TableId::kTitles) {
+        table_options.dictionary = false;
+      }
+      writers.push_back(std::make_unique<PartWriter>(dir, id, namer, table_options, rows_per_part));
+      set[static_cast<size_t>(t)] = writers.back().get();
+    }
+  }
+  Status Close() {
+    Status first;
+    for (auto& w : writers) {
+      Status s = w->Close();
+      if (first.ok() && !s.ok()) first = s;
+    }
+    return first;
+  }
+};
+
+class Engine {
+ public:
+  Engine(const TransformOptions& options, std::string staging, RejectLog* rejects)
+      : opt_(options),
+        staging_(std::move(staging)),
+        rejects_(rejects),
+        namer_(options.shard_index, options.shard_count),
+        queue_(static_cast<size_t>(std::max(2, options.threads))) {
+    writer_options_.compression = options.compression;
+    writer_options_.row_group_bytes = options.row_group_bytes;
+  }
+
+  Status Run(TransformSummary* summary);
+
+ private:
+  void Fail(const Status& s) {
+    {
+      std::lock_guard<std::mutex> lock(error_mu_);
+      if (error_.ok()) error_ = s;
+    }
+    Abort();
+  }
+  void Abort() {
+    abort_ = true;
+    queue_.Close();
+    std::lock_guard<std::mutex> lock(commit_mu_);
+    commit_cv_.notify_all();
+  }
+  void CountReject() {
+    const uint64_t n = ++rejected_;
+    if (opt_.max_rejects && n > *opt_.max_rejects) {
+      too_many_rejects_ = true;
+      Abort();
+    }
+  }
+  std::unique_ptr<Block> TakeBlock() {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    if (pool_.empty()) return std::make_unique<Block>();
+    auto b = std::move(pool_.back());
+    pool_.pop_back();
+    return b;
+  }
+  void ReturnBlock(std::unique_ptr<Block> b) {
+    // Blocks grown by one huge record are not kept.
+    if (b->data.capacity() > 4 * opt_.block_bytes) return;
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    pool_.push_back(std::move(b));
+  }
+
+  Status ReadSnapshot(InputSummary* info);
+  void Work(TableOutputs* out);
+  Status ProcessNips(InputSummary* info, TableOutputs* out);
+
+  const TransformOptions& opt_;
+  std::string staging_;
+  RejectLog* rejects_;
+  PartNamer namer_;
+  parquet::WriterOptions writer_options_;
+  BoundedQueue<std::unique_ptr<Block>> queue_;
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Block>> pool_;
+
+  std::atomic<bool> abort_{false};
+  std::atomic<bool> too_many_rejects_{false};
+  std::mutex error_mu_;
+  Status error_;
+
+  std::atomic<uint64_t> read_{0}, accepted_{0}, rejected_{0}, duplicates_{0}, unparsed_{0};
+  std::atomic<uint64_t> snapshot_read_{0}, snapshot_accepted_{0}, snapshot_rejected_{0};
+  std::atomic<uint64_t> progress_bytes_{0}, progress_total_{0};
+
+  std::mutex commit_mu_;
+  std::condition_variable commit_cv_;
+  uint64_t turn_ = 0;
+  IdSet ids_;
+};
+
+Status Engine::ReadSnapshot(InputSummary* info) {
+  const std::string& path = opt_.input;
+  AF_ASSIGN_OR_RETURN(auto raw, RawFile::Open(path));
+  info->kind = "snapshot";
+  info->path = path;
+  info->size_bytes = raw->size();
+  AF_ASSIGN_OR_RETURN(std::string magic, raw->Peek(4));
+  const Compression compression = DetectCompression(magic);
+  info->compression = CompressionLabel(compression);
+  std::unique_ptr<ByteSource> decoder = MakeDecoder(compression, raw.get(), path);
+
+  BlockReaderOptions bo;
+  bo.block_bytes = opt_.block_bytes;
+  Layout layout;
+  std::unique_ptr<ByteSource> prefixed;
+  ByteSource* source = decoder.get();
+  if (compression == Compression::kNone) {
+    AF_ASSIGN_OR_RETURN(std::string head, raw->Peek(64 * 1024));
+    layout = DetectLayout(head);
+  } else {
+    AF_ASSIGN_OR_RETURN(std::string head, ReadPrefix(decoder.get(), 64 * 1024));
+    layout = DetectLayout(head);
+    prefixed = std::make_unique<PrefixSource>(decoder.get(), std::move(head));
+    source = prefixed.get();
+  }
+  info->layout = LayoutLabel(layout);
+
+  bool whole_file = true;
+  uint64_t progress_base = 0;
+  progress_total_ = raw->size();
+  if (opt_.shard_count > 1) {
+    if (compression == Compression::kNone && layout == Layout::kJsonLines) {
+      const uint64_t size = raw->size();
+      bo.byte_range = true;
+      bo.range_begin = size * opt_.shard_index / opt_.shard_count;
+      bo.range_end = size * (opt_.shard_index + 1) / opt_.shard_count;
+      if (bo.range_begin > 0) {
+        AF_ASSIGN_OR_RETURN(uint64_t newlines, CountNewlines(path, bo.range_begin - 1));
+        bo.first_line = newlines + 1;
+        bo.stream_offset = bo.range_begin - 1;
+        AF_RETURN_IF_ERROR(raw->Seek(bo.stream_offset));
+      }
+      whole_file = false;
+      progress_base = bo.stream_offset;
+      progress_total_ = bo.range_end - bo.range_begin;
+    } else {
+      bo.modulo = opt_.shard_count;
+      bo.remainder = opt_.shard_index;
+    }
+  }
+
+  BlockReader reader(source, layout, path, bo);
+  for (;;) {
+    if (abort_) return Status::OK();
+    std::unique_ptr<Block> block = TakeBlock();
+    AF_ASSIGN_OR_RETURN(bool got, reader.Next(block.get()));
+    progress_bytes_ = std::min<uint64_t>(raw->position() - progress_base, progress_total_);
+    if (!got) break;
+    if (!queue_.Push(std::move(block))) return Status::OK();
+  }
+  progress_bytes_ = progress_total_.load();
+  info->bytes_read = raw->bytes_read();
+  if (whole_file) info->sha256 = raw->FinishSha256();
+  return Status::OK();
+}
+
+void Engine::Work(TableOutputs* out) {
+  enum : uint8_t { kBlank, kAccepted, kRejected };
+  RecordParser parser;
+  ArxivRecord record;
+  // Per span of the current block; only ids and reasons are kept between the
+  // two passes, so memory does not depend on record sizes.
+  std::vector<std::string> ids, reasons;
+  std::vector<uint8_t> states;
+  uint64_t unparsed = 0;
+  while (auto item = queue_.Pop()) {
+    std::unique_ptr<Block> block = std::move(*item);
+    if (abort_) break;
+    const size_t n = block->spans.size();
+    if (ids.size() < n) ids.resize(n);
+    if (reasons.size() < n) reasons.resize(n);
+    states.assign(n, kBlank);
+    auto span_text = [&](size_t i) {
+      const Span& span = block->spans[i];
+      return std::string_view(block->data.data() + span.offset, span.length);
+    };
+    // Pass 1: validate every record (accept/reject), keep its id.
+    for (size_t i = 0; i < n; ++i) {
+      const std::string_view text = span_text(i);
+      if (IsBlank(text.data(), text.size())) continue;
+      reasons[i] = parser.Parse(text.data(), text.size(),
+                                block->data.size() - block->spans[i].offset, &record,
+                                RecordParser::Mode::kValidate);
+      states[i] = reasons[i].empty() ? kAccepted : kRejected;
+      if (states[i] == kAccepted) ids[i].assign(record.id);
+    }
+    {
+      // Ids are committed block by block in input order: first wins, exactly.
+      std::unique_lock<std::mutex> lock(commit_mu_);
+      commit_cv_.wait(lock, [&] { return turn_ == block->sequence || abort_; });
+      if (abort_) break;
+      for (size_t i = 0; i < n; ++i) {
+        if (states[i] == kAccepted && !ids_.Insert(ids[i])) {
+          states[i] = kRejected;
+          reasons[i] = "duplicate id '" + ids[i] + "' (the first record with it was kept)";
+          ++duplicates_;
+        }
+      }
+      ++turn_;
+      commit_cv_.notify_all();
+    }
+    // Pass 2: clean and write the accepted records, log the rejects.
+    uint64_t read = 0, accepted = 0, rejected = 0;
+    for (size_t i = 0; i < n && !abort_; ++i) {
+      if (states[i] == kBlank) continue;
+      ++read;
+      const std::string_view text = span_text(i);
+      if (states[i] == kAccepted) {
+        std::string reason = parser.Parse(text.data(), text.size(),
+                                          block->data.size() - block->spans[i].offset, &record);
+        if (!reason.empty()) {  // cannot happen: both passes apply the same rules
+          Fail(Status::Internal(opt_.input + ": line " + std::to_string(block->spans[i].line) +
+                                ": record accepted, then rejected: " + reason));
+          break;
+        }
+        ++accepted;
+        unparsed += record.unparsed_dates;
+        Status s = EmitArxiv(record, out->set, &out->counts);
+        if (!s.ok()) {
+          Fail(s);
+          break;
+        }
+        continue;
+      }
+      ++rejected;
+      const Span& span = block->spans[i];
+      Status s = rejects_->Add(opt_.input, span.line, span.byte_offset, reasons[i], text);
+      if (!s.ok()) Fail(s);
+      CountReject();
+    }
+    read_ += read;
+    accepted_ += accepted;
+    snapshot_read_ += read;
+    snapshot_accepted_ += accepted;
+    snapshot_rejected_ += rejected;
+    ReturnBlock(std::move(block));
+  }
+  unparsed_ += unparsed;
+  Status s = out->Close();
+  if (!s.ok()) Fail(s);
+}
+
+Status Engine::ProcessNips(InputSummary* info, TableOutputs* out) {
+  const std::string& path = opt_.nips;
+  AF_ASSIGN_OR_RETURN(auto raw, RawFile::Open(path));
+  info->kind = "nips";
+  info->path = path;
+  info->size_bytes = raw->size();
+  info->layout = "csv";
+  AF_ASSIGN_OR_RETURN(std::string magic, raw->Peek(4));
+  const Compression compression = DetectCompression(magic);
+  info->compression = CompressionLabel(compression);
+  std::unique_ptr<ByteSource> decoder = MakeDecoder(compression, raw.get(), path);
+  CsvReader csv(decoder.get());
+  CsvRecord record;
+  AF_ASSIGN_OR_RETURN(bool has_header, csv.Next(&record));
+  if (!has_header) return Status::InvalidArgument(path + ": empty file, expected a header row");
+  NipsConverter converter;
+  AF_RETURN_IF_ERROR(converter.Init(record, path));
+  IdSet ids;
+  NipsRecord nips;
+  for (;;) {
+    if (abort_) return Status::OK();
+    AF_ASSIGN_OR_RETURN(bool got, csv.Next(&record));
+    if (!got) break;
+    ++info->read;
+    ++read_;
+    std::string reason = converter.Convert(record, &nips);
+    if (reason.empty() && !ids.Insert(nips.id)) {
+      reason = "duplicate id '" + nips.id + "' (the first record with it was kept)";
+      ++duplicates_;
+    }
+    if (reason.empty()) {
+      AF_RETURN_IF_ERROR(EmitNips(nips, out->set, &out->counts));
+      ++info->accepted;
+      ++accepted_;
+    } else {
+      ++info->rejected;
+      AF_RETURN_IF_ERROR(rejects_->Add(path, record.line, record.byte_offset, reason, record.raw,
+                                       record.raw_truncated));
+      CountReject();
+    }
+  }
+  info->bytes_read = raw->bytes_read();
+  info->sha256 = raw->FinishSha256();
+  return out->Close();
+}
+
+std::string IsoNow() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm;
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Status WriteFileSynced(const std::string& path, const std::string& text) {
+  {
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    f << text;
+    f.close();
+    if (!f) return Status::IOError(path + ": write failed");
+  }
+  return SyncPath(path);
+}
+
+Status Engine::Run(TransformSummary* summary) {
+  const auto t0 = Clock::now();
+  const int threads = std::max(1, opt_.threads);
+  InputSummary snapshot_info, nips_info;
+
+  std::vector<std::unique_ptr<TableOutputs>> outputs;
+  for (int i = 0; i < threads + 1; ++i) {
+    outputs.push_back(std::make_unique<TableOutputs>(staging_, &namer_, writer_options_,
+                                                     opt_.rows_per_part));
+  }
+  std::thread reader([&] {
+    Status s = ReadSnapshot(&snapshot_info);
+    if (!s.ok()) Fail(s);
+    queue_.Close();
+  });
+  std::vector<std::thread> workers;
+  for (int i = 0; i < threads; ++i) {
+    workers.emplace_back([this, out = outputs[static_cast<size_t>(i)].get()] { Work(out); });
+  }
+  // NIPS is small: one thread, and only in shard 0 so shards never repeat it.
+  const bool with_nips = !opt_.nips.empty() && opt_.shard_index == 0;
+  std::thread nips_thread;
+  if (with_nips) {
+    nips_thread = std::thread([&] {
+      Status s = ProcessNips(&nips_info, outputs.back().get());
+      if (!s.ok()) Fail(s);
+    });
+  }
+  {
+    std::atomic<bool> done{false};
+    std::thread waiter([&] {
+      reader.join();
+      for (auto& w : workers) w.join();
+      if (nips_thread.joinable()) nips_thread.join();
+      done = true;
+    });
+    ProgressReporter reporter(opt_.progress, 0);
+    auto last = Clock::now();
+    while (!done) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+      if (Clock::now() - last >= reporter.interval()) {
+        last = Clock::now();
+        reporter.SetTotal(progress_total_);
+        reporter.Update(progress_bytes_, read_);
+      }
+    }
+    waiter.join();
+    reporter.SetTotal(progress_total_);
+    reporter.Finish(progress_bytes_, read_);
+  }
+  const auto t_process = Clock::now();
+  {
+    std::lock_guard<std::mutex> lock(error_mu_);
+    if (!error_.ok()) return error_;
+  }
+  if (too_many_rejects_) {
+    return Status::Aborted(std::to_string(rejected_.load()) +
+                           " rejected records exceed --max-rejects " +
+                           std::to_string(*opt_.max_rejects));
+  }
+  if (opt_.max_rejects_percent && read_ > 0 &&
+      100.0 * static_cast<double>(rejected_) / static_cast<double>(read_) >
+          *opt_.max_rejects_percent) {
+    return Status::Aborted(std::to_string(rejected_.load()) + " of " + std::to_string(read_.load()) +
+                           " records rejected, more than --max-rejects " +
+                           std::to_string(*opt_.max_rejects_percent) + "%");
+  }
+
+  // Gather parts; give tables without rows one empty part (schema for readers).
+  summary->parts.clear();
+  summary->rows.fill(0);
+  for (auto& out : outputs) {
+    for (auto& w : out->writers) {
+      for (const PartFile& p : w->parts()) summary->parts.push_back(p);
+    }
+    for (int t = 0; t < schema::kTableCount; ++t) summary->rows[t] += out->counts[t];
+  }
+  for (int t = 0; t < schema::kTableCount; ++t) {
+    const std::string& name = schema::Table(static_cast<TableId>(t)).name;
+    bool any = false;
+    for (const PartFile& p : summary->parts) any |= p.table == name;
+    if (any) continue;
+    PartWriter empty(staging_, static_cast<TableId>(t), &namer_, writer_options_, 1);
+    AF_RETURN_IF_ERROR(empty.WriteEmptyPart());
+    for (const PartFile& p : empty.parts()) summary->parts.push_back(p);
+  }
+  std::sort(summary->parts.begin(), summary->parts.end(),
+            [](const PartFile& a, const PartFile& b) { return a.path < b.path; });
+
+  snapshot_info.read = snapshot_read_;
+  snapshot_info.accepted = snapshot_accepted_;
+  snapshot_info.rejected = snapshot_rejected_;
+  summary->inputs = {snapshot_info};
+  if (with_nips) summary->inputs.push_back(nips_info);
+  summary->read = read_;
+  summary->accepted = accepted_;
+  summary->rejected = rejected_;
+  summary->duplicates = duplicates_;
+  summary->unparsed_values = unparsed_;
+  if (summary->accepted + summary->rejected != summary->read) {
+    return Status::Internal("record accounting mismatch: " + std::to_string(summary->accepted) +
+                            " accepted + " + std::to_string(summary->rejected) +
+                            " rejected != " + std::to_string(summary->read) + " read");
+  }
+  AF_RETURN_IF_ERROR(rejects_->Close());
+
+  using nlohmann::ordered_json;
+  ordered_json m;
+  m["program"] = "arxivflow transform";
+  m["version"] = ARXIVFLOW_VERSION;
+  m["created_at"] = IsoNow();
+  ordered_json o;
+  o["input"] = opt_.input;
+  o["nips"] = opt_.nips.empty() ? ordered_json(nullptr) : ordered_json(opt_.nips);
+  o["output"] = opt_.output;
+  o["threads"] = threads;
+  {
+    std::string codec = parquet::CompressionName(opt_.compression);
+    for (char& c : codec) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    o["compression"] = codec;
+  }
+  o["shard"] = std::to_string(opt_.shard_index) + "/" + std::to_string(opt_.shard_count);
+  if (opt_.max_rejects) o["max_rejects"] = *opt_.max_rejects;
+  if (opt_.max_rejects_percent) o["max_rejects_percent"] = *opt_.max_rejects_percent;
+  o["block_bytes"] = opt_.block_bytes;
+  o["rows_per_part"] = opt_.rows_per_part;
+  m["options"] = o;
+  ordered_json inputs = ordered_json::array();
+  for (const InputSummary& in : summary->inputs) {
+    ordered_json j;
+    j["kind"] = in.kind;
+    j["path"] = in.path;
+    j["size_bytes"] = in.size_bytes;
+    j["bytes_read"] = in.bytes_read;
+    j["sha256"] = in.sha256.empty() ? ordered_json(nullptr) : ordered_json(in.sha256);
+    j["compression"] = in.compression;
+    j["layout"] = in.layout;
+    j["records_read"] = in.read;
+    j["records_accepted"] = in.accepted;
+    j["records_rejected"] = in.rejected;
+    inputs.push_back(j);
+  }
+  m["inputs"] = inputs;
+  m["records"] = {{"read", summary->read},
+                  {"accepted", summary->accepted},
+                  {"rejected", summary->rejected},
+                  {"duplicates", summary->duplicates}};
+  m["unparsed_values"] = summary->unparsed_values;
+  m["truncations"] = {{"count", 0}};
+  m["rejects_file"] = "_rejects.jsonl";
+  ordered_json tables;
+  for (int t = 0; t < schema::kTableCount; ++t) {
+    const std::string& name = schema::Table(static_cast<TableId>(t)).name;
+    ordered_json tj;
+    tj["rows"] = summary->rows[t];
+    ordered_json parts = ordered_json::array();
+    uint64_t bytes = 0;
+    for (const PartFile& p : summary->parts) {
+      if (p.table != name) continue;
+      parts.push_back({{"path", p.path}, {"rows", p.rows}, {"bytes", p.bytes}});
+      bytes += p.bytes;
+    }
+    tj["bytes"] = bytes;
+    tj["parts"] = parts;
+    tables[name] = tj;
+  }
+  m["tables"] = tables;
+  const auto t_final = Clock::now();
+  auto ms = [](Clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  };
+  m["timings_ms"] = {{"process", ms(t_process - t0)},
+                     {"finalize", ms(t_final - t_process)},
+                     {"total_before_publish", ms(t_final - t0)}};
+  summary->seconds = std::chrono::duration<double>(t_final - t0).count();
+  return WriteFileSynced(staging_ + "/_manifest.json", m.dump(2) + "\n");
+}
+
+}  // namespace
+
+Status RunTransform(const TransformOptions& in_options, TransformSummary* summary) {
+  TransformOptions options = in_options;
+  if (options.threads <= 0) {
+    options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
+  if (options.input.empty()) return Status::InvalidArgument("no input snapshot given");
+  if (options.output.empty()) return Status::InvalidArgument("no output folder given");
+  AF_ASSIGN_OR_RETURN(std::string staging, PrepareStaging(options.output));
+  std::error_code ec;
+  for (const auto& t : schema::StarSchema()) {
+    if (!std::filesystem::create_directory(staging + "/" + t.name, ec) || ec) {
+      DiscardStaging(staging);
+      return Status::IOError(staging + "/" + t.name + ": cannot create: " + ec.message());
+    }
+  }
+  auto rejects = RejectLog::Open(staging + "/_rejects.jsonl");
+  if (!rejects.ok()) {
+    DiscardStaging(staging);
+    return rejects.status();
+  }
+  Status s;
+  {
+    Engine engine(options, staging, rejects->get());
+    s = engine.Run(summary);
+  }
+  if (s.ok()) s = Publish(staging, options.output);
+  if (!s.ok()) DiscardStaging(staging);
+  return s;
+}
+
+}  // namespace arxivflow::transform

@@ -1,0 +1,77 @@
+// The transform job: arXiv snapshot (+ optional NIPS CSV) -> six Parquet
+// tables, `_manifest.json` and `_rejects.jsonl`, published atomically.
+//
+// Contract:
+// - RunTransform() streams: memory is bounded by the block queue
+//   (about 3 x threads blocks of options.block_bytes), one row group per
+//   table per thread, and the id set (grows with distinct ids only).
+// - Records are parsed and cleaned by `threads` workers; duplicate ids are
+//   decided in input order (blocks commit their ids in sequence), so "first
+//   wins" is exact and the output is the same for any thread count (up to
+//   row order within parts).
+// - Errors: a bad record is a reject (logged, the run goes on); a bad input
+//   stream (unreadable file, cut .gz, malformed JSON array structure) or a
+//   write failure is an error Status (nothing is published); more rejects
+//   than allowed is Status::Aborted (nothing is published).
+// - On success the output folder holds the new run and nothing else.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "parquet/types.h"
+#include "schema/star_schema.h"
+#include "transform/part_writer.h"
+#include "transform/progress.h"
+
+namespace arxivflow::transform {
+
+struct TransformOptions {
+  std::string input;   // snapshot (required)
+  std::string nips;    // NIPS CSV (optional)
+  std::string output;  // output folder
+  int threads = 0;     // 0 = hardware concurrency
+  parquet::Compression compression = parquet::Compression::kSnappy;
+  uint64_t shard_index = 0;  // 0-based
+  uint64_t shard_count = 1;
+  std::optional<uint64_t> max_rejects;          // absolute
+  std::optional<double> max_rejects_percent;    // of records read
+  ProgressMode progress = ProgressMode::kAuto;
+  size_t block_bytes = 8u << 20;
+  uint64_t rows_per_part = 2'000'000;
+  uint64_t row_group_bytes = 8u << 20;
+};
+
+struct InputSummary {
+  std::string kind;  // "snapshot" or "nips"
+  std::string path;
+  uint64_t size_bytes = 0;
+  uint64_t bytes_read = 0;
+  std::string sha256;  // empty when only part of the file was read
+  std::string compression;
+  std::string layout;
+  uint64_t read = 0, accepted = 0, rejected = 0;
+};
+
+struct TransformSummary {
+  std::vector<InputSummary> inputs;
+  uint64_t read = 0, accepted = 0, rejected = 0, duplicates = 0;
+  uint64_t unparsed_values = 0;
+  std::array<uint64_t, schema::kTableCount> rows{};
+  std::vector<PartFile> parts;
+  double seconds = 0;
+};
+
+Status RunTransform(const TransformOptions& options, TransformSummary* summary);
+
+// Parses "K/N" (K in 0..N-1).
+bool ParseShard(const std::string& text, uint64_t* index, uint64_t* count);
+// Parses "N" or "P%".
+bool ParseMaxRejects(const std::string& text, std::optional<uint64_t>* count,
+                     std::optional<double>* percent);
+
+}  // namespace arxivflow::transform
