@@ -8,6 +8,9 @@ JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 FUZZ_SECONDS ?= 20
 export ARXIVFLOW_HOME ?= $(HOME)/arxivflow
+# ccache (when installed) shares objects between checkouts of the same tree.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
 .PHONY: all deps build test run bench asan fuzz clean
 

@@ -75,6 +75,12 @@ struct FileMetadata {
 // `strings` point into `arena`: a ColumnVector may be moved but not copied
 // (a copy's views would still point into the original's arena).
 struct ColumnVector {
+  ColumnVector() = default;
+  ColumnVector(ColumnVector&&) = default;
+  ColumnVector& operator=(ColumnVector&&) = default;
+  ColumnVector(const ColumnVector&) = delete;
+  ColumnVector& operator=(const ColumnVector&) = delete;
+
   PhysicalType physical = PhysicalType::kByteArray;
   LogicalType logical = LogicalType::kNone;
   int64_t size = 0;
