@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "cli/orchestrator_cli_util.h"
 #include "common/logging.h"
@@ -17,6 +18,7 @@
 #include "orchestrator/home.h"
 #include "orchestrator/scheduler.h"
 #include "orchestrator/secrets.h"
+#include "server/webserver.h"
 #include "warehouse/connection_spec.h"
 
 namespace arxivflow::cli {
@@ -239,36 +241,57 @@ void AddSchedulerCommand(CLI::App& app) {
   cmd->callback([a] { RunScheduler(*a); });
 }
 
+struct StandaloneArgs {
+  SchedulerArgs scheduler;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+};
+
+// Airflow's `standalone`: home, admin user, scheduler and webserver in one
+// process, for a laptop. The webserver runs on its own thread; SIGINT/SIGTERM
+// stop both.
 void AddStandaloneCommand(CLI::App& app) {
-  auto a = std::make_shared<SchedulerArgs>();
-  auto* cmd = app.add_subcommand("standalone", "Initialise the home if needed, create the admin user, run the scheduler");
+  auto a = std::make_shared<StandaloneArgs>();
+  auto* cmd = app.add_subcommand("standalone",
+                                 "Initialise the home if needed, create the admin user, run the scheduler and webserver");
   AddHomeOption(cmd);
-  AddSchedulerOptions(cmd, *a);
+  AddSchedulerOptions(cmd, a->scheduler);
+  cmd->add_option("--host", a->host, "Webserver address")->capture_default_str();
+  cmd->add_option("--port", a->port, "Webserver port (0 picks a free one)")->capture_default_str();
   cmd->callback([a] {
     auto home = orch::Paths();
     std::vector<std::string> report;
     OkOrFail(orch::InitHome(home, &report));
     for (const auto& line : report) std::printf("standalone | %s\n", line.c_str());
-    auto store = OpenStoreOrFail();
+    std::string password = ValueOrFail(server::EnsureStandaloneAdmin(home.root));
     std::string password_file = home.root + "/standalone_admin_password.txt";
-    if (!ValueOrFail(store->GetUser("admin"))) {
-      std::string password = orch::RandomToken(8);
-      orch::UserRow user{"admin", ValueOrFail(orch::HashPassword(password)), "Admin"};
-      OkOrFail(store->UpsertUser(user));
-      int fd = open(password_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-      if (fd >= 0) {
-        std::string text = password + "\n";
-        (void)!write(fd, text.data(), text.size());
-        close(fd);
-      }
+    if (!password.empty()) {
       std::printf("standalone | created user 'admin'; password: %s (also in %s)\n", password.c_str(),
                   password_file.c_str());
     } else {
       std::printf("standalone | user 'admin' exists; its first password is in %s\n", password_file.c_str());
     }
     std::fflush(stdout);
-    store.reset();
-    RunScheduler(*a);
+
+    InstallStopHandlers();
+    server::WebserverOptions web;
+    web.host = a->host;
+    web.port = a->port;
+    web.home = home.root;
+    web.stop = &g_stop;
+    web.on_ready = [host = a->host](int port) {
+      std::printf("standalone | webserver at http://%s:%d (login: admin)\n", host.c_str(), port);
+      std::fflush(stdout);
+    };
+    Status web_status;
+    std::thread web_thread([&] {
+      web_status = server::RunWebserver(web);
+      if (!web_status.ok()) g_stop = true;  // no UI: stop the scheduler too
+    });
+    RunScheduler(a->scheduler);
+    g_stop = true;
+    web_thread.join();
+    OkOrFail(web_status);
   });
 }
 
