@@ -74,21 +74,6 @@ Result<std::string> SecretBox::Decrypt(const std::vector<uint8_t>& sealed) const
   return out;
 }
 
-Result<std::string> HashPassword(const std::string& password) {
-  AF_RETURN_IF_ERROR(InitSodium());
-  char hash[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-    return Status::Internal("password hashing ran out of memory");
-  }
-  return std::string(hash);
-}
-
-bool VerifyPassword(const std::string& hash, const std::string& password) {
-  if (sodium_init() < 0) return false;
-  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
-}
-
 std::string RandomToken(size_t bytes) {
   if (sodium_init() < 0) return std::string();
   std::vector<unsigned char> raw(bytes);

@@ -29,9 +29,7 @@ class SecretBox {
   std::vector<uint8_t> key_;
 };
 
-// "user:password" style hashing for web users (libsodium crypto_pwhash_str).
-Result<std::string> HashPassword(const std::string& password);
-bool VerifyPassword(const std::string& hash, const std::string& password);
+// Web users' passwords are hashed by the server (server/password.h).
 
 // A random URL-safe token of `bytes` random bytes (hex encoded).
 std::string RandomToken(size_t bytes);
