@@ -1,4 +1,5 @@
 #include "orchestrator/dag_parser.h"
+#include "common/yaml_text.h"
 
 #include <fnmatch.h>
 
@@ -437,8 +438,8 @@ DagSpec ParseOneDag(const YAML::Node& root, const std::string& file) {
 }  // namespace
 
 Result<std::vector<DagSpec>> ParseDagYaml(const std::string& text, const std::string& fileloc) {
+  AF_ASSIGN_OR_RETURN(std::vector<YAML::Node> docs, LoadYamlDocuments(text, fileloc));
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(text);
     std::vector<DagSpec> dags;
     std::set<std::string> ids;
     for (const auto& doc : docs) {

@@ -1,4 +1,5 @@
 #include "quality/check.h"
+#include "common/yaml_text.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -201,6 +202,7 @@ std::string Check::Sql() const {
 }
 
 Result<std::vector<Check>> ParseChecks(const std::string& yaml_text, const std::string& source) {
+  AF_RETURN_IF_ERROR(ValidateYamlText(yaml_text, source));
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
