@@ -4,13 +4,17 @@
 # the same throw-away server, in one run; plus SQLite rows/s.
 #
 #   bench/load/run.sh [RECORDS]        (default 200000 arXiv records)
+#   AREA=/path/to/area RUNS=1 SQLITE=0 bench/load/run.sh   (full scale, reusing
+#                                      the area of a transform benchmark run)
 #
 # Environment: ARXIVFLOW_BIN (default build/arxivflow), KEEP=1 keeps the work
-# folder, AREA_WRITER=<build>/tests/warehouse/warehouse_area_writer uses a
-# synthetic area instead of gen + transform. The area comes from `arxivflow gen` + `arxivflow transform`; the CSV
-# files are exported from it with DuckDB (bench/load/export_csv.mjs). Both
-# loaders replace each table inside one transaction (TRUNCATE + COPY ...
-# FREEZE), so they do the same work on the server. Each is run 3 times; the
+# folder, AREA=<dir> loads an existing Parquet area instead of making one,
+# AREA_WRITER=<build>/tests/warehouse/warehouse_area_writer writes a synthetic
+# area instead, RUNS (default 3) runs per loader, SQLITE=0 skips the SQLite
+# load. By default the area comes from `arxivflow gen` + `arxivflow transform`;
+# the CSV files are exported from it with DuckDB (bench/load/export_csv.mjs).
+# Both loaders replace each table inside one transaction (TRUNCATE + COPY ...
+# FREEZE), so they do the same work on the server. Each is run RUNS times; the
 # best time counts. Goal: ours <= 1.25 x psql \copy.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,7 +37,11 @@ psql_bin="${ARXIVFLOW_TEST_PG_BIN:-/usr/bin}/psql"
 pg() { "$psql_bin" -X -q -At -v ON_ERROR_STOP=1 "$ARXIVFLOW_TEST_PG_URI" "$@"; }
 now() { date +%s.%N; }
 
-if [[ -n "${AREA_WRITER:-}" ]]; then
+area="$work/area"
+if [[ -n "${AREA:-}" ]]; then
+  area=$(cd "$AREA" && pwd)
+  echo "== using the Parquet area $area"
+elif [[ -n "${AREA_WRITER:-}" ]]; then
   # Synthetic area (RECORDS rows per table) from tests/warehouse/area_writer.cc.
   echo "== writing a synthetic area: $records rows per table"
   "$AREA_WRITER" "$work/area" "$records"
@@ -43,15 +51,15 @@ else
   "$bin" transform --input "$work/snapshot.jsonl" --output "$work/area" --progress never >/dev/null
 fi
 echo "== exporting CSV with DuckDB"
-(cd "$root" && node "$here/export_csv.mjs" "$work/area" "$work" "${tables[@]}")
-du -sh "$work/area" "$work"/*.csv | sed 's/^/   /'
+(cd "$root" && node "$here/export_csv.mjs" "$area" "$work" "${tables[@]}")
+du -sh "$area" "$work"/*.csv | sed 's/^/   /'
 
 "$bin" warehouse create --conn "$ARXIVFLOW_TEST_PG_URI" --drop >/dev/null
 
 best_ours=""; best_psql=""
-for run in 1 2 3; do
+for run in $(seq 1 "${RUNS:-3}"); do
   t0=$(now)
-  "$bin" --log-level warn warehouse load --conn "$ARXIVFLOW_TEST_PG_URI" --from "$work/area" > "$work/ours.txt"
+  "$bin" --log-level warn warehouse load --conn "$ARXIVFLOW_TEST_PG_URI" --from "$area" > "$work/ours.txt"
   t1=$(now)
   script="$work/copy.sql"
   : > "$script"
@@ -81,10 +89,11 @@ printf '   best psql \\copy CSV: %.3fs (%.0f rows/s)\n' "$best_psql" "$(echo "$r
 ratio=$(echo "$best_ours / $best_psql" | bc -l)
 printf '   ratio arxivflow / psql: %.2f (goal <= 1.25)\n' "$ratio"
 
+[[ "${SQLITE:-1}" == 1 ]] || exit 0
 echo "== SQLite"
 "$bin" warehouse create --conn "sqlite://$work/w.db" >/dev/null
 t0=$(now)
-"$bin" --log-level warn warehouse load --conn "sqlite://$work/w.db" --from "$work/area" > "$work/sqlite.txt"
+"$bin" --log-level warn warehouse load --conn "sqlite://$work/w.db" --from "$area" > "$work/sqlite.txt"
 t1=$(now)
 secs=$(echo "$t1 - $t0" | bc)
 printf '   %d rows in %.3fs: %.0f rows/s (including the FTS5 index rebuild)\n' "$rows" "$secs" \
