@@ -11,7 +11,9 @@
 #include "cli/commands.h"
 #include "remote/aws_api.h"
 #include "remote/aws_config.h"
+#include "remote/object_store.h"
 #include "remote/s3_client.h"
+#include "remote/s3_uri.h"
 
 namespace arxivflow::cli {
 namespace {
@@ -68,6 +70,62 @@ void AddS3(CLI::App* aws) {
     if (st.code() == Status::Code::kAlreadyExists) Fail("bucket s3://" + args->bucket + " already exists: " + st.message(), 3);
     if (!st.ok()) Fail(st.message());
     std::printf("created s3://%s (region %s)\n", args->bucket.c_str(), options->region.c_str());
+  });
+
+  // cp: one object between a local file and S3 (either way), streamed and
+  // published all-or-nothing (multipart above 8 MiB on S3; temp + rename on
+  // disk).
+  struct CpArgs {
+    std::string from, to;
+  };
+  auto cp_args = std::make_shared<CpArgs>();
+  auto* cp = s3->add_subcommand("cp", "Copy one object: FILE s3://bucket/key, or s3://bucket/key FILE");
+  cp->add_option("source", cp_args->from, "local file or s3://bucket/key")->required();
+  cp->add_option("destination", cp_args->to, "s3://bucket/key or local file")->required();
+  cp->callback([cp_args] {
+    // Splits a location into a store (its folder) and the object's name in it.
+    auto open = [](const std::string& location) -> std::pair<std::unique_ptr<remote::ObjectStore>, std::string> {
+      if (remote::IsS3Uri(location)) {
+        auto uri = remote::ParseS3Uri(location);
+        if (!uri.ok()) Fail(uri.status().message());
+        if (uri->key.empty() || uri->key.back() == '/') Fail(location + ": give the object's full key");
+        auto store = remote::OpenObjectStore("s3://" + uri->bucket);
+        if (!store.ok()) Fail(store.status().message());
+        return {std::move(store).value(), uri->key};
+      }
+      const size_t slash = location.rfind('/');
+      std::string folder = slash == std::string::npos ? "." : (slash == 0 ? "/" : location.substr(0, slash));
+      return {remote::MakeLocalObjectStore(folder), location.substr(slash == std::string::npos ? 0 : slash + 1)};
+    };
+    auto [from_store, from_path] = open(cp_args->from);
+    auto [to_store, to_path] = open(cp_args->to);
+    auto writer = to_store->OpenWriter(to_path);
+    if (!writer.ok()) Fail(writer.status().message());
+    Status st = from_store->Read(from_path, [&](std::string_view chunk) { return (*writer)->Append(chunk); });
+    if (st.ok()) st = (*writer)->Commit();
+    if (!st.ok()) {
+      (*writer)->Abort();
+      Fail(st.message());
+    }
+    std::printf("copied %s -> %s (%llu bytes)\n", from_store->Uri(from_path).c_str(), to_store->Uri(to_path).c_str(),
+                static_cast<unsigned long long>((*writer)->BytesWritten()));
+  });
+
+  // ls: the objects under a prefix, "size key" per line, sorted by key.
+  auto ls_uri = std::make_shared<std::string>();
+  auto* ls = s3->add_subcommand("ls", "List the objects under s3://bucket[/prefix] (size and key)");
+  ls->add_option("uri", *ls_uri, "s3://bucket[/prefix]")->required();
+  ls->callback([ls_uri] {
+    auto uri = remote::ParseS3Uri(*ls_uri);
+    if (!uri.ok()) Fail(uri.status().message());
+    auto options = remote::S3ClientOptionsFromEnvironment();
+    if (!options.ok()) Fail(options.status().message());
+    remote::S3Client client(*options);
+    auto objects = client.ListAll(uri->bucket, uri->key);
+    if (!objects.ok()) Fail(objects.status().message());
+    for (const auto& o : *objects) {
+      std::printf("%12llu %s\n", static_cast<unsigned long long>(o.size), o.key.c_str());
+    }
   });
 }
 

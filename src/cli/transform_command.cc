@@ -1,15 +1,17 @@
 // `arxivflow transform`: the create_parquet_area job.
 #include <cstdio>
 
+#include "cli/aws_connection_option.h"
 #include "cli/commands.h"
 #include "common/logging.h"
+#include "common/task_result.h"
 #include "transform/transform.h"
 
 namespace arxivflow::cli {
 
 void AddTransformCommand(CLI::App& app) {
   struct Args {
-    std::string input, nips, output, compression = "snappy", shard, max_rejects, progress = "auto";
+    std::string input, nips, output, compression = "snappy", shard, max_rejects, progress = "auto", aws_conn;
     int threads = 0;
     size_t block_bytes = 8u << 20;
   };
@@ -18,10 +20,15 @@ void AddTransformCommand(CLI::App& app) {
       "transform",
       "Turn the arXiv snapshot (and the NIPS CSV) into the six Parquet tables, published "
       "atomically with _manifest.json and _rejects.jsonl");
-  cmd->add_option("--input", args->input, "arXiv snapshot: JSON Lines or a JSON array; plain, .gz or .zst")
+  cmd->add_option("--input", args->input,
+                  "arXiv snapshot (file or s3://bucket/key): JSON Lines or a JSON array; plain, .gz or .zst")
       ->required();
-  cmd->add_option("--nips", args->nips, "NIPS papers CSV (',' or '|' delimited, with header)");
-  cmd->add_option("--output", args->output, "output folder (replaced atomically)")->required();
+  cmd->add_option("--nips", args->nips, "NIPS papers CSV (',' or '|' delimited, with header; file or s3://)");
+  cmd->add_option("--output", args->output,
+                  "output folder (replaced atomically) or s3://bucket/prefix (manifest written last)")
+      ->required();
+  cmd->add_option("--aws-conn", args->aws_conn,
+                  "stored connection with the S3 credentials/region/endpoint (default: AWS environment)");
   cmd->add_option("--threads", args->threads, "worker threads (default: all cores)");
   cmd->add_option("--compression", args->compression, "snappy|zstd|gzip|none")->capture_default_str();
   cmd->add_option("--shard", args->shard,
@@ -32,6 +39,7 @@ void AddTransformCommand(CLI::App& app) {
   // Testing aid: small blocks exercise the cross-block ordering logic.
   cmd->add_option("--block-bytes", args->block_bytes, "bytes per read block")->group("");
   cmd->callback([args] {
+    ApplyAwsConnection(args->aws_conn);
     transform::TransformOptions o;
     o.input = args->input;
     o.nips = args->nips;
@@ -56,6 +64,10 @@ void AddTransformCommand(CLI::App& app) {
     }
     transform::TransformSummary summary;
     Status s = transform::RunTransform(o, &summary);
+    nlohmann::json table_rows = nlohmann::json::object();  // the task's result when run by the orchestrator
+    for (int t = 0; t < schema::kTableCount; ++t) table_rows[schema::Table(static_cast<schema::TableId>(t)).name] = summary.rows[t];
+    (void)WriteTaskResult({{"records_read", summary.read}, {"accepted", summary.accepted}, {"rejected", summary.rejected},
+                           {"rows", table_rows}, {"output", MaskUriCredentials(o.output)}, {"published", s.ok()}});
     if (!s.ok()) Fail(s.message(), s.code() == Status::Code::kAborted ? 2 : 1);
     std::string rows;
     for (int t = 0; t < schema::kTableCount; ++t) {

@@ -5,9 +5,12 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/aws_connection_option.h"
 #include "cli/commands.h"
+#include "common/task_result.h"
 #include "quality/check.h"
 #include "quality/runner.h"
+#include "schema/star_schema.h"
 #include "warehouse/connection_spec.h"
 #include "warehouse/loader.h"
 #include "warehouse/parquet_area.h"
@@ -25,6 +28,7 @@ struct WarehouseOptions {
   std::string from;
   std::string tables;
   std::string checks;
+  std::string aws_conn;
   bool drop = false;
 };
 
@@ -60,6 +64,7 @@ void PrintWidths(const std::vector<ColumnWidth>& widths) {
 }
 
 void RunCreate(const WarehouseOptions& o) {
+  ApplyAwsConnection(o.aws_conn);
   auto wh = OpenOrFail(o.conn);
   CreateOptions options;
   options.drop = o.drop;
@@ -70,12 +75,16 @@ void RunCreate(const WarehouseOptions& o) {
     options.varchar_widths = ToVarcharWidths(widths);
   }
   OrFail(wh->CreateTables(options));
+  nlohmann::json created = nlohmann::json::array();  // the task's result when run by the orchestrator
+  for (const auto& t : schema::StarSchema()) created.push_back(t.name);
+  (void)WriteTaskResult({{"tables_created", created}, {"dropped_first", o.drop}, {"target", wh->Describe()}});
   std::printf("created the star schema (%s) on %s\n", o.drop ? "dropped first" : "if not exists",
               wh->Describe().c_str());
   OrFail(wh->Close());
 }
 
 void RunLoad(const WarehouseOptions& o) {
+  ApplyAwsConnection(o.aws_conn);
   std::vector<std::string> tables = OrFail(ParseTableList(o.tables));
   ParquetArea area = OrFail(OpenParquetArea(o.from));
   auto wh = OpenOrFail(o.conn);
@@ -91,10 +100,14 @@ void RunLoad(const WarehouseOptions& o) {
   }
   std::printf("%-12s %12lld %10.3f\n", "total", static_cast<long long>(total), seconds);
   std::fflush(stdout);
+  nlohmann::json loaded = nlohmann::json::array();  // the task's result when run by the orchestrator
+  for (const auto& r : reports) loaded.push_back({{"table", r.table}, {"rows_loaded", r.rows}, {"target", wh->Describe()}});
+  (void)WriteTaskResult(loaded);
   OrFail(wh->Close());
 }
 
 void RunCheck(const WarehouseOptions& o) {
+  ApplyAwsConnection(o.aws_conn);
   std::vector<quality::Check> checks;
   if (o.checks.empty()) {
     checks = OrFail(quality::DefaultChecks());
@@ -111,6 +124,15 @@ void RunCheck(const WarehouseOptions& o) {
   auto results = quality::RunChecks(*wh, checks, area ? &*area : nullptr);
   std::fputs(quality::FormatResults(results).c_str(), stdout);
   std::fflush(stdout);
+  nlohmann::json checked = nlohmann::json::array();  // the task's result, failed checks included
+  for (const auto& r : results) {
+    checked.push_back({{"check", r.name}, {"table", r.table}, {"observed", r.observed}, {"expected", r.expected},
+                       {"passed", r.verdict == quality::Verdict::kSkip ? nlohmann::json()
+                                                                        : nlohmann::json(r.verdict == quality::Verdict::kPass)},
+                       {"verdict", quality::VerdictName(r.verdict)}});
+    if (!r.message.empty()) checked.back()["message"] = r.message;
+  }
+  (void)WriteTaskResult(checked);
   OrFail(wh->Close());
   size_t failed = 0, skipped = 0;
   std::string names;
@@ -143,19 +165,24 @@ void AddWarehouseCommand(CLI::App& app) {
   auto* create = cmd->add_subcommand("create", "Create the six tables (idempotent)");
   create->add_option("--conn", opts->conn, conn_help)->required();
   create->add_flag("--drop", opts->drop, "Drop the tables first (in one transaction)");
-  create->add_option("--from", opts->from, "Parquet area to size Redshift VARCHAR columns from");
+  create->add_option("--from", opts->from, "Parquet area (folder or s3://bucket/prefix) to size Redshift VARCHAR columns from");
+  const char* aws_conn_help = "stored connection with the S3 credentials/region/endpoint (default: AWS environment)";
+  create->add_option("--aws-conn", opts->aws_conn, aws_conn_help);
   create->callback([opts] { RunCreate(*opts); });
 
   auto* load = cmd->add_subcommand("load", "Load a Parquet area (replaces each table's contents atomically)");
   load->add_option("--conn", opts->conn, conn_help)->required();
-  load->add_option("--from", opts->from, "Parquet area written by `arxivflow transform`")->required();
+  load->add_option("--from", opts->from, "Parquet area written by `arxivflow transform` (folder or s3://bucket/prefix)")
+      ->required();
+  load->add_option("--aws-conn", opts->aws_conn, aws_conn_help);
   load->add_option("--tables", opts->tables, "Comma-separated tables to load (default: all six)");
   load->callback([opts] { RunLoad(*opts); });
 
   auto* check = cmd->add_subcommand("check", "Run the data-quality checks; exit 1 when one fails");
   check->add_option("--conn", opts->conn, conn_help)->required();
   check->add_option("--checks", opts->checks, "YAML checks file (default: the built-in checks)");
-  check->add_option("--from", opts->from, "Parquet area whose manifest the checks reconcile with");
+  check->add_option("--from", opts->from, "Parquet area (folder or s3://) whose manifest the checks reconcile with");
+  check->add_option("--aws-conn", opts->aws_conn, aws_conn_help);
   check->callback([opts] { RunCheck(*opts); });
 }
 

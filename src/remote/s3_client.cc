@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <random>
 #include <thread>
 
@@ -70,6 +71,18 @@ Result<S3ClientOptions> S3ClientOptionsFromEnvironment(const EnvLookup& env) {
   o.region = ResolveAwsRegion(env);
   if (auto e = ResolveS3Endpoint(env)) o.endpoint = *e;
   AF_ASSIGN_OR_RETURN(o.credentials, LoadAwsCredentials(env));
+  // AWS_MAX_ATTEMPTS as in the AWS SDKs; the backoff base only so tests of the
+  // retry path stay short.
+  auto positive = [&](const char* name, int max) -> std::optional<int> {
+    auto v = env(name);
+    if (!v || v->empty()) return std::nullopt;
+    char* end = nullptr;
+    const long n = std::strtol(v->c_str(), &end, 10);
+    if (*end != '\0' || n < 1 || n > max) return std::nullopt;
+    return static_cast<int>(n);
+  };
+  if (auto n = positive("AWS_MAX_ATTEMPTS", 20)) o.max_attempts = *n;
+  if (auto n = positive("ARXIVFLOW_S3_RETRY_BASE_MS", 60000)) o.initial_backoff_ms = *n;
   return o;
 }
 

@@ -56,7 +56,9 @@ struct S3ClientOptions {
 };
 
 // Options from the environment: endpoint, region and credentials as in
-// aws_config.h. Fails when no credentials are found.
+// aws_config.h; AWS_MAX_ATTEMPTS (1..20) sets max_attempts and
+// ARXIVFLOW_S3_RETRY_BASE_MS the first backoff. Fails when no credentials
+// are found.
 Result<S3ClientOptions> S3ClientOptionsFromEnvironment(const EnvLookup& env = ProcessEnvironment());
 
 struct S3ObjectInfo {

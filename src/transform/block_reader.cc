@@ -74,6 +74,13 @@ static void HandOver(std::vector<char>* pending, size_t* pending_used, size_t cu
 
 Result<bool> BlockReader::NextLines(Block* block) {
   size_t want = options_.block_bytes;
+  if (options_.byte_range && options_.range_end != UINT64_MAX) {
+    // Read little past the range: only up to the end of its last record
+    // (a remote input then fetches just its range plus a short overrun).
+    constexpr uint64_t kOverrun = 64u << 10;
+    const uint64_t to_end = options_.range_end > pending_offset_ ? options_.range_end - pending_offset_ : 0;
+    want = static_cast<size_t>(std::min<uint64_t>(want, to_end + kOverrun));
+  }
   size_t cut = 0;
   for (;;) {
     AF_RETURN_IF_ERROR(Fill(want));

@@ -13,7 +13,8 @@
 //   grows the block (memory is bounded by the largest record, capped at
 //   kMaxRecordBytes: a longer record is a Corruption error).
 // - Ownership filters implement --shard: a byte range for plain JSON Lines
-//   (a record belongs to the range holding its first byte), or every N-th
+//   (a record belongs to the range holding its first byte; reads stop about
+//   64 KiB past the range unless the last record is longer), or every N-th
 //   block otherwise. Skipped blocks are never returned.
 // - A malformed JSON array (unbalanced brackets, junk after the closing
 //   bracket) is a Corruption error: element boundaries cannot be trusted.

@@ -11,7 +11,32 @@
 #include <cstring>
 #include <vector>
 
+#include "remote/s3_uri.h"
+#include "transform/s3_input.h"
+
 namespace arxivflow::transform {
+
+Result<std::unique_ptr<RawInput>> OpenRawInput(const std::string& location) {
+  if (remote::IsS3Uri(location)) {
+    AF_ASSIGN_OR_RETURN(auto s3, S3Input::Open(location));
+    return std::unique_ptr<RawInput>(std::move(s3));
+  }
+  AF_ASSIGN_OR_RETURN(auto file, RawFile::Open(location));
+  return std::unique_ptr<RawInput>(std::move(file));
+}
+
+std::string HexDigest(void* md_ctx) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(md_ctx), digest, &len);
+  static const char* kHex = "0123456789abcdef";
+  std::string hex;
+  for (unsigned i = 0; i < len; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 15]);
+  }
+  return hex;
+}
 
 Result<size_t> StringSource::Read(char* buf, size_t n) {
   const size_t k = std::min(n, data_.size() - pos_);
@@ -83,18 +108,7 @@ Result<std::string> RawFile::Peek(size_t n) {
   return out;
 }
 
-std::string RawFile::FinishSha256() {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(md_ctx_), digest, &len);
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < len; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 15]);
-  }
-  return hex;
-}
+std::string RawFile::FinishSha256() { return HexDigest(md_ctx_); }
 
 Compression DetectCompression(std::string_view b) {
   if (b.size() >= 2 && static_cast<unsigned char>(b[0]) == 0x1f &&

@@ -1,12 +1,14 @@
-// Input byte streams: a local file, read plainly or through gzip (zlib) or
-// zstd decompression, chosen from the file's magic bytes (never its name).
+// Input byte streams: a local file or an s3:// object, read plainly or
+// through gzip (zlib) or zstd decompression, chosen from the stream's magic
+// bytes (never its name).
 //
 // Contract:
 // - ByteSource::Read() fills up to `n` bytes and returns how many; 0 means
 //   end of stream. A stream that ends early (a cut .gz/.zst) or is corrupt is
 //   a Status::Corruption naming the file and the compressed offset.
-// - RawFile hashes (SHA-256, OpenSSL EVP) and counts every byte it reads, so
-//   the manifest can record the checksum of what was actually consumed.
+// - A RawInput (RawFile, S3Input) hashes (SHA-256, OpenSSL EVP) and counts
+//   every byte it reads, so the manifest can record the checksum of what was
+//   actually consumed. OpenRawInput() picks the kind from the location.
 // - Not thread-safe; one reader thread owns a source.
 #pragma once
 
@@ -39,22 +41,43 @@ class StringSource : public ByteSource {
 enum class Compression { kNone, kGzip, kZstd };
 const char* CompressionLabel(Compression c);  // "none", "gzip", "zstd"
 
-class RawFile : public ByteSource {
+// The undecoded bytes of an input (a file or an object).
+class RawInput : public ByteSource {
+ public:
+  // Positions the next Read() at `offset` (only before hashing matters:
+  // the digest covers the bytes read from then on).
+  virtual Status Seek(uint64_t offset) = 0;
+  // Tells the input that bytes past `end` will be read only a little (a
+  // shard's overrun to its next record boundary), so a remote input fetches
+  // up to `end` and then small ranges. Local files ignore it.
+  virtual void SetReadEnd(uint64_t end) { (void)end; }
+  virtual uint64_t size() const = 0;
+  virtual uint64_t position() const = 0;
+  virtual uint64_t bytes_read() const = 0;
+  virtual const std::string& path() const = 0;
+  // Version tag of a remote object (S3 ETag), "" for files.
+  virtual std::string etag() const { return ""; }
+  // Hex SHA-256 of every byte returned by Read() so far. Call once, at the end.
+  virtual std::string FinishSha256() = 0;
+  // Peeks the next bytes without consuming them.
+  virtual Result<std::string> Peek(size_t n) = 0;
+};
+
+// "s3://bucket/key" -> S3Input (s3_input.h), anything else -> RawFile.
+Result<std::unique_ptr<RawInput>> OpenRawInput(const std::string& location);
+
+class RawFile : public RawInput {
  public:
   static Result<std::unique_ptr<RawFile>> Open(const std::string& path);
   ~RawFile() override;
   Result<size_t> Read(char* buf, size_t n) override;
-  // Positions the next Read() at `offset` (only before hashing matters:
-  // the digest covers the bytes read from then on).
-  Status Seek(uint64_t offset);
-  uint64_t size() const { return size_; }
-  uint64_t position() const { return position_; }
-  uint64_t bytes_read() const { return bytes_read_; }
-  const std::string& path() const { return path_; }
-  // Hex SHA-256 of every byte returned by Read() so far. Call once, at the end.
-  std::string FinishSha256();
-  // Peeks the first bytes without consuming them.
-  Result<std::string> Peek(size_t n);
+  Status Seek(uint64_t offset) override;
+  uint64_t size() const override { return size_; }
+  uint64_t position() const override { return position_; }
+  uint64_t bytes_read() const override { return bytes_read_; }
+  const std::string& path() const override { return path_; }
+  std::string FinishSha256() override;
+  Result<std::string> Peek(size_t n) override;
 
  private:
   RawFile() = default;
@@ -67,6 +90,9 @@ class RawFile : public ByteSource {
 };
 
 Compression DetectCompression(std::string_view first_bytes);
+
+// Finishes an EVP_MD_CTX* (SHA-256) and returns the digest in hex.
+std::string HexDigest(void* md_ctx);
 
 // Wraps `raw` (not owned; must outlive the result) in the matching decoder.
 std::unique_ptr<ByteSource> MakeDecoder(Compression c, ByteSource* raw, std::string name);

@@ -1,23 +1,56 @@
 #include "transform/part_writer.h"
 
-#include <sys/stat.h>
-
 #include <cstdio>
 
 namespace arxivflow::transform {
 
+namespace {
+
+// Forwards to a sink and keeps its byte count where the PartWriter reads it
+// after the Parquet writer (which owns the sink) is gone.
+class CountingSink : public parquet::OutputSink {
+ public:
+  CountingSink(std::unique_ptr<parquet::OutputSink> inner, std::shared_ptr<uint64_t> bytes)
+      : inner_(std::move(inner)), bytes_(std::move(bytes)) {}
+  Status Append(std::string_view data) override {
+    Status s = inner_->Append(data);
+    *bytes_ = inner_->BytesWritten();
+    return s;
+  }
+  Status Close() override {
+    Status s = inner_->Close();
+    *bytes_ = inner_->BytesWritten();
+    return s;
+  }
+  uint64_t BytesWritten() const override { return inner_->BytesWritten(); }
+  const std::string& name() const override { return inner_->name(); }
+
+ private:
+  std::unique_ptr<parquet::OutputSink> inner_;
+  std::shared_ptr<uint64_t> bytes_;
+};
+
+}  // namespace
+
+PartSinkOpener LocalPartSinks(std::string out_dir) {
+  return [out_dir = std::move(out_dir)](const std::string& relative_path) {
+    return parquet::OpenFileSink(out_dir + "/" + relative_path);
+  };
+}
+
 std::string PartNamer::Next(schema::TableId table) {
   const uint64_t local = next_[static_cast<size_t>(table)].fetch_add(1);
   char name[64];
-  std::snprintf(name, sizeof(name), "part-%05llu.parquet",
+  std::snprintf(name, sizeof(name), "part-%05llu",
                 static_cast<unsigned long long>(local * shard_count_ + shard_index_));
-  return schema::Table(table).name + "/" + name;
+  return schema::Table(table).name + "/" + name + (suffix_.empty() ? "" : "-" + suffix_) + ".parquet";
 }
 
-PartWriter::PartWriter(std::string out_dir, schema::TableId table, PartNamer* namer,
+PartWriter::PartWriter(PartSinkOpener opener, schema::TableId table, PartNamer* namer,
                        parquet::WriterOptions options, uint64_t max_rows_per_part)
-    : out_dir_(std::move(out_dir)),
+    : opener_(std::move(opener)),
       table_(schema::Table(table)),
+      part_bytes_(std::make_shared<uint64_t>(0)),
       namer_(namer),
       options_(std::move(options)),
       max_rows_per_part_(max_rows_per_part) {}
@@ -30,12 +63,14 @@ bool PartWriter::EnsureOpen() {
   PartFile part;
   part.table = table_.name;
   part.path = namer_->Next(table_.id);
-  auto sink = parquet::OpenFileSink(out_dir_ + "/" + part.path);
+  auto sink = opener_(part.path);
   if (!sink.ok()) {
     status_ = sink.status();
     return false;
   }
-  auto writer = parquet::Writer::Open(std::move(sink).value(), table_.schema, options_);
+  *part_bytes_ = 0;
+  auto writer = parquet::Writer::Open(std::make_unique<CountingSink>(std::move(sink).value(), part_bytes_),
+                                      table_.schema, options_);
   if (!writer.ok()) {
     status_ = writer.status().WithContext(part.path);
     return false;
@@ -73,10 +108,7 @@ Status PartWriter::ClosePart() {
   Status s = writer_->Close();
   writer_.reset();
   if (!s.ok()) return status_ = s.WithContext(part.path);
-  struct stat st;
-  if (::stat((out_dir_ + "/" + part.path).c_str(), &st) == 0) {
-    part.bytes = static_cast<uint64_t>(st.st_size);
-  }
+  part.bytes = *part_bytes_;
   return Status::OK();
 }
 

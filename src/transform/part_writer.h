@@ -1,5 +1,7 @@
 // PartWriter: one table's rows from one thread, written as a sequence of
-// Parquet part files `<table>/part-NNNNN.parquet` under the output folder.
+// Parquet part files `<table>/part-NNNNN.parquet` under the output folder
+// (or `<table>/part-NNNNN-<run id>.parquet` when the namer has a suffix, as
+// on S3, where a run must not overwrite the parts the live manifest lists).
 //
 // Contract:
 // - Implements RowWriter. The first row opens a part; a part is closed once
@@ -8,13 +10,16 @@
 // - Part numbers come from a PartNamer shared by all threads (thread-safe):
 //   number = local_index * shard_count + shard_index, so the parts of the N
 //   shards of one input never collide and their union is one data set.
-// - Close() finishes the open part (footer + fsync by the sink). Part files
-//   are listed by parts() with their row counts and sizes.
+// - Parts are opened through a PartSinkOpener: a local file (OpenFileSink)
+//   or an object store writer. Close() finishes the open part (footer +
+//   fsync or upload commit by the sink). Part files are listed by parts()
+//   with their row counts and sizes.
 // - Not thread-safe (one per thread per table), except PartNamer.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,18 +39,26 @@ struct PartFile {
 
 class PartNamer {
  public:
-  PartNamer(uint64_t shard_index, uint64_t shard_count)
-      : shard_index_(shard_index), shard_count_(shard_count) {}
+  PartNamer(uint64_t shard_index, uint64_t shard_count, std::string suffix = "")
+      : shard_index_(shard_index), shard_count_(shard_count), suffix_(std::move(suffix)) {}
   std::string Next(schema::TableId table);
 
  private:
   uint64_t shard_index_, shard_count_;
+  std::string suffix_;
   std::atomic<uint64_t> next_[schema::kTableCount] = {};
 };
 
+// Opens the sink of a part, given its path relative to the output.
+using PartSinkOpener =
+    std::function<Result<std::unique_ptr<parquet::OutputSink>>(const std::string& relative_path)>;
+
+// Parts as files under the local folder `out_dir`.
+PartSinkOpener LocalPartSinks(std::string out_dir);
+
 class PartWriter : public RowWriter {
  public:
-  PartWriter(std::string out_dir, schema::TableId table, PartNamer* namer,
+  PartWriter(PartSinkOpener opener, schema::TableId table, PartNamer* namer,
              parquet::WriterOptions options, uint64_t max_rows_per_part);
   ~PartWriter() override;
 
@@ -64,8 +77,9 @@ class PartWriter : public RowWriter {
   bool EnsureOpen();
   Status ClosePart();
 
-  std::string out_dir_;
+  PartSinkOpener opener_;
   const schema::TableDef& table_;
+  std::shared_ptr<uint64_t> part_bytes_;  // bytes written to the open part
   PartNamer* namer_;
   parquet::WriterOptions options_;
   uint64_t max_rows_per_part_;

@@ -12,10 +12,17 @@
 #include <ctime>
 #include <deque>
 #include <fstream>
+#include <cerrno>
+#include <cstdlib>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "common/logging.h"
+#include "remote/object_store.h"
+#include "remote/parquet_object_io.h"
+#include "remote/s3_uri.h"
+#include "transform/object_publish.h"
 #include "transform/block_reader.h"
 #include "transform/csv_reader.h"
 #include "transform/id_set.h"
@@ -172,7 +179,7 @@ struct TableOutputs {
   std::vector<std::unique_ptr<PartWriter>> writers;
   TableSet set{};
   RowCounts counts{};
-  TableOutputs(const std::string& dir, PartNamer* namer, const parquet::WriterOptions& wo,
+  TableOutputs(const PartSinkOpener& sinks, PartNamer* namer, const parquet::WriterOptions& wo,
                uint64_t rows_per_part) {
     for (int t = 0; t < schema::kTableCount; ++t) {
       // Tables of mostly unique long text gain little from dictionaries and
@@ -182,7 +189,7 @@ struct TableOutputs {
       if (id == TableId::kPapers || id == TableId::kAbstracts || id == TableId::kTitles) {
         table_options.dictionary = false;
       }
-      writers.push_back(std::make_unique<PartWriter>(dir, id, namer, table_options, rows_per_part));
+      writers.push_back(std::make_unique<PartWriter>(sinks, id, namer, table_options, rows_per_part));
       set[static_cast<size_t>(t)] = writers.back().get();
     }
   }
@@ -198,17 +205,24 @@ struct TableOutputs {
 
 class Engine {
  public:
-  Engine(const TransformOptions& options, std::string staging, RejectLog* rejects)
+  // `part_suffix` goes into part names (see PartNamer); `rejects_name` is the
+  // reject log's path relative to the output, as the manifest records it.
+  Engine(const TransformOptions& options, PartSinkOpener sinks, RejectLog* rejects, std::string part_suffix,
+         std::string rejects_name)
       : opt_(options),
-        staging_(std::move(staging)),
+        sinks_(std::move(sinks)),
         rejects_(rejects),
-        namer_(options.shard_index, options.shard_count),
+        rejects_name_(std::move(rejects_name)),
+        run_id_(part_suffix),
+        namer_(options.shard_index, options.shard_count, std::move(part_suffix)),
         queue_(static_cast<size_t>(std::max(2, options.threads))) {
     writer_options_.compression = options.compression;
     writer_options_.row_group_bytes = options.row_group_bytes;
   }
 
-  Status Run(TransformSummary* summary);
+  // Runs the job; on success *manifest holds the manifest's text, to be
+  // published last.
+  Status Run(TransformSummary* summary, std::string* manifest);
 
  private:
   void Fail(const Status& s) {
@@ -250,8 +264,10 @@ class Engine {
   Status ProcessNips(InputSummary* info, TableOutputs* out);
 
   const TransformOptions& opt_;
-  std::string staging_;
+  PartSinkOpener sinks_;
   RejectLog* rejects_;
+  std::string rejects_name_;
+  std::string run_id_;
   PartNamer namer_;
   parquet::WriterOptions writer_options_;
   BoundedQueue<std::unique_ptr<Block>> queue_;
@@ -275,10 +291,11 @@ class Engine {
 
 Status Engine::ReadSnapshot(InputSummary* info) {
   const std::string& path = opt_.input;
-  AF_ASSIGN_OR_RETURN(auto raw, RawFile::Open(path));
+  AF_ASSIGN_OR_RETURN(auto raw, OpenRawInput(path));
   info->kind = "snapshot";
   info->path = path;
   info->size_bytes = raw->size();
+  info->etag = raw->etag();
   AF_ASSIGN_OR_RETURN(std::string magic, raw->Peek(4));
   const Compression compression = DetectCompression(magic);
   info->compression = CompressionLabel(compression);
@@ -310,11 +327,20 @@ Status Engine::ReadSnapshot(InputSummary* info) {
       bo.range_begin = size * opt_.shard_index / opt_.shard_count;
       bo.range_end = size * (opt_.shard_index + 1) / opt_.shard_count;
       if (bo.range_begin > 0) {
-        AF_ASSIGN_OR_RETURN(uint64_t newlines, CountNewlines(path, bo.range_begin - 1));
-        bo.first_line = newlines + 1;
+        // Local files: count the lines before the range, for exact line
+        // numbers in rejects. Remote objects: reading the whole prefix would
+        // defeat the ranged read, so lines count from the range's start
+        // (byte offsets stay exact).
+        if (!remote::IsS3Uri(path)) {
+          AF_ASSIGN_OR_RETURN(uint64_t newlines, CountNewlines(path, bo.range_begin - 1));
+          bo.first_line = newlines + 1;
+        } else {
+          info->line_numbers = "relative to byte " + std::to_string(bo.range_begin);
+        }
         bo.stream_offset = bo.range_begin - 1;
         AF_RETURN_IF_ERROR(raw->Seek(bo.stream_offset));
       }
+      raw->SetReadEnd(bo.range_end);
       whole_file = false;
       progress_base = bo.stream_offset;
       progress_total_ = bo.range_end - bo.range_begin;
@@ -427,10 +453,11 @@ void Engine::Work(TableOutputs* out) {
 
 Status Engine::ProcessNips(InputSummary* info, TableOutputs* out) {
   const std::string& path = opt_.nips;
-  AF_ASSIGN_OR_RETURN(auto raw, RawFile::Open(path));
+  AF_ASSIGN_OR_RETURN(auto raw, OpenRawInput(path));
   info->kind = "nips";
   info->path = path;
   info->size_bytes = raw->size();
+  info->etag = raw->etag();
   info->layout = "csv";
   AF_ASSIGN_OR_RETURN(std::string magic, raw->Peek(4));
   const Compression compression = DetectCompression(magic);
@@ -490,14 +517,14 @@ Status WriteFileSynced(const std::string& path, const std::string& text) {
   return SyncPath(path);
 }
 
-Status Engine::Run(TransformSummary* summary) {
+Status Engine::Run(TransformSummary* summary, std::string* manifest) {
   const auto t0 = Clock::now();
   const int threads = std::max(1, opt_.threads);
   InputSummary snapshot_info, nips_info;
 
   std::vector<std::unique_ptr<TableOutputs>> outputs;
   for (int i = 0; i < threads + 1; ++i) {
-    outputs.push_back(std::make_unique<TableOutputs>(staging_, &namer_, writer_options_,
+    outputs.push_back(std::make_unique<TableOutputs>(sinks_, &namer_, writer_options_,
                                                      opt_.rows_per_part));
   }
   std::thread reader([&] {
@@ -572,7 +599,7 @@ Status Engine::Run(TransformSummary* summary) {
     bool any = false;
     for (const PartFile& p : summary->parts) any |= p.table == name;
     if (any) continue;
-    PartWriter empty(staging_, static_cast<TableId>(t), &namer_, writer_options_, 1);
+    PartWriter empty(sinks_, static_cast<TableId>(t), &namer_, writer_options_, 1);
     AF_RETURN_IF_ERROR(empty.WriteEmptyPart());
     for (const PartFile& p : empty.parts()) summary->parts.push_back(p);
   }
@@ -601,6 +628,7 @@ Status Engine::Run(TransformSummary* summary) {
   m["program"] = "arxivflow transform";
   m["version"] = ARXIVFLOW_VERSION;
   m["created_at"] = IsoNow();
+  if (!run_id_.empty()) m["run_id"] = run_id_;
   ordered_json o;
   o["input"] = opt_.input;
   o["nips"] = opt_.nips.empty() ? ordered_json(nullptr) : ordered_json(opt_.nips);
@@ -623,6 +651,7 @@ Status Engine::Run(TransformSummary* summary) {
     j["kind"] = in.kind;
     j["path"] = in.path;
     j["size_bytes"] = in.size_bytes;
+    if (!in.etag.empty()) j["etag"] = in.etag;
     j["bytes_read"] = in.bytes_read;
     j["sha256"] = in.sha256.empty() ? ordered_json(nullptr) : ordered_json(in.sha256);
     j["compression"] = in.compression;
@@ -630,6 +659,7 @@ Status Engine::Run(TransformSummary* summary) {
     j["records_read"] = in.read;
     j["records_accepted"] = in.accepted;
     j["records_rejected"] = in.rejected;
+    if (!in.line_numbers.empty()) j["line_numbers"] = in.line_numbers;
     inputs.push_back(j);
   }
   m["inputs"] = inputs;
@@ -639,7 +669,7 @@ Status Engine::Run(TransformSummary* summary) {
                   {"duplicates", summary->duplicates}};
   m["unparsed_values"] = summary->unparsed_values;
   m["truncations"] = {{"count", 0}};
-  m["rejects_file"] = "_rejects.jsonl";
+  m["rejects_file"] = rejects_name_;
   ordered_json tables;
   for (int t = 0; t < schema::kTableCount; ++t) {
     const std::string& name = schema::Table(static_cast<TableId>(t)).name;
@@ -665,7 +695,61 @@ Status Engine::Run(TransformSummary* summary) {
                      {"finalize", ms(t_final - t_process)},
                      {"total_before_publish", ms(t_final - t0)}};
   summary->seconds = std::chrono::duration<double>(t_final - t0).count();
-  return WriteFileSynced(staging_ + "/_manifest.json", m.dump(2) + "\n");
+  *manifest = m.dump(2) + "\n";
+  return Status::OK();
+}
+
+// s3://bucket/prefix output: see object_publish.h for the protocol.
+Status RunTransformToStore(const TransformOptions& options, TransformSummary* summary) {
+  AF_ASSIGN_OR_RETURN(std::unique_ptr<remote::ObjectStore> opened, remote::OpenObjectStore(options.output));
+  std::shared_ptr<const remote::ObjectStore> store = std::move(opened);
+  // Fails fast on a missing bucket, wrong credentials or an unreachable
+  // endpoint, before any input is read.
+  {
+    auto probe = store->List("_manifest.json");
+    if (!probe.ok()) return probe.status().WithContext("output " + options.output);
+  }
+  const std::string run_id = NewRunId();
+  const char* tmp_env = std::getenv("TMPDIR");
+  std::string temp = std::string(tmp_env && *tmp_env ? tmp_env : "/tmp") + "/arxivflow-transform-XXXXXX";
+  if (::mkdtemp(temp.data()) == nullptr) {
+    return Status::IOError(temp + ": cannot create a temporary folder: " + std::strerror(errno));
+  }
+  const std::string rejects_name = "_rejects-" + run_id + ".jsonl";
+  Status s;
+  {
+    auto rejects = RejectLog::Open(temp + "/_rejects.jsonl");
+    if (!rejects.ok()) {
+      s = rejects.status();
+    } else {
+      PartSinkOpener sinks = [store](const std::string& path) -> Result<std::unique_ptr<parquet::OutputSink>> {
+        AF_ASSIGN_OR_RETURN(auto writer, store->OpenWriter(path));
+        return remote::MakeObjectOutputSink(std::move(writer));
+      };
+      Engine engine(options, std::move(sinks), rejects->get(), run_id, rejects_name);
+      std::string manifest;
+      s = engine.Run(summary, &manifest);
+      if (s.ok()) s = UploadFile(*store, temp + "/_rejects.jsonl", rejects_name);
+      if (s.ok()) s = PutText(*store, "_manifest.json", manifest);  // the commit point
+    }
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(temp, ec);
+  if (!s.ok()) {
+    DiscardRun(*store, run_id);
+    return s.WithContext("output " + options.output + " (nothing published; the previous manifest is kept)");
+  }
+  std::set<std::string> keep = {rejects_name};
+  for (const PartFile& p : summary->parts) keep.insert(p.path);
+  size_t removed = 0;
+  Status cleanup = RemoveUnlisted(*store, keep, &removed);
+  if (!cleanup.ok()) {
+    spdlog::warn("published {}, but removing objects of earlier runs failed (they are not listed by the "
+                 "manifest, so readers ignore them): {}", store->Uri("_manifest.json"), cleanup.message());
+  } else if (removed > 0) {
+    spdlog::info("removed {} object(s) of earlier runs under {}", removed, options.output);
+  }
+  return Status::OK();
 }
 
 }  // namespace
@@ -677,6 +761,7 @@ Status RunTransform(const TransformOptions& in_options, TransformSummary* summar
   }
   if (options.input.empty()) return Status::InvalidArgument("no input snapshot given");
   if (options.output.empty()) return Status::InvalidArgument("no output folder given");
+  if (remote::IsS3Uri(options.output)) return RunTransformToStore(options, summary);
   AF_ASSIGN_OR_RETURN(std::string staging, PrepareStaging(options.output));
   std::error_code ec;
   for (const auto& t : schema::StarSchema()) {
@@ -692,8 +777,10 @@ Status RunTransform(const TransformOptions& in_options, TransformSummary* summar
   }
   Status s;
   {
-    Engine engine(options, staging, rejects->get());
-    s = engine.Run(summary);
+    Engine engine(options, LocalPartSinks(staging), rejects->get(), "", "_rejects.jsonl");
+    std::string manifest;
+    s = engine.Run(summary, &manifest);
+    if (s.ok()) s = WriteFileSynced(staging + "/_manifest.json", manifest);
   }
   if (s.ok()) s = Publish(staging, options.output);
   if (!s.ok()) DiscardStaging(staging);

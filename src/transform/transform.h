@@ -50,6 +50,8 @@ struct InputSummary {
   std::string kind;  // "snapshot" or "nips"
   std::string path;
   uint64_t size_bytes = 0;
+  std::string etag;  // S3 inputs: the object's ETag
+  std::string line_numbers;  // "" = exact; else how reject line numbers count
   uint64_t bytes_read = 0;
   std::string sha256;  // empty when only part of the file was read
   std::string compression;

@@ -1,6 +1,20 @@
 #include "warehouse/batch_source.h"
 
+#include "remote/object_store.h"
+#include "remote/parquet_object_io.h"
+#include "remote/s3_client.h"
+#include "remote/s3_uri.h"
+
 namespace arxivflow::warehouse {
+
+Result<std::unique_ptr<parquet::InputFile>> OpenParquetInput(const std::string& path) {
+  if (!remote::IsS3Uri(path)) return parquet::OpenLocalFile(path);
+  AF_ASSIGN_OR_RETURN(remote::S3Uri uri, remote::ParseS3Uri(path));
+  AF_ASSIGN_OR_RETURN(remote::S3ClientOptions options, remote::S3ClientOptionsFromEnvironment());
+  std::shared_ptr<const remote::ObjectStore> store =
+      remote::MakeS3ObjectStore(std::make_shared<const remote::S3Client>(std::move(options)), uri.bucket, "");
+  return remote::OpenObjectInputFile(std::move(store), uri.key);
+}
 
 namespace {
 
@@ -49,7 +63,7 @@ class ParquetBatchSource : public BatchSource {
  private:
   Status OpenFile(const std::string& path) {
     reader_.reset();
-    AF_ASSIGN_OR_RETURN(auto file, parquet::OpenLocalFile(path));
+    AF_ASSIGN_OR_RETURN(auto file, OpenParquetInput(path));
     AF_ASSIGN_OR_RETURN(reader_, parquet::Reader::Open(std::move(file)));
     const auto& got = reader_->metadata().schema;
     mapping_.clear();

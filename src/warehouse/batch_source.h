@@ -31,7 +31,11 @@ class BatchSource {
   virtual Result<bool> Next(Batch* batch) = 0;
 };
 
-// Streams the row groups of `files` in order.
+// A local Parquet file, or an s3:// object read with ranged GETs (client
+// settings from the environment, see remote/aws_config.h).
+Result<std::unique_ptr<parquet::InputFile>> OpenParquetInput(const std::string& path);
+
+// Streams the row groups of `files` (local paths or s3:// URIs) in order.
 std::unique_ptr<BatchSource> MakeParquetBatchSource(const schema::TableDef& table, std::vector<std::string> files);
 
 // Hands out prepared batches (tests, small in-memory inputs).

@@ -107,6 +107,45 @@ TEST(RedshiftTest, LoadGolden) {
   ExpectGolden("load_redshift.sql", Script(log));
 }
 
+TEST(RedshiftTest, ManifestLoadGolden) {
+  // An area on S3: COPY loads exactly the parts the area's manifest lists,
+  // through a Redshift manifest written beside it (s3_prefix is not needed).
+  auto spec = ParseConnection(
+      "redshift://awsuser:pw@example.redshift.amazonaws.com/dev?iam_role=arn:aws:iam::123456789012:role/dwh");
+  ASSERT_TRUE(spec.ok());
+  std::vector<std::string> log;
+  std::vector<std::string> puts;
+  auto wh = MakeRedshiftWarehouse(*spec, std::make_unique<Recorder>(&log, 200),
+                                  [&](const std::string& uri, const std::string& text) {
+                                    puts.push_back(uri + "\n" + text);
+                                    return Status::OK();
+                                  });
+  TableLoadInput input;
+  input.area = "s3://arxiv-bucket/area/";
+  input.files = {"s3://arxiv-bucket/area/papers/part-00000-20261123T235501Z-1a2b3c4d.parquet",
+                 "s3://arxiv-bucket/area/papers/part-00001-20261123T235501Z-1a2b3c4d.parquet"};
+  input.file_bytes = {123456, 7890};
+  input.expected_rows = 200;
+  auto rows = wh->LoadTable(schema::Table(schema::TableId::kPapers), input);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(puts.size(), 1u);
+  ExpectGolden("load_redshift_manifest.sql", Script(log) + "-- " + puts[0]);
+}
+
+TEST(RedshiftTest, ManifestLoadNeedsRole) {
+  auto spec = ParseConnection("redshift://u:p@h/dev");
+  ASSERT_TRUE(spec.ok());
+  std::vector<std::string> log;
+  auto wh = MakeRedshiftWarehouse(*spec, std::make_unique<Recorder>(&log, 0),
+                                  [](const std::string&, const std::string&) { return Status::OK(); });
+  TableLoadInput input;
+  input.area = "s3://b/area";
+  auto rows = wh->LoadTable(schema::Table(schema::TableId::kTitles), input);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_NE(rows.status().message().find("iam_role"), std::string::npos);
+  EXPECT_TRUE(log.empty());
+}
+
 TEST(RedshiftTest, CountMismatchRollsBack) {
   auto spec = ParseConnection("redshift://u:p@h/dev?iam_role=arn:x&s3_prefix=s3://b/p");
   ASSERT_TRUE(spec.ok());

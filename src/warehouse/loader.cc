@@ -52,6 +52,8 @@ Result<std::vector<TableLoadReport>> LoadArea(Warehouse& warehouse, const Parque
     }
     TableLoadInput input;
     input.files = at.files;
+    input.file_bytes = at.file_bytes;
+    input.area = area.dir;
     input.expected_rows = at.rows;
     spdlog::info("loading {} into {} ({} file(s))", name, warehouse.Describe(), at.files.size());
     const auto start = std::chrono::steady_clock::now();

@@ -1,5 +1,5 @@
 // A Parquet area: the folder the transform publishes, DIR/<table>/part-*.parquet
-// plus DIR/_manifest.json.
+// plus DIR/_manifest.json; DIR may be s3://bucket/prefix.
 //
 // Contract: OpenParquetArea() refuses a folder without a readable
 // _manifest.json (kNotFound / kCorruption naming the file). The manifest is
@@ -8,6 +8,10 @@
 // DIR; absolute paths and '..' are refused); when `files` is absent the table
 // folder is listed for *.parquet. File lists are sorted. Immutable after
 // opening; safe to share between threads.
+// On S3 the manifest is the only truth: `files`, else the transform's
+// `tables.<t>.parts[].path`, name the parts (objects of other runs under the
+// prefix are ignored), and `files` holds s3:// URIs; a missing bucket,
+// manifest or listed part is kNotFound, bad credentials kPermissionDenied.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +29,8 @@ namespace arxivflow::warehouse {
 struct AreaTable {
   std::string name;
   std::optional<int64_t> rows;     // from the manifest
-  std::vector<std::string> files;  // full paths
+  std::vector<std::string> files;  // full paths (or s3:// URIs)
+  std::vector<uint64_t> file_bytes;  // sizes, parallel to `files`
 };
 
 struct ParquetArea {

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
+#include "remote/object_store.h"
+#include "remote/s3_uri.h"
 #include "warehouse/batch_source.h"
 #include "warehouse/pg_connection.h"
 #include "warehouse/sql_identifier.h"
@@ -16,8 +20,10 @@ std::string Previous(const schema::TableDef& t) { return t.name + "__previous"; 
 
 class RedshiftWarehouse : public Warehouse {
  public:
-  RedshiftWarehouse(ConnectionSpec spec, std::unique_ptr<SqlExecutor> executor)
-      : spec_(std::move(spec)), exec_(std::move(executor)) {}
+  RedshiftWarehouse(ConnectionSpec spec, std::unique_ptr<SqlExecutor> executor, ObjectPut put)
+      : spec_(std::move(spec)), exec_(std::move(executor)), put_(std::move(put)) {
+    if (!put_) put_ = PutToS3;
+  }
 
   TargetKind kind() const override { return TargetKind::kRedshift; }
   std::string Describe() const override { return spec_.Describe(); }
@@ -35,7 +41,11 @@ class RedshiftWarehouse : public Warehouse {
   }
 
   Result<int64_t> LoadTable(const schema::TableDef& table, const TableLoadInput& input) override {
-    if (spec_.s3_prefix.empty() || spec_.iam_role.empty()) {
+    const bool from_s3_area = remote::IsS3Uri(input.area);
+    if (from_s3_area && spec_.iam_role.empty()) {
+      return Status::InvalidArgument(Describe() + ": a Redshift load needs iam_role=arn:... in the connection string");
+    }
+    if (!from_s3_area && (spec_.s3_prefix.empty() || spec_.iam_role.empty())) {
       return Status::InvalidArgument(Describe() +
                                      ": a Redshift load needs s3_prefix=s3://bucket/prefix and iam_role=arn:... "
                                      "in the connection string");
@@ -45,7 +55,20 @@ class RedshiftWarehouse : public Warehouse {
       return Status::NotFound(Describe() + ": table " + table.name +
                               " does not exist; run `arxivflow warehouse create` first");
     }
-    Status st = RunAll(RedshiftLoadSqlBeforeCount(table, spec_.s3_prefix, spec_.iam_role));
+    std::vector<std::string> before;
+    if (from_s3_area) {
+      for (const auto& f : input.files) {
+        if (!remote::IsS3Uri(f)) return Status::InvalidArgument(f + ": not an s3:// part of " + input.area);
+      }
+      std::string area = input.area;
+      while (!area.empty() && area.back() == '/') area.pop_back();
+      const std::string manifest_uri = area + "/" + RedshiftManifestName(table);
+      AF_RETURN_IF_ERROR(put_(manifest_uri, RedshiftManifestJson(input.files, input.file_bytes)));
+      before = RedshiftManifestLoadSqlBeforeCount(table, manifest_uri, spec_.iam_role);
+    } else {
+      before = RedshiftLoadSqlBeforeCount(table, spec_.s3_prefix, spec_.iam_role);
+    }
+    Status st = RunAll(before);
     if (!st.ok()) return Rollback(st);
     auto count = exec_->QueryScalar(RedshiftStagingCountSql(table));
     if (!count.ok()) return Rollback(count.status());
@@ -77,8 +100,23 @@ class RedshiftWarehouse : public Warehouse {
     return st;
   }
 
+  static Status PutToS3(const std::string& uri, const std::string& text) {
+    AF_ASSIGN_OR_RETURN(remote::S3Uri parsed, remote::ParseS3Uri(uri));
+    const size_t slash = parsed.key.rfind('/');
+    const std::string folder = "s3://" + parsed.bucket + (slash == std::string::npos ? "" : "/" + parsed.key.substr(0, slash));
+    AF_ASSIGN_OR_RETURN(auto store, remote::OpenObjectStore(folder));
+    AF_ASSIGN_OR_RETURN(auto writer, store->OpenWriter(parsed.key.substr(slash == std::string::npos ? 0 : slash + 1)));
+    Status st = writer->Append(text);
+    if (!st.ok()) {
+      writer->Abort();
+      return st;
+    }
+    return writer->Commit();
+  }
+
   ConnectionSpec spec_;
   std::unique_ptr<SqlExecutor> exec_;
+  ObjectPut put_;
 };
 
 }  // namespace
@@ -105,6 +143,37 @@ std::vector<std::string> RedshiftLoadSqlBeforeCount(const schema::TableDef& tabl
       "COPY " + staging + " FROM " + QuoteLiteral(s3_prefix + "/" + table.name + "/") + " IAM_ROLE " +
           QuoteLiteral(iam_role) + " FORMAT AS PARQUET",
   };
+}
+
+std::vector<std::string> RedshiftManifestLoadSqlBeforeCount(const schema::TableDef& table,
+                                                            const std::string& manifest_uri,
+                                                            const std::string& iam_role) {
+  const std::string staging = QuoteIdentifier(Staging(table));
+  return {
+      "BEGIN",
+      "DROP TABLE IF EXISTS " + staging,
+      "CREATE TABLE " + staging + " (LIKE " + QuoteIdentifier(table.name) + ")",
+      "COPY " + staging + " FROM " + QuoteLiteral(manifest_uri) + " IAM_ROLE " + QuoteLiteral(iam_role) +
+          " FORMAT AS PARQUET MANIFEST",
+  };
+}
+
+std::string RedshiftManifestJson(const std::vector<std::string>& urls, const std::vector<uint64_t>& bytes) {
+  nlohmann::ordered_json entries = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < urls.size(); ++i) {
+    nlohmann::ordered_json e;
+    e["url"] = urls[i];
+    e["mandatory"] = true;
+    e["meta"] = {{"content_length", i < bytes.size() ? bytes[i] : 0}};
+    entries.push_back(std::move(e));
+  }
+  nlohmann::ordered_json m;
+  m["entries"] = std::move(entries);
+  return m.dump(2) + "\n";
+}
+
+std::string RedshiftManifestName(const schema::TableDef& table) {
+  return "_redshift_manifest_" + table.name + ".json";
 }
 
 std::string RedshiftStagingCountSql(const schema::TableDef& table) {
@@ -171,8 +240,9 @@ VarcharWidths ToVarcharWidths(const std::vector<ColumnWidth>& widths) {
   return out;
 }
 
-std::unique_ptr<Warehouse> MakeRedshiftWarehouse(ConnectionSpec spec, std::unique_ptr<SqlExecutor> executor) {
-  return std::make_unique<RedshiftWarehouse>(std::move(spec), std::move(executor));
+std::unique_ptr<Warehouse> MakeRedshiftWarehouse(ConnectionSpec spec, std::unique_ptr<SqlExecutor> executor,
+                                                 ObjectPut put) {
+  return std::make_unique<RedshiftWarehouse>(std::move(spec), std::move(executor), std::move(put));
 }
 
 Result<std::unique_ptr<Warehouse>> OpenRedshiftWarehouse(const ConnectionSpec& spec) {

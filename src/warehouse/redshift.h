@@ -6,11 +6,17 @@
 // production, a recorder in tests). A load is one transaction:
 //   BEGIN; DROP TABLE IF EXISTS t__staging; CREATE TABLE t__staging (LIKE t);
 //   COPY t__staging FROM 's3://<prefix>/t/' IAM_ROLE '<role>' FORMAT AS PARQUET;
+//     -- or, when the area itself is on S3 (`--from s3://bucket/area`):
+//   COPY t__staging FROM 's3://bucket/area/_redshift_manifest_t.json'
+//     IAM_ROLE '<role>' FORMAT AS PARQUET MANIFEST;
 //   (row count checked against the manifest)
 //   ALTER TABLE t RENAME TO t__previous; ALTER TABLE t__staging RENAME TO t;
 //   DROP TABLE t__previous; COMMIT;
 // so readers see either the old or the new contents, never a mix, and a rerun
-// replaces rather than appends. Redshift maps Parquet columns by position:
+// replaces rather than appends. The Redshift manifest lists exactly the parts
+// the area's _manifest.json lists (with their sizes, which Redshift requires
+// for Parquet), so parts of other runs under the same prefix are never
+// loaded; it is written to the area just before the COPY. Redshift maps Parquet columns by position:
 // the files follow the star schema's column order, as does the DDL.
 //
 // VARCHAR widths are bytes. ComputeVarcharWidths() scans the string columns of
@@ -19,6 +25,7 @@
 // (they would not load; they are reported, never cut silently).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +40,14 @@ namespace arxivflow::warehouse {
 std::vector<std::string> RedshiftCreateSql(const VarcharWidths& widths, bool drop);
 std::vector<std::string> RedshiftLoadSqlBeforeCount(const schema::TableDef& table, const std::string& s3_prefix,
                                                     const std::string& iam_role);
+// The same, loading exactly the files of a Redshift manifest at `manifest_uri`.
+std::vector<std::string> RedshiftManifestLoadSqlBeforeCount(const schema::TableDef& table,
+                                                            const std::string& manifest_uri,
+                                                            const std::string& iam_role);
+// A Redshift COPY manifest: {"entries":[{"url","mandatory":true,"meta":{"content_length"}}]}.
+std::string RedshiftManifestJson(const std::vector<std::string>& urls, const std::vector<uint64_t>& bytes);
+// "_redshift_manifest_<table>.json", relative to the area.
+std::string RedshiftManifestName(const schema::TableDef& table);
 std::string RedshiftStagingCountSql(const schema::TableDef& table);
 std::vector<std::string> RedshiftLoadSqlAfterCount(const schema::TableDef& table);
 
@@ -50,7 +65,13 @@ Result<std::vector<ColumnWidth>> ComputeVarcharWidths(const ParquetArea& area,
                                                       const std::vector<std::string>& tables = {});
 VarcharWidths ToVarcharWidths(const std::vector<ColumnWidth>& widths);
 
-// A Redshift warehouse over any executor (tests pass a recorder).
-std::unique_ptr<Warehouse> MakeRedshiftWarehouse(ConnectionSpec spec, std::unique_ptr<SqlExecutor> executor);
+// Writes `text` to the object `uri` (the Redshift manifest).
+using ObjectPut = std::function<Status(const std::string& uri, const std::string& text)>;
+
+// A Redshift warehouse over any executor (tests pass a recorder, and an
+// ObjectPut that records; nullptr writes to S3 with the environment's
+// credentials).
+std::unique_ptr<Warehouse> MakeRedshiftWarehouse(ConnectionSpec spec, std::unique_ptr<SqlExecutor> executor,
+                                                 ObjectPut put = nullptr);
 
 }  // namespace arxivflow::warehouse

@@ -49,7 +49,9 @@ struct CreateOptions {
 };
 
 struct TableLoadInput {
-  std::vector<std::string> files;      // local Parquet files (SQLite, PostgreSQL; Redshift: for reporting)
+  std::vector<std::string> files;      // Parquet files: local paths or s3:// URIs
+  std::vector<uint64_t> file_bytes;    // their sizes when known (Redshift manifests), parallel to `files`
+  std::string area;                    // the area's location (Redshift: s3://... selects COPY ... MANIFEST)
   BatchSource* source = nullptr;       // when set, read instead of `files`
   std::optional<int64_t> expected_rows;
 };
