@@ -48,7 +48,16 @@ std::string EnvName(const std::string& prefix, const std::string& id) {
   return out;
 }
 
-std::string BuildUri(const Connection& c, const std::string& password) {
+// Extras that carry secrets (an SSH private key and its passphrase, tokens).
+bool IsSecretExtraKey(std::string key) {
+  for (char& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (const char* word : {"private_key", "passphrase", "password", "secret", "token"}) {
+    if (key.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string BuildUri(const Connection& c, const std::string& password, bool mask_secret_extras = false) {
   std::string scheme = c.conn_type.empty() ? "generic" : c.conn_type;
   for (char& ch : scheme) if (ch == '_') ch = '-';
   if (c.conn_type == "sqlite") {
@@ -68,7 +77,9 @@ std::string BuildUri(const Connection& c, const std::string& password) {
     for (const auto& [k, v] : c.extra.items()) {
       uri += sep;
       sep = '&';
-      uri += PercentEncode(k) + "=" + PercentEncode(v.is_string() ? v.get<std::string>() : v.dump());
+      uri += PercentEncode(k) + "=" +
+             (mask_secret_extras && IsSecretExtraKey(k) ? std::string("***")
+                                                        : PercentEncode(v.is_string() ? v.get<std::string>() : v.dump()));
     }
   }
   return uri;
@@ -77,7 +88,7 @@ std::string BuildUri(const Connection& c, const std::string& password) {
 }  // namespace
 
 std::string Connection::ToUri() const { return BuildUri(*this, PercentEncode(password)); }
-std::string Connection::ToMaskedUri() const { return BuildUri(*this, password.empty() ? "" : "***"); }
+std::string Connection::ToMaskedUri() const { return BuildUri(*this, password.empty() ? "" : "***", true); }
 
 std::string ConnectionEnvName(const std::string& conn_id) { return EnvName("ARXIVFLOW_CONN_", conn_id); }
 std::string VariableEnvName(const std::string& key) { return EnvName("ARXIVFLOW_VAR_", key); }

@@ -42,8 +42,8 @@ TEST_F(StoreTest, ShippedDagsInstalledAndParsed) {
   ASSERT_TRUE(dags.ok());
   std::vector<std::string> ids;
   for (const auto& d : *dags) ids.push_back(d.dag_id);
-  EXPECT_EQ(ids, (std::vector<std::string>{"arxiv_full_pipeline", "create_parquet_area", "create_tables_redshift",
-                                           "load_data_to_redshift"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"arxiv_full_pipeline", "create_parquet_area", "create_parquet_area_emr",
+                                           "create_tables_redshift", "load_data_to_redshift"}));
   EXPECT_TRUE(store_->ListImportErrors()->empty());
 }
 

@@ -82,8 +82,8 @@ def test_shipped_dags_parse_with_original_ids():
     try:
         h.run("db", "init")  # reinstalls the shipped DAGs (absent files only)
         dags = [d["dag_id"] for d in h.json("dags", "list")]
-        assert dags == ["arxiv_full_pipeline", "create_parquet_area", "create_tables_redshift",
-                        "load_data_to_redshift"], dags
+        assert dags == ["arxiv_full_pipeline", "create_parquet_area", "create_parquet_area_emr",
+                        "create_tables_redshift", "load_data_to_redshift"], dags
         tasks = h.run("tasks", "list", "load_data_to_redshift").stdout.split()
         assert tasks[0] == "Begin_execution" and tasks[-2:] == ["Run_data_quality_checks", "Stop_execution"], tasks
         assert sorted(tasks[1:7]) == sorted(f"loading_table_{t}" for t in
