@@ -3,18 +3,28 @@
 # wide (200 independent tasks) and deep (a chain of 200). Reports
 # trigger-to-first-task latency and per-task overhead from the timestamps the
 # metadata DB records.
-# Usage: bench/scheduler/run.sh [path/to/arxivflow] [parallelism]
+# Usage: bench/scheduler/run.sh [path/to/arxivflow] [parallelism] [fork|spawn|both]
+# The third argument picks how task processes start (ARXIVFLOW_TASK_LAUNCH):
+# forked by the task launcher (the default) or spawned as `arxivflow tasks
+# run`; `both` runs the benchmark once per mode.
 set -euo pipefail
 BIN=${1:-$(dirname "$0")/../../build/arxivflow}
 BIN=$(realpath "$BIN")
 PARALLELISM=${2:-4}
-exec python3 - "$BIN" "$PARALLELISM" <<'PY'
+MODE=${3:-${ARXIVFLOW_TASK_LAUNCH:-fork}}
+if [ "$MODE" = both ]; then  # separate processes: CPU figures of children add up across exec
+  "$0" "$BIN" "$PARALLELISM" spawn
+  echo
+  "$0" "$BIN" "$PARALLELISM" fork
+  exit
+fi
+exec python3 - "$BIN" "$PARALLELISM" "$MODE" <<'PY'
 import os, resource, shutil, signal, sqlite3, subprocess, sys, tempfile, time
 from datetime import datetime
 
-bin_path, parallelism = sys.argv[1], sys.argv[2]
+bin_path, parallelism, mode = sys.argv[1], sys.argv[2], sys.argv[3]
 home = tempfile.mkdtemp(prefix="af_bench_")
-env = dict(os.environ, ARXIVFLOW_HOME=home)
+env = dict(os.environ, ARXIVFLOW_HOME=home, ARXIVFLOW_TASK_LAUNCH=mode)
 N = 200
 
 def run(*args):
@@ -62,11 +72,13 @@ try:
 finally:
     sched.send_signal(signal.SIGTERM)
     sched.wait()
-# CPU of the scheduler and every task process it reaped: independent of how
+# CPU of the scheduler, the task launcher and every task process (reaped by
+# the launcher, which the scheduler reaps when it stops): independent of how
 # busy the machine is, unlike the wall-clock figures.
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu_ms_per_task = (usage.ru_utime + usage.ru_stime) * 1000 / (2 * N)
-print(f"scheduler benchmark: {N} noop tasks per DAG, parallelism {parallelism}, {os.cpu_count()} CPU(s)")
+print(f"scheduler benchmark: {N} noop tasks per DAG, parallelism {parallelism}, {os.cpu_count()} CPU(s), "
+      f"task processes {'forked by the task launcher' if mode == 'fork' else 'spawned'} ({mode})")
 print(f"{'dag':<12} {'state':<8} {'trigger->1st task ms':>21} {'trigger->1st queued ms':>23} {'total s':>8} {'per task ms':>12}")
 for dag, r in results.items():
     print(f"{dag:<12} {r['state']:<8} {r['trigger_to_first_task_ms']:>21.1f} {r['trigger_to_first_queue_ms']:>23.1f} "

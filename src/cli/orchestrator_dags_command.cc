@@ -16,6 +16,7 @@
 #include "orchestrator/dag_bag.h"
 #include "orchestrator/home.h"
 #include "orchestrator/scheduler.h"
+#include "orchestrator/task_launcher.h"
 #include "orchestrator/task_runner.h"
 #include "orchestrator/time_util.h"
 
@@ -293,8 +294,21 @@ void AddTasksRun(CLI::App* tasks) {
   cmd->add_option("task_id", a->task_id, "Task id")->required();
   cmd->add_option("run_id", a->run_id, "Run id")->required();
   cmd->add_option("--job-token", a->job_token, "Executor token (set by the scheduler)")->group("");
+  cmd->add_option("--dag-file", a->dag_file, "The DAG's file, as the scheduler knows it")->group("");
   cmd->callback([a] {
     int code = orch::RunTaskInstance(*a);
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+// Internal: the scheduler's fork server (orchestrator/task_launcher.h).
+void AddTasksLauncher(CLI::App* tasks) {
+  auto fd = std::make_shared<int>(3);
+  auto* cmd = tasks->add_subcommand("launcher", "Internal: the scheduler's task launcher (a fork server)");
+  cmd->group("");  // hidden: only the scheduler starts it, with its socket on --fd
+  cmd->add_option("--fd", *fd, "The socket to the scheduler")->capture_default_str();
+  cmd->callback([fd] {
+    int code = orch::RunTaskLauncher(*fd);
     if (code != 0) throw CLI::RuntimeError(code);
   });
 }
@@ -570,6 +584,7 @@ void AddTasksCommand(CLI::App& app) {
   AddHomeOption(tasks);
   AddTasksList(tasks);
   AddTasksRun(tasks);
+  AddTasksLauncher(tasks);
   AddTasksTest(tasks);
   AddTasksState(tasks);
   AddTasksStatesForRun(tasks);

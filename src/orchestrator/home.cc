@@ -46,6 +46,8 @@ std::string HomePaths::TaskLog(const std::string& dag_id, const std::string& run
 }
 
 bool MakeDirs(const std::string& path) {
+  // Usually only the last component is new (one folder per task try).
+  if (mkdir(path.c_str(), 0755) == 0 || errno == EEXIST) return true;
   std::string cur;
   size_t pos = 0;
   while (pos != std::string::npos) {

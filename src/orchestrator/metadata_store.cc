@@ -102,6 +102,23 @@ CREATE TABLE users (
   created TEXT NOT NULL
 );
 )sql",
+    // 2: the web server's reads (newest runs of a DAG, counts by state) without
+    // sorting every run; web sessions that survive a restart (only the
+    // SHA-256 of the cookie token is stored; times as ISO 8601 text).
+    R"sql(
+CREATE INDEX dag_runs_dag_date ON dag_runs (dag_id, logical_date);
+CREATE INDEX dag_runs_dag_state_date ON dag_runs (dag_id, state, logical_date);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  username TEXT NOT NULL,
+  role TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created TEXT NOT NULL,
+  expires TEXT NOT NULL,
+  last_seen TEXT NOT NULL
+);
+CREATE INDEX sessions_expires ON sessions (expires);
+)sql",
 };
 
 std::optional<std::string> StateToDb(const std::string& state) {
@@ -455,7 +472,7 @@ Result<int> MetadataStore::ClaimTaskInstance(const TiKey& key, const std::string
   AF_RETURN_IF_ERROR(tx.Begin());
   AF_ASSIGN_OR_RETURN(auto st, db_.Prepare(
       "UPDATE task_instances SET state = 'running', pid = ?, hostname = ?, start_date = ?, heartbeat = ?, "
-      "end_date = NULL, duration = NULL "
+      "end_date = NULL, duration = NULL, result = NULL "
       "WHERE dag_id = ? AND run_id = ? AND task_id = ? AND state = 'queued' AND external_executor_id = ?"));
   std::string ts = FormatIso(now);
   AF_RETURN_IF_ERROR(st.Bind(1, pid).Bind(2, hostname).Bind(3, ts).Bind(4, ts).Bind(5, key.dag_id)
@@ -482,7 +499,8 @@ Result<bool> MetadataStore::HeartbeatTaskInstance(const TiKey& key, const std::s
 }
 
 Result<std::string> MetadataStore::FinishTaskInstance(const TiKey& key, const std::string& token, bool success,
-                                                      const RetryPolicy& policy, double now, const std::string& note) {
+                                                      const RetryPolicy& policy, double now, const std::string& note,
+                                                      const std::optional<std::string>& result) {
   Transaction tx(db_);
   AF_RETURN_IF_ERROR(tx.Begin());
   AF_ASSIGN_OR_RETURN(auto ti, GetTaskInstance(key));
@@ -494,11 +512,12 @@ Result<std::string> MetadataStore::FinishTaskInstance(const TiKey& key, const st
   if (state == "up_for_retry") next_retry = FormatIso(now + policy.DelayAfterTry(ti->try_number));
   double duration = DurationSince(ti->start_date, now);
   AF_ASSIGN_OR_RETURN(auto st, db_.Prepare(
-      "UPDATE task_instances SET state = ?, end_date = ?, duration = ?, next_retry_at = ?, note = ?, "
-      "start_date = COALESCE(start_date, ?2) "
-      "WHERE dag_id = ? AND run_id = ? AND task_id = ?"));
+      "UPDATE task_instances SET state = ?1, end_date = ?2, duration = ?3, next_retry_at = ?4, note = ?5, "
+      "result = ?6, start_date = COALESCE(start_date, ?2) "
+      "WHERE dag_id = ?7 AND run_id = ?8 AND task_id = ?9"));
   AF_RETURN_IF_ERROR(st.Bind(1, state).Bind(2, FormatIso(now)).Bind(3, duration).Bind(4, next_retry)
-                         .Bind(5, note).Bind(6, key.dag_id).Bind(7, key.run_id).Bind(8, key.task_id).Run());
+                         .Bind(5, note).Bind(6, result).Bind(7, key.dag_id).Bind(8, key.run_id)
+                         .Bind(9, key.task_id).Run());
   AF_ASSIGN_OR_RETURN(auto tr, db_.Prepare(
       "UPDATE task_tries SET state = ?, end_date = ? WHERE dag_id = ? AND run_id = ? AND task_id = ? "
       "AND try_number = ?"));
@@ -506,6 +525,15 @@ Result<std::string> MetadataStore::FinishTaskInstance(const TiKey& key, const st
                          .Bind(4, key.run_id).Bind(5, key.task_id).Bind(6, ti->try_number).Run());
   AF_RETURN_IF_ERROR(tx.Commit());
   return state;
+}
+
+Result<bool> MetadataStore::RequeueTaskInstance(const TiKey& key, const std::string& token) {
+  AF_ASSIGN_OR_RETURN(auto st, db_.Prepare(
+      "UPDATE task_instances SET state = 'scheduled', try_number = MAX(try_number - 1, 0), "
+      "external_executor_id = '' WHERE dag_id = ? AND run_id = ? AND task_id = ? AND state = 'queued' "
+      "AND external_executor_id = ?"));
+  AF_RETURN_IF_ERROR(st.Bind(1, key.dag_id).Bind(2, key.run_id).Bind(3, key.task_id).Bind(4, token).Run());
+  return db_.Changes() == 1;
 }
 
 Result<int> MetadataStore::ResetQueuedNotOwnedBy(const std::string& token_prefix) {

@@ -150,8 +150,14 @@ class MetadataStore {
   // Ends the try owned by `token` (state running or queued): success, or a
   // failure that becomes up_for_retry (next_retry_at from `policy`) while
   // tries remain, else failed. Returns the new state, or "" if not owned.
+  // task_instances.result becomes `result` (JSON text; NULL when none).
   Result<std::string> FinishTaskInstance(const TiKey& key, const std::string& token, bool success,
-                                         const RetryPolicy& policy, double now, const std::string& note);
+                                         const RetryPolicy& policy, double now, const std::string& note,
+                                         const std::optional<std::string>& result = std::nullopt);
+  // queued (with this token) -> scheduled, try_number-1, token cleared: its
+  // process, if one was started and has not claimed it yet, never will.
+  // False when the instance is not queued under `token` (e.g. it is running).
+  Result<bool> RequeueTaskInstance(const TiKey& key, const std::string& token);
   // Queued instances whose token does not start with `token_prefix` go back
   // to scheduled (their executor is gone). Returns how many.
   Result<int> ResetQueuedNotOwnedBy(const std::string& token_prefix);

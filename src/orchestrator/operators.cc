@@ -8,12 +8,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include "common/task_result.h"
 #include "orchestrator/connection.h"
+#include "orchestrator/ssh_operator.h"
 
 extern char** environ;
 
@@ -173,7 +176,10 @@ Status ExecuteShell(TaskContext& ctx) {
   if (args.contains("cwd")) {
     AF_ASSIGN_OR_RETURN(cwd, RenderArg(ctx, args["cwd"]));
   }
-  return RunProcess(ctx, argv, env, cwd);
+  int exit_code = -1;
+  Status status = RunProcess(ctx, argv, env, cwd, &exit_code);
+  if (ctx.set_result && exit_code >= 0) ctx.set_result({{"exit_code", exit_code}});
+  return status;
 }
 
 Status ExecuteCliOperator(TaskContext& ctx, std::initializer_list<const char*> subcommand) {
@@ -205,6 +211,7 @@ Status ExecuteCliOperator(TaskContext& ctx, std::initializer_list<const char*> s
   argv.insert(argv.end(), extra.begin(), extra.end());
   std::vector<std::string> env = CurrentEnvironment();
   SetEnv(env, "ARXIVFLOW_HOME", ctx.home);
+  if (!ctx.result_file.empty()) SetEnv(env, kTaskResultFileEnv, ctx.result_file);  // rows loaded, checks, ...
   return RunProcess(ctx, argv, env, "");
 }
 
@@ -273,6 +280,33 @@ Status RunSqlite(TaskContext& ctx, const Connection& c, const std::string& sql) 
   return out;
 }
 
+// Statements in a script: non-blank pieces between semicolons outside
+// quotes and comments (for the task's result).
+int CountSqlStatements(const std::string& sql) {
+  int count = 0;
+  bool content = false;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (c == '\'' || c == '"') {
+      size_t end = sql.find(c, i + 1);
+      i = end == std::string::npos ? sql.size() : end;
+      content = true;
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      size_t end = sql.find('\n', i);
+      i = end == std::string::npos ? sql.size() : end;
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      size_t end = sql.find("*/", i + 2);
+      i = end == std::string::npos ? sql.size() : end + 1;
+    } else if (c == ';') {
+      if (content) ++count;
+      content = false;
+    } else if (!std::isspace(static_cast<unsigned char>(c))) {
+      content = true;
+    }
+  }
+  return count + (content ? 1 : 0);
+}
+
 Status ExecuteSql(TaskContext& ctx) {
   const json& args = ctx.task->args;
   AF_ASSIGN_OR_RETURN(auto conn_id, RenderArg(ctx, args["conn"]));
@@ -299,6 +333,7 @@ Status ExecuteSql(TaskContext& ctx) {
     AF_ASSIGN_OR_RETURN(script, RenderArg(ctx, args["sql"]));
   }
   ctx.log("running SQL on connection '" + conn_id + "' (" + conn.conn_type + "):\n" + script);
+  if (ctx.set_result) ctx.set_result({{"statements", CountSqlStatements(script)}});
   if (conn.conn_type == "sqlite") return RunSqlite(ctx, conn, script);
   if (conn.conn_type == "postgres" || conn.conn_type == "redshift") return RunPostgres(ctx, conn, script);
   return Status::Unsupported("connection '" + conn_id + "' has type '" + conn.conn_type +
@@ -313,6 +348,8 @@ const std::vector<OperatorDef> kOperators = {
     {"warehouse_create", "runs `arxivflow warehouse create` with args as --flags", ValidateCliArgs, ExecuteWarehouseCreate},
     {"warehouse_load", "runs `arxivflow warehouse load` with args as --flags", ValidateCliArgs, ExecuteWarehouseLoad},
     {"quality_check", "runs `arxivflow warehouse check` with args as --flags", ValidateCliArgs, ExecuteQualityCheck},
+    {"ssh", "runs a command on a remote host over an ssh connection, streaming its output", ValidateSshOperator, ExecuteSshOperator},
+    {"sftp", "copies one file to (put) or from (get) a remote host over an ssh connection", ValidateSftpOperator, ExecuteSftpOperator},
 };
 
 }  // namespace
@@ -336,7 +373,8 @@ std::string SelfExecutable() {
 }
 
 Status RunProcess(TaskContext& ctx, const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                  const std::string& cwd) {
+                  const std::string& cwd, int* exit_code) {
+  if (exit_code) *exit_code = -1;
   if (argv.empty() || argv[0].empty()) return Status::InvalidArgument("empty argv");
   ctx.log("running: " + QuoteArgv(argv) + (cwd.empty() ? "" : " (in " + cwd + ")"));
   // Everything the child needs is built before fork: after it, only
@@ -405,6 +443,7 @@ Status RunProcess(TaskContext& ctx, const std::vector<std::string>& argv, const 
   }
   if (WIFEXITED(status)) {
     int code = WEXITSTATUS(status);
+    if (exit_code) *exit_code = code;
     ctx.log("process exited with code " + std::to_string(code));
     if (code != 0) return Status::Aborted("'" + argv[0] + "' exited with code " + std::to_string(code));
     return Status::OK();

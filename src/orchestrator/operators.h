@@ -42,6 +42,13 @@ struct TaskContext {
   std::function<void(const std::string& line)> log;
   std::function<Result<Connection>(const std::string& conn_id)> get_connection;
   std::atomic<pid_t>* child_pid = nullptr;
+  // Records the task's result, stored in task_instances.result (small JSON:
+  // counts and outcomes, never secrets; the last call wins). May be empty.
+  std::function<void(const nlohmann::json& result)> set_result;
+  // Where an arxivflow command started by the operator writes its result
+  // (ARXIVFLOW_TASK_RESULT_FILE, common/task_result.h); read by the task
+  // runner after execute(), and preferred over set_result. May be empty.
+  std::string result_file;
 };
 
 struct OperatorDef {
@@ -56,9 +63,11 @@ const std::vector<OperatorDef>& AllOperators();
 
 // Runs argv as a child process (execvp, no shell) with `env` (full
 // environment, "K=V") and optional cwd, streaming its stdout+stderr line by
-// line through ctx.log. Returns OK on exit status 0.
+// line through ctx.log. Returns OK on exit status 0. `exit_code`, when
+// given, receives the exit code (-1 if it did not run or was killed).
 Status RunProcess(TaskContext& ctx, const std::vector<std::string>& argv,
-                  const std::vector<std::string>& env, const std::string& cwd);
+                  const std::vector<std::string>& env, const std::string& cwd,
+                  int* exit_code = nullptr);
 
 // The path of the running arxivflow binary (resolved /proc/self/exe).
 std::string SelfExecutable();

@@ -1,6 +1,7 @@
 #include "orchestrator/scheduler.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/file.h>
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -110,6 +112,20 @@ bool Scheduler::InScope(const DagRun& run) const {
 Status Scheduler::Start() {
   hostname_ = Hostname();
   self_exe_ = SelfExecutable();
+  task_env_.clear();
+  for (char** e = environ; e && *e; ++e) {
+    if (std::strncmp(*e, "ARXIVFLOW_HOME=", 15) != 0) task_env_.emplace_back(*e);
+  }
+  task_env_.push_back("ARXIVFLOW_HOME=" + home_.root);
+  std::string launch = opt_.task_launch;
+  if (launch.empty()) {
+    const char* env = std::getenv("ARXIVFLOW_TASK_LAUNCH");
+    launch = env && *env ? env : "fork";
+  }
+  if (launch != "fork" && launch != "spawn") {
+    return Status::InvalidArgument("task launch mode '" + launch + "' is unknown (ARXIVFLOW_TASK_LAUNCH: fork or spawn)");
+  }
+  use_launcher_ = launch == "fork";
   token_prefix_ = (opt_.only_run_id.empty() ? "sched-" : "test-") + RandomToken(6) + "-";
   AF_ASSIGN_OR_RETURN(store_, MetadataStore::Open(home_, false));
   if (opt_.only_run_id.empty()) {
@@ -130,7 +146,10 @@ Status Scheduler::Start() {
     if (reset) spdlog::info("re-queued {} task instance(s) left queued by a previous scheduler", reset);
   }
   AF_RETURN_IF_ERROR(ScanDags(NowEpoch()));
-  spdlog::info("scheduler started on {} (parallelism {})", home_.root, parallelism_);
+  // Started now, not at the first task, so its exec is off the critical path.
+  EnsureLauncher(NowEpoch());
+  spdlog::info("scheduler started on {} (parallelism {}, tasks {})", home_.root, parallelism_,
+               use_launcher_ ? "forked by the task launcher" : "spawned");
   return Status::OK();
 }
 
@@ -365,22 +384,28 @@ Status Scheduler::LaunchTasks(double now) {
   return Status::OK();
 }
 
-Status Scheduler::Spawn(const TaskInstance& ti, const DagSpec& dag, double now) {
-  std::string log_path = home_.TaskLog(ti.key.dag_id, ti.key.run_id, ti.key.task_id, ti.try_number);
-  std::string dir = log_path.substr(0, log_path.rfind('/'));
-  if (!MakeDirs(dir)) return Status::IOError(dir + ": cannot create log folder: " + std::strerror(errno));
+bool Scheduler::EnsureLauncher(double now) {
+  if (!use_launcher_) return false;
+  if (launcher_ && launcher_->running()) return true;
+  if (now < launcher_retry_at_) return false;
+  if (!launcher_) launcher_ = std::make_unique<LauncherClient>(self_exe_, task_env_);
+  Status s = launcher_->Start();
+  if (!s.ok()) {
+    spdlog::error("{}; spawning task processes instead for now", s.message());
+    launcher_retry_at_ = now + 5;
+    return false;
+  }
+  return true;
+}
+
+Result<pid_t> Scheduler::SpawnProcess(const TaskInstance& ti, const DagSpec& dag, const std::string& log_path) {
   std::vector<std::string> args = {self_exe_, "tasks", "run", ti.key.dag_id, ti.key.task_id, ti.key.run_id,
-                                   "--job-token", ti.external_executor_id};
+                                   "--job-token", ti.external_executor_id, "--dag-file", dag.fileloc};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  std::vector<std::string> env_store;
-  for (char** e = environ; e && *e; ++e) {
-    if (std::strncmp(*e, "ARXIVFLOW_HOME=", 15) != 0) env_store.emplace_back(*e);
-  }
-  env_store.push_back("ARXIVFLOW_HOME=" + home_.root);
   std::vector<char*> envp;
-  for (auto& e : env_store) envp.push_back(e.data());
+  for (auto& e : task_env_) envp.push_back(e.data());
   envp.push_back(nullptr);
 
   posix_spawnattr_t attr;
@@ -403,6 +428,41 @@ Status Scheduler::Spawn(const TaskInstance& ti, const DagSpec& dag, double now) 
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) return Status::IOError("posix_spawn " + self_exe_ + ": " + std::strerror(rc));
+  return pid;
+}
+
+Status Scheduler::Spawn(const TaskInstance& ti, const DagSpec& dag, double now) {
+  std::string log_path = home_.TaskLog(ti.key.dag_id, ti.key.run_id, ti.key.task_id, ti.try_number);
+  std::string dir = log_path.substr(0, log_path.rfind('/'));
+  if (!MakeDirs(dir)) return Status::IOError(dir + ": cannot create log folder: " + std::strerror(errno));
+  pid_t pid = 0;
+  bool via_launcher = false;
+  if (EnsureLauncher(now)) {
+    nlohmann::json request = {{"home", home_.root},       {"dag_id", ti.key.dag_id},
+                              {"task_id", ti.key.task_id}, {"run_id", ti.key.run_id},
+                              {"token", ti.external_executor_id}, {"dag_file", dag.fileloc},
+                              {"log", log_path}};
+    bool maybe_started = false;
+    auto launched = launcher_->Launch(std::move(request), 30, &maybe_started);
+    if (launched.ok()) {
+      pid = *launched;
+      via_launcher = true;
+    } else if (maybe_started) {
+      // The launcher broke mid-request: a task process may exist that we
+      // cannot see. Take the instance back so it can never claim it.
+      spdlog::error("{}", launched.status().message());
+      AF_ASSIGN_OR_RETURN(bool requeued, store_->RequeueTaskInstance(ti.key, ti.external_executor_id));
+      if (!requeued) {
+        spdlog::warn("{}.{} run {} try {}: its process started and is watched through its heartbeat",
+                     ti.key.dag_id, ti.key.task_id, ti.key.run_id, ti.try_number);
+      }
+      return OnLauncherGone(now);
+    } else {
+      return launched.status();
+    }
+  } else {
+    AF_ASSIGN_OR_RETURN(pid, SpawnProcess(ti, dag, log_path));
+  }
   Child child;
   child.key = ti.key;
   child.token = ti.external_executor_id;
@@ -411,37 +471,96 @@ Status Scheduler::Spawn(const TaskInstance& ti, const DagSpec& dag, double now) 
   const TaskSpec* task = dag.FindTask(ti.key.task_id);
   child.timeout = task ? task->policy.execution_timeout : 0;
   child.log_path = log_path;
+  child.via_launcher = via_launcher;
   children_[pid] = child;
-  spdlog::debug("started {}.{} run {} try {} as pid {}", ti.key.dag_id, ti.key.task_id, ti.key.run_id,
-                ti.try_number, pid);
+  spdlog::debug("started {}.{} run {} try {} as pid {}{}", ti.key.dag_id, ti.key.task_id, ti.key.run_id,
+                ti.try_number, pid, via_launcher ? " (forked by the task launcher)" : "");
   return Status::OK();
 }
 
+Status Scheduler::OnLauncherGone(double now) {
+  if (!launcher_) return Status::OK();
+  spdlog::warn("the task launcher (pid {}) is gone; tasks it started go on and are watched through their heartbeats",
+               launcher_->pid());
+  Status first = Status::OK();
+  for (const auto& [pid, status] : launcher_->TakeExits()) {  // what it reported before it went
+    Status s = HandleExit(pid, status, now);
+    if (!s.ok() && first.ok()) first = s;
+  }
+  for (auto it = children_.begin(); it != children_.end();) {
+    if (!it->second.via_launcher) {
+      ++it;
+      continue;
+    }
+    Child child = it->second;
+    it = children_.erase(it);
+    // Not yet claimed: take it back (the process then never runs it). Else it
+    // runs on as an orphan: heartbeat, pid and timeout checks (CheckOrphans).
+    auto requeued = store_->RequeueTaskInstance(child.key, child.token);
+    if (!requeued.ok()) {
+      if (first.ok()) first = requeued.status();
+      continue;
+    }
+    AppendToLog(child.log_path, *requeued ? "WARNING - the task launcher ended before this try began; queued again"
+                                          : "WARNING - the task launcher ended; the task goes on, watched through "
+                                            "its heartbeat");
+  }
+  // One that never answered and ended at once probably cannot run at all:
+  // spawn task processes for a while before trying again.
+  bool never_worked = launcher_->replies() == 0 && NowEpoch() - launcher_->started_at() < 2;
+  launcher_->Stop(true);
+  launcher_retry_at_ = never_worked ? now + 5 : 0;
+  wake_ = true;
+  return first;
+}
+
 Status Scheduler::ReapChildren(double now) {
+  Status first = Status::OK();
+  auto handle = [&](pid_t pid, int status) {
+    Status s = HandleExit(pid, status, now);
+    if (!s.ok() && first.ok()) first = s;
+  };
+  // Our own children: the launcher, and task processes started by posix_spawn.
   while (true) {
     int status = 0;
     pid_t pid = waitpid(-1, &status, WNOHANG);
     if (pid <= 0) break;
-    auto it = children_.find(pid);
-    if (it == children_.end()) continue;
-    Child child = it->second;
-    children_.erase(it);
-    wake_ = true;
-    AF_ASSIGN_OR_RETURN(auto ti, store_->GetTaskInstance(child.key));
-    if (!ti || (ti->state != "running" && ti->state != "queued") || ti->external_executor_id != child.token) {
-      continue;  // the task recorded its own end, or someone else changed it
+    if (launcher_ && pid == launcher_->pid()) {
+      launcher_->OnReaped(status);
+      continue;
     }
-    std::string reason = child.timed_out
-                             ? "timed out after " + std::to_string(static_cast<int>(child.timeout)) + " s (execution_timeout)"
-                             : "task process ended without recording a state (" + ExitText(status) + ")";
-    const DagSpec* dag = bag_.Find(child.key.dag_id);
-    const TaskSpec* task = dag ? dag->FindTask(child.key.task_id) : nullptr;
-    AF_ASSIGN_OR_RETURN(auto state, store_->FinishTaskInstance(child.key, child.token, false,
-                                                               task ? task->policy : RetryPolicy(), now, reason));
-    AppendToLog(child.log_path, "ERROR - " + reason + "; marked " + state);
-    spdlog::warn("{}.{} run {} try {}: {}; marked {}", child.key.dag_id, child.key.task_id, child.key.run_id,
-                 child.try_number, reason, state);
+    handle(pid, status);
   }
+  if (launcher_) {
+    for (const auto& [pid, status] : launcher_->TakeExits()) handle(pid, status);
+    if (launcher_->broken()) {
+      Status s = OnLauncherGone(now);
+      if (!s.ok() && first.ok()) first = s;
+    }
+  }
+  return first;
+}
+
+Status Scheduler::HandleExit(pid_t pid, int status, double now) {
+  auto it = children_.find(pid);
+  if (it == children_.end()) return Status::OK();
+  Child child = it->second;
+  children_.erase(it);
+  wake_ = true;
+  AF_ASSIGN_OR_RETURN(auto ti, store_->GetTaskInstance(child.key));
+  if (!ti || (ti->state != "running" && ti->state != "queued") || ti->external_executor_id != child.token) {
+    return Status::OK();  // the task recorded its own end, or someone else changed it
+  }
+  std::string reason = child.timed_out
+                           ? "timed out after " + std::to_string(static_cast<int>(child.timeout)) + " s (execution_timeout)"
+                           : "task process ended without recording a state (" + ExitText(status) + ")";
+  const DagSpec* dag = bag_.Find(child.key.dag_id);
+  const TaskSpec* task = dag ? dag->FindTask(child.key.task_id) : nullptr;
+  AF_ASSIGN_OR_RETURN(auto state, store_->FinishTaskInstance(child.key, child.token, false,
+                                                             task ? task->policy : RetryPolicy(), now, reason));
+  AppendToLog(child.log_path, "ERROR - " + reason + "; marked " + state);
+  spdlog::warn("{}.{} run {} try {}: {}; marked {}", child.key.dag_id, child.key.task_id, child.key.run_id,
+               child.try_number, reason, state);
   return Status::OK();
 }
 
@@ -550,7 +669,17 @@ Status Scheduler::Loop() {
       struct timespec ts;
       ts.tv_sec = 0;
       ts.tv_nsec = static_cast<long>(opt_.idle_poll * 1e9);
-      if (sigtimedwait(&chld, nullptr, &ts) > 0) break;  // a task process ended
+      int launcher_fd = launcher_ ? launcher_->fd() : -1;
+      if (launcher_fd >= 0) {
+        // Task processes are the launcher's children: their ends (and the
+        // launcher's) arrive on its socket; SIGCHLD still covers spawned ones.
+        struct timespec zero = {0, 0};
+        if (sigtimedwait(&chld, nullptr, &zero) > 0) break;
+        struct pollfd p = {launcher_fd, POLLIN, 0};
+        if (ppoll(&p, 1, &ts, nullptr) > 0) break;
+      } else if (sigtimedwait(&chld, nullptr, &ts) > 0) {
+        break;  // a task process ended
+      }
       int64_t v = store_->db().DataVersion();
       if (v != version) {  // another process committed (trigger, task end, ...)
         version = v;

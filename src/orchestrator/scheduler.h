@@ -2,9 +2,12 @@
 //
 // Contract: a Scheduler owns the DAG folder scan, DAG run creation for cron
 // schedules, task-instance state changes by trigger rules, and the executor:
-// every task instance runs as its own process (`arxivflow tasks run ...` in a
-// new process group, stdout+stderr to the try's log file), at most
-// `parallelism` at once. It kills a process group (SIGTERM, then SIGKILL after
+// every task instance runs as its own process (in a new process group,
+// stdout+stderr to the try's log file), at most `parallelism` at once. The
+// process is forked by the task launcher (task_launcher.h), a helper process
+// the scheduler starts once and restarts when it dies, or, with task_launch
+// "spawn" (or while the launcher cannot start), spawned as
+// `arxivflow tasks run ...`. The scheduler itself never forks. It kills a process group (SIGTERM, then SIGKILL after
 // `kill_grace`) when the task exceeds its execution_timeout or its state was
 // changed from outside (marked failed, cleared). It adopts task processes left
 // by a previous scheduler (they keep running and heartbeating) and fails or
@@ -22,10 +25,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "orchestrator/dag_bag.h"
 #include "orchestrator/home.h"
+#include "orchestrator/launcher_client.h"
 #include "orchestrator/metadata_store.h"
 
 namespace arxivflow::orchestrator {
@@ -39,6 +44,9 @@ struct SchedulerOptions {
   double kill_grace = 5;          // seconds between SIGTERM and SIGKILL
   std::string only_dag_id;        // test mode: just this run
   std::string only_run_id;
+  // "fork" (the task launcher) or "spawn" (posix_spawn of `tasks run` per
+  // task); empty = $ARXIVFLOW_TASK_LAUNCH, else fork.
+  std::string task_launch;
   // Receives human-readable progress lines (state changes) in test mode.
   std::function<void(const std::string&)> progress;
   const std::atomic<bool>* stop = nullptr;  // set by a signal handler
@@ -68,6 +76,7 @@ class Scheduler {
     double term_sent = 0;
     bool timed_out = false;
     bool externally_changed = false;
+    bool via_launcher = false;  // a child of the task launcher, not ours
     std::string log_path;
   };
 
@@ -78,7 +87,11 @@ class Scheduler {
   Status EvaluateRun(const DagRun& run, const DagSpec& dag, double now);
   Status LaunchTasks(double now);
   Status Spawn(const TaskInstance& ti, const DagSpec& dag, double now);
+  Result<pid_t> SpawnProcess(const TaskInstance& ti, const DagSpec& dag, const std::string& log_path);
+  bool EnsureLauncher(double now);
+  Status OnLauncherGone(double now);
   Status ReapChildren(double now);
+  Status HandleExit(pid_t pid, int status, double now);
   Status MonitorChildren(double now);
   Status CheckOrphans(double now);
   void AppendToLog(const std::string& path, const std::string& line);
@@ -94,6 +107,10 @@ class Scheduler {
   int lock_fd_ = -1;
   std::string hostname_;
   std::string self_exe_;
+  std::vector<std::string> task_env_;  // the environment of task processes
+  bool use_launcher_ = true;
+  std::unique_ptr<LauncherClient> launcher_;
+  double launcher_retry_at_ = 0;       // after a failed start: spawn until then
   std::map<pid_t, Child> children_;
   std::map<std::string, double> orphan_term_sent_;  // token -> time SIGTERM was sent
   std::map<std::string, std::string> last_states_;  // test-mode progress

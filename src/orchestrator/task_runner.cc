@@ -1,6 +1,7 @@
 #include "orchestrator/task_runner.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,7 +10,10 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
+#include <optional>
+#include <sstream>
 #include <thread>
 
 #include "orchestrator/connection.h"
@@ -203,6 +207,59 @@ Result<std::string> Resolve(Runner& r, TaskContext& ctx, const json& params, con
   return Status::InvalidArgument("unknown template variable '" + expr + "'");
 }
 
+// Results bigger than this are not stored (the column is for small results).
+constexpr int64_t kMaxResultBytes = 64 * 1024;
+
+// Where the operator's arxivflow command writes its result: beside the try's
+// log (`tasks test`: a temporary file). Any stale file there is removed.
+std::string ResultFilePath(const HomePaths& home, const TaskRunRequest& req, int try_number) {
+  std::string path;
+  if (req.test) {
+    const char* tmp = std::getenv("TMPDIR");
+    path = std::string(tmp && *tmp ? tmp : "/tmp") + "/arxivflow-result-XXXXXX";
+    int fd = mkstemp(path.data());
+    if (fd < 0) return "";
+    close(fd);
+  } else {
+    path = home.TaskLog(req.dag_id, req.run_id, req.task_id, try_number);
+    path = path.substr(0, path.size() - 4) + ".result.json";  // attempt=N.log -> attempt=N.result.json
+  }
+  unlink(path.c_str());
+  return path;
+}
+
+// The result to store (JSON text, secrets masked, size-capped), or nullopt.
+std::optional<std::string> CollectResult(Runner& r, const std::string& file, std::optional<json> value) {
+  if (!file.empty()) {
+    struct stat st;
+    if (stat(file.c_str(), &st) == 0) {
+      if (st.st_size > kMaxResultBytes) {
+        r.Log("WARNING", "the task's result (" + std::to_string(st.st_size) + " bytes) exceeds " +
+                             std::to_string(kMaxResultBytes) + " bytes; not stored");
+        value = json{{"error", "result too large"}, {"bytes", static_cast<int64_t>(st.st_size)}};
+      } else {
+        std::ifstream in(file);
+        std::stringstream text;
+        text << in.rdbuf();
+        auto parsed = json::parse(text.str(), nullptr, false);
+        if (parsed.is_discarded()) {
+          r.Log("WARNING", "the task's result file is not valid JSON; not stored");
+        } else {
+          value = std::move(parsed);
+        }
+      }
+      unlink(file.c_str());
+    }
+  }
+  if (!value) return std::nullopt;
+  std::string text = r.masker.Mask(value->dump(-1, ' ', false, json::error_handler_t::replace));
+  if (static_cast<int64_t>(text.size()) > kMaxResultBytes) {
+    text = json{{"error", "result too large"}, {"bytes", text.size()}}.dump();
+  }
+  r.Log("INFO", "result: " + (text.size() > 2000 ? text.substr(0, 2000) + " ..." : text));
+  return text;
+}
+
 void StopChild(Runner& r) {
   pid_t pid = r.child_pid.load();
   if (pid > 0) {
@@ -214,16 +271,31 @@ void StopChild(Runner& r) {
 
 }  // namespace
 
-Result<DagSpec> LoadDag(const std::string& dag_id) {
+namespace {
+
+// LoadDag with the caller's store (nullptr: open one when needed).
+Result<DagSpec> LoadDagWith(MetadataStore* store, const std::string& dag_id, const std::string& dag_file) {
   HomePaths home = Paths();
-  auto store = MetadataStore::Open(home, false);
-  if (store.ok()) {
-    auto row = (*store)->GetDag(dag_id);
-    if (row.ok() && *row) {
-      auto dags = ParseDagFile((*row)->fileloc);
-      if (dags.ok()) {
-        for (auto& d : *dags) if (d.dag_id == dag_id) return d;
-      }
+  auto from_file = [&](const std::string& path) -> std::optional<DagSpec> {
+    auto dags = ParseDagFile(path);
+    if (dags.ok()) {
+      for (auto& d : *dags) if (d.dag_id == dag_id) return std::move(d);
+    }
+    return std::nullopt;
+  };
+  if (!dag_file.empty()) {
+    if (auto d = from_file(dag_file)) return std::move(*d);
+  }
+  std::unique_ptr<MetadataStore> own;
+  if (!store) {
+    auto opened = MetadataStore::Open(home, false);
+    if (opened.ok()) own = std::move(*opened);
+    store = own.get();
+  }
+  if (store) {
+    auto row = store->GetDag(dag_id);
+    if (row.ok() && *row && (*row)->fileloc != dag_file) {
+      if (auto d = from_file((*row)->fileloc)) return std::move(*d);
     }
   }
   DagBag bag(home.dags());
@@ -237,6 +309,12 @@ Result<DagSpec> LoadDag(const std::string& dag_id) {
     return Status::NotFound("DAG '" + dag_id + "' not found in " + home.dags());
   }
   return *dag;
+}
+
+}  // namespace
+
+Result<DagSpec> LoadDag(const std::string& dag_id, const std::string& dag_file) {
+  return LoadDagWith(nullptr, dag_id, dag_file);
 }
 
 int RunTaskInstance(const TaskRunRequest& request) {
@@ -319,9 +397,10 @@ int RunTaskInstance(const TaskRunRequest& request) {
   }
 
   RetryPolicy policy;
-  auto finish = [&](bool success, const std::string& note) -> int {
+  auto finish = [&](bool success, const std::string& note,
+                    const std::optional<std::string>& result = std::nullopt) -> int {
     if (request.test) return success ? 0 : 1;
-    auto state = r.store->FinishTaskInstance(key, token, success, policy, NowEpoch(), note);
+    auto state = r.store->FinishTaskInstance(key, token, success, policy, NowEpoch(), note, result);
     if (!state.ok()) {
       r.Log("ERROR", "cannot record the end state: " + state.status().message());
       return 1;
@@ -336,10 +415,16 @@ int RunTaskInstance(const TaskRunRequest& request) {
     return success ? 0 : 1;
   };
 
-  auto dag = LoadDag(request.dag_id);
-  if (!dag.ok()) {
-    r.Log("ERROR", dag.status().message());
-    return finish(false, dag.status().message());
+  std::optional<DagSpec> loaded_dag;
+  const DagSpec* dag = request.dag;
+  if (!dag) {
+    auto loaded = LoadDagWith(r.store.get(), request.dag_id, request.dag_file);
+    if (!loaded.ok()) {
+      r.Log("ERROR", loaded.status().message());
+      return finish(false, loaded.status().message());
+    }
+    loaded_dag = std::move(*loaded);
+    dag = &*loaded_dag;
   }
   const TaskSpec* task = dag->FindTask(request.task_id);
   if (!task) {
@@ -361,12 +446,21 @@ int RunTaskInstance(const TaskRunRequest& request) {
   std::thread heartbeat;
   if (!request.test) {
     heartbeat = std::thread([&] {
-      auto hb_store = MetadataStore::Open(home, false);
-      if (!hb_store.ok()) return;
+      // Its own connection (one per thread), opened at the first beat: most
+      // tasks end before it and never need it.
+      std::unique_ptr<MetadataStore> hb_store;
       auto interval = std::chrono::duration<double>(HeartbeatInterval());
       std::unique_lock<std::mutex> lock(hb_mu);
       while (!hb_cv.wait_for(lock, interval, [&] { return done; })) {
-        auto alive = (*hb_store)->HeartbeatTaskInstance(key, token, NowEpoch());
+        if (!hb_store) {
+          auto opened = MetadataStore::Open(home, false);
+          if (!opened.ok()) {
+            r.Log("WARNING", "heartbeat: " + opened.status().message());
+            continue;
+          }
+          hb_store = std::move(*opened);
+        }
+        auto alive = hb_store->HeartbeatTaskInstance(key, token, NowEpoch());
         if (alive.ok() && !*alive) {
           r.Log("WARNING", "task instance state changed externally (marked or cleared); stopping the task");
           stopped_externally = true;
@@ -379,7 +473,7 @@ int RunTaskInstance(const TaskRunRequest& request) {
   }
 
   TaskContext ctx;
-  ctx.dag = &*dag;
+  ctx.dag = dag;
   ctx.task = task;
   ctx.run_id = request.run_id;
   ctx.logical_date = logical_date;
@@ -392,6 +486,11 @@ int RunTaskInstance(const TaskRunRequest& request) {
   ctx.render = [&](const std::string& text, bool allow_secrets) {
     return RenderTemplate(text, [&](const std::string& expr) { return Resolve(r, ctx, params, expr, allow_secrets); });
   };
+
+  // The operator's result: set_result, or a file its arxivflow command writes.
+  std::optional<json> operator_result;
+  ctx.set_result = [&](const json& value) { operator_result = value; };
+  ctx.result_file = ResultFilePath(home, request, try_number);
 
   r.Log("INFO", "starting attempt " + std::to_string(try_number) + " of " + std::to_string(policy.retries + 1) +
                     ": dag_id=" + request.dag_id + " task_id=" + request.task_id + " run_id=" + request.run_id +
@@ -409,15 +508,16 @@ int RunTaskInstance(const TaskRunRequest& request) {
     r.Log("WARNING", "stopped because the task instance was changed externally");
     return 1;
   }
+  std::optional<std::string> result_json = CollectResult(r, ctx.result_file, operator_result);
   char took_text[32];
   std::snprintf(took_text, sizeof took_text, "%.3f", took);
   if (result.ok()) {
     r.Log("INFO", std::string("task succeeded in ") + took_text + " s");
-    return finish(true, "");
+    return finish(true, "", result_json);
   }
   std::string msg = r.masker.Mask(result.message());
   r.Log("ERROR", "task failed after " + std::string(took_text) + " s: " + msg);
-  return finish(false, msg);
+  return finish(false, msg, result_json);
 }
 
 }  // namespace arxivflow::orchestrator

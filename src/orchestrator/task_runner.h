@@ -27,12 +27,18 @@ struct TaskRunRequest {
   bool test = false;         // tasks test: run without recording state
   std::string logical_date;  // tasks test only; default now
   std::string conf_json;     // tasks test only: params override
+  // Where the scheduler found the DAG: parsed first, skipping the metadata
+  // DB lookup of its fileloc. Empty = look it up.
+  std::string dag_file;
+  // Already parsed by the task launcher (task_launcher.h); must outlive the
+  // call. nullptr = load it (dag_file, else the DB's fileloc, else a scan).
+  const DagSpec* dag = nullptr;
 };
 
 int RunTaskInstance(const TaskRunRequest& request);
 
-// Loads the DAG `dag_id` from the metadata DB's fileloc (or a scan of the DAG
-// folder when unknown).
-Result<DagSpec> LoadDag(const std::string& dag_id);
+// Loads the DAG `dag_id` from `dag_file` when given and it defines it, else
+// from the metadata DB's fileloc (or a scan of the DAG folder when unknown).
+Result<DagSpec> LoadDag(const std::string& dag_id, const std::string& dag_file = "");
 
 }  // namespace arxivflow::orchestrator

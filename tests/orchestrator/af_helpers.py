@@ -129,6 +129,36 @@ def pid_alive(pid):
     return True
 
 
+def launcher_pids(scheduler_pid):
+    """The task launcher(s) the scheduler started (`arxivflow tasks launcher`)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read().split(b"\0")
+        except OSError:
+            continue
+        if int(fields[1]) == scheduler_pid and fields[0] != "Z" and b"launcher" in cmdline[:4]:
+            found.append(int(entry))
+    return found
+
+
+def ti_results(home, dag_id, run_id):
+    """task_id -> the task instance's result (parsed JSON, or None)."""
+    import sqlite3
+    db = sqlite3.connect(os.path.join(home.root, "arxivflow.db"))
+    try:
+        rows = db.execute("SELECT task_id, result FROM task_instances WHERE dag_id = ? AND run_id = ?",
+                          (dag_id, run_id)).fetchall()
+    finally:
+        db.close()
+    return {task: (json.loads(result) if result else None) for task, result in rows}
+
+
 def run_tests(tests):
     if not BIN:
         print("usage: test.py /path/to/arxivflow")

@@ -1,11 +1,14 @@
 """The full pipeline DAG on the 200-record sample, through the scheduler:
 transform -> create tables -> six parallel loads -> checks, on a SQLite
-warehouse. Skipped when the binary has no transform/warehouse subcommands."""
+warehouse; the tasks' results (rows loaded, check outcomes) land in
+task_instances.result, failed checks included. Skipped when the binary has no
+transform/warehouse subcommands."""
 import os
 import sqlite3
 import sys
+import time
 
-from af_helpers import BIN, Home, run_tests
+from af_helpers import BIN, Home, run_tests, ti_results
 import subprocess
 
 SOURCE_DIR = os.environ.get("PROJECT_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(
@@ -42,10 +45,38 @@ def test_full_pipeline_on_sample():
         assert counts["papers"] == 200, counts
         assert all(c > 0 for c in counts.values()), counts
         print("warehouse row counts:", counts)
+        # Every task's result is in the metadata DB.
+        results = ti_results(h, "arxiv_full_pipeline", run)
+        for table, n in counts.items():
+            loaded = results[f"loading_table_{table}"]
+            assert loaded == [{"table": table, "rows_loaded": n, "target": f"sqlite://{wh}"}], loaded
+        transform = results["transform_snapshot"]
+        assert transform["records_read"] == 200 and transform["accepted"] == 200, transform
+        assert transform["rows"]["papers"] == 200 and transform["output"] == lake, transform
+        assert "papers" in results["create_tables"]["tables_created"], results["create_tables"]
+        checks = results["Run_data_quality_checks"]
+        assert isinstance(checks, list) and len(checks) >= 12, checks
+        for c in checks:
+            assert {"check", "table", "observed", "expected", "passed"} <= set(c), c
+        assert all(c["passed"] is True for c in checks), [c for c in checks if c["passed"] is not True]
+        assert {"check": "papers_has_rows", "table": "papers", "observed": "200"}.items() <= \
+            next(c for c in checks if c["check"] == "papers_has_rows").items(), checks
+        assert results["Begin_execution"] is None
         # A rerun replaces, never appends.
         run2 = h.trigger("arxiv_full_pipeline")
         assert h.wait_run("arxiv_full_pipeline", run2, timeout=300) == "success"
         assert db.execute("SELECT COUNT(*) FROM papers").fetchone()[0] == 200
+        # A failing check: its task fails and its result says which check and why.
+        db.execute("DELETE FROM titles")
+        db.commit()
+        h.write_dag("check_only.yaml", "dag_id: check_only\ntasks:\n"
+                                       "  - {task_id: checks, operator: quality_check, args: {conn: warehouse}}\n")
+        time.sleep(1.5)  # the scheduler's next DAG folder scan
+        run3 = h.trigger("check_only")
+        assert h.wait_run("check_only", run3) == "failed"
+        checks = ti_results(h, "check_only", run3)["checks"]
+        failed = [c["check"] for c in checks if c["passed"] is False]
+        assert "titles_has_rows" in failed and "papers_has_rows" not in failed, checks
     finally:
         h.close()
 

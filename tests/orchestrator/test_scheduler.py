@@ -1,11 +1,13 @@
 """The scheduler and executor: dependency order, real parallelism, retries
-with backoff, execution timeout, cancellation, trigger rules, templating and
-secrets kept out of the DB file and the logs."""
+with backoff, execution timeout, cancellation, both ways of starting task
+processes (task launcher, posix_spawn), trigger rules, templating and secrets
+kept out of the DB file and the logs."""
 import glob
 import os
+import re
 import time
 
-from af_helpers import Home, parse_ts, pid_alive, run_tests
+from af_helpers import Home, launcher_pids, parse_ts, pid_alive, run_tests, ti_results
 
 
 def test_dependency_order_and_parallelism():
@@ -118,6 +120,46 @@ tasks:
         assert tis["long"]["state"] == "failed" and tis["after"]["state"] == "upstream_failed", tis
     finally:
         h.close()
+
+
+def test_task_processes_in_both_launch_modes():
+    # fork (the default): forked by the task launcher; spawn: `arxivflow tasks run`.
+    for mode in ("fork", "spawn"):
+        h = Home()
+        try:
+            h.env["ARXIVFLOW_TASK_LAUNCH"] = mode
+            pidfile = os.path.join(h.root, "child.pid")
+            h.write_dag("m.yaml", f"""dag_id: m
+tasks:
+  - task_id: inspect
+    operator: shell
+    args: {{argv: [sh, -c, 'echo "pgrp=$(cut -d" " -f5 /proc/$PPID/stat) task=$PPID"; ls -l /proc/$PPID/fd']}}
+  - task_id: hang
+    operator: shell
+    execution_timeout: 1
+    args: {{argv: [sh, -c, 'echo $$ > {pidfile}; exec sleep 60']}}
+  - {{task_id: bad, operator: shell, args: {{argv: ["false"]}}}}
+""")
+            sched = h.start_scheduler()
+            run = h.trigger("m")
+            assert h.wait_run("m", run) == "failed", (mode, h.tis_text("m", run))
+            tis = h.tis("m", run)
+            assert tis["inspect"]["state"] == "success" and tis["bad"]["state"] == "failed", (mode, tis)
+            assert "timed out" in tis["hang"]["note"], (mode, tis["hang"])
+            log = h.log("m", "inspect", run)
+            m = re.search(r"pgrp=(\d+) task=(\d+)", log)
+            assert m and m.group(1) == m.group(2), (mode, log)  # the task leads its own process group
+            assert "socket:" not in log, (mode, log)  # nothing of the launcher's leaks into the task
+            child = int(open(pidfile).read())
+            deadline = time.time() + 5
+            while pid_alive(child) and time.time() < deadline:
+                time.sleep(0.05)
+            assert not pid_alive(child), f"{mode}: the timed-out task's child survived"
+            results = ti_results(h, "m", run)
+            assert results["inspect"] == {"exit_code": 0} and results["bad"] == {"exit_code": 1}, (mode, results)
+            assert len(launcher_pids(sched.pid)) == (1 if mode == "fork" else 0), mode
+        finally:
+            h.close()
 
 
 def test_trigger_rules():
@@ -297,6 +339,7 @@ tasks:
 
 if __name__ == "__main__":
     run_tests([test_dependency_order_and_parallelism, test_retries_with_exponential_backoff,
-               test_execution_timeout_kills_process_group, test_mark_failed_kills_running_task, test_trigger_rules,
+               test_execution_timeout_kills_process_group, test_mark_failed_kills_running_task,
+               test_task_processes_in_both_launch_modes, test_trigger_rules,
                test_templating_injection_and_secrets, test_manual_runs_pause_and_second_scheduler_refused,
                test_cron_schedule_sql_operator_and_dags_test])
