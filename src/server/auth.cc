@@ -1,60 +1,111 @@
 #include "server/auth.h"
 
+#include <algorithm>
 #include <semaphore>
 
+#include "common/logging.h"
+#include "orchestrator/time_util.h"
 #include "server/password.h"
 
 namespace arxivflow::server {
 
-SessionStore::Created SessionStore::Create(const std::string& username, const std::string& role) {
-  Created c{RandomHex(32), RandomHex(32)};
-  auto now = Clock::now();
-  std::lock_guard<std::mutex> lock(mu_);
-  if (sessions_.size() >= max_sessions_) {
-    // Drop expired sessions first, then the least recently used one.
-    for (auto it = sessions_.begin(); it != sessions_.end();) {
-      if (now - it->second.last_used > idle_timeout_ || now - it->second.created > max_age_) {
-        it = sessions_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    if (sessions_.size() >= max_sessions_) {
-      auto oldest = sessions_.begin();
-      for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
-        if (it->second.last_used < oldest->second.last_used) oldest = it;
-      }
-      sessions_.erase(oldest);
-    }
+namespace orch = arxivflow::orchestrator;
+
+namespace {
+
+bool IsHexToken(const std::string& token) {
+  if (token.size() != 64) return false;
+  for (char c : token) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
-  sessions_[KeyedDigest(c.token)] = Session{username, role, c.csrf_token, now, now};
+  return true;
+}
+
+}  // namespace
+
+Result<SessionStore::Created> SessionStore::Create(const std::string& username, const std::string& role) {
+  Created c{RandomHex(32), RandomHex(32)};
+  double now = orch::NowEpoch();
+  double expires = now + static_cast<double>(std::min(idle_timeout_, max_age_).count());
+  SessionRecord rec{Sha256Hex(c.token), username, role, c.csrf_token, orch::FormatIso(now), orch::FormatIso(expires),
+                    orch::FormatIso(now)};
+  // Logins are rare (each costs an Argon2id check): prune here, not on reads.
+  AF_RETURN_IF_ERROR(backend_.PruneSessions(orch::FormatIso(now), static_cast<int64_t>(max_sessions_) - 1));
+  AF_RETURN_IF_ERROR(backend_.PutSession(rec));
+  std::lock_guard<std::mutex> lock(mu_);
+  CacheLocked(rec.token_hash, Cached{username, role, c.csrf_token, expires, Clock::now()});
   return c;
 }
 
 std::optional<Principal> SessionStore::Lookup(const std::string& token) {
-  if (token.size() != 64) return std::nullopt;
-  std::string key = KeyedDigest(token);
-  auto now = Clock::now();
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = sessions_.find(key);
-  if (it == sessions_.end()) return std::nullopt;
-  if (now - it->second.last_used > idle_timeout_ || now - it->second.created > max_age_) {
-    sessions_.erase(it);
+  if (!IsHexToken(token)) return std::nullopt;
+  std::string hash = Sha256Hex(token);
+  double now = orch::NowEpoch();
+  auto fresh = [&]() -> std::optional<Principal> {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end() && now < it->second.expires && Clock::now() - it->second.verified < kRevalidateAfter) {
+      return Principal{it->second.username, it->second.role, true, it->second.csrf_token};
+    }
+    return std::nullopt;
+  };
+  if (auto p = fresh()) return p;
+  std::lock_guard<std::mutex> store_lock(store_mu_);
+  // Many requests of one browser (or benchmark) miss together when the entry
+  // gets due: the first re-reads the store, the others then find it fresh.
+  if (auto p = fresh()) return p;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cache_.erase(hash);
+  }
+  auto rec = backend_.GetSession(hash);
+  if (!rec.ok()) {
+    spdlog::warn("reading a web session: {}", rec.status().ToString());
     return std::nullopt;
   }
-  it->second.last_used = now;
-  return Principal{it->second.username, it->second.role, true, it->second.csrf_token};
+  if (!*rec) return std::nullopt;
+  const SessionRecord& r = **rec;
+  auto created = orch::ParseIso(r.created);
+  if (r.expires <= orch::FormatIso(now) || !created) {
+    Status st = backend_.DeleteSession(hash);
+    if (!st.ok()) spdlog::warn("deleting an expired web session: {}", st.ToString());
+    return std::nullopt;
+  }
+  // In use: push the idle expiry (never past max_age) and record last_seen.
+  double expires = std::min(*created + static_cast<double>(max_age_.count()),
+                            now + static_cast<double>(idle_timeout_.count()));
+  Status st = backend_.TouchSession(hash, orch::FormatIso(now), orch::FormatIso(expires));
+  if (!st.ok()) spdlog::warn("recording a web session's use: {}", st.ToString());
+  std::lock_guard<std::mutex> lock(mu_);
+  CacheLocked(hash, Cached{r.username, r.role, r.csrf_token, expires, Clock::now()});
+  return Principal{r.username, r.role, true, r.csrf_token};
+}
+
+void SessionStore::CacheLocked(const std::string& hash, Cached entry) {
+  if (cache_.size() >= kMaxCached && !cache_.count(hash)) {
+    // Evict the entry verified longest ago; it is re-read from the store if used again.
+    auto oldest = cache_.begin();
+    for (auto it = cache_.begin(); it != cache_.end(); ++it) {
+      if (it->second.verified < oldest->second.verified) oldest = it;
+    }
+    cache_.erase(oldest);
+  }
+  cache_[hash] = std::move(entry);
 }
 
 void SessionStore::Remove(const std::string& token) {
-  std::string key = KeyedDigest(token);
+  if (!IsHexToken(token)) return;
+  std::string hash = Sha256Hex(token);
+  std::lock_guard<std::mutex> store_lock(store_mu_);
+  Status st = backend_.DeleteSession(hash);
+  if (!st.ok()) spdlog::warn("deleting a web session: {}", st.ToString());
   std::lock_guard<std::mutex> lock(mu_);
-  sessions_.erase(key);
+  cache_.erase(hash);
 }
 
-size_t SessionStore::size() {
+size_t SessionStore::cached() {
   std::lock_guard<std::mutex> lock(mu_);
-  return sessions_.size();
+  return cache_.size();
 }
 
 namespace {
@@ -102,21 +153,47 @@ std::optional<Principal> Authenticator::FromBasic(const std::string& encoded) {
   std::string username = decoded->substr(0, colon);
   std::string password = decoded->substr(colon + 1);
   std::string key = KeyedDigest(*decoded);
-  auto now = std::chrono::steady_clock::now();
+  std::shared_ptr<PendingCheck> pending;
   {
-    std::lock_guard<std::mutex> lock(cache_mu_);
+    std::unique_lock<std::mutex> lock(cache_mu_);
+    auto now = std::chrono::steady_clock::now();
     auto it = basic_cache_.find(key);
     if (it != basic_cache_.end()) {
       if (it->second.expires > now) return Principal{it->second.username, it->second.role, false, ""};
       basic_cache_.erase(it);
     }
+    // A script's concurrent requests (a benchmark's 50 connections) all miss
+    // when the entry expires: one checks the password, the others wait for it
+    // instead of queueing 50 Argon2id checks.
+    auto p = pending_checks_.find(key);
+    if (p != pending_checks_.end()) {
+      std::shared_ptr<PendingCheck> other = p->second;
+      check_done_.wait(lock, [&] { return other->done; });
+      return other->principal;
+    }
+    pending = std::make_shared<PendingCheck>();
+    pending_checks_[key] = pending;
   }
-  auto p = CheckCredentials(username, password);
-  if (!p.ok()) return std::nullopt;
-  std::lock_guard<std::mutex> lock(cache_mu_);
-  if (basic_cache_.size() > 1000) basic_cache_.clear();
-  basic_cache_[key] = CachedBasic{p->username, p->role, now + std::chrono::seconds(60)};
-  return *p;
+  std::optional<Principal> result;
+  try {
+    auto p = CheckCredentials(username, password);
+    if (p.ok()) result = *p;
+  } catch (...) {
+    result.reset();  // waiters see a failed check; this request fails below
+  }
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (result) {
+      if (basic_cache_.size() > 1000) basic_cache_.clear();
+      basic_cache_[key] =
+          CachedBasic{result->username, result->role, std::chrono::steady_clock::now() + std::chrono::seconds(60)};
+    }
+    pending->principal = result;
+    pending->done = true;
+    pending_checks_.erase(key);
+  }
+  check_done_.notify_all();
+  return result;
 }
 
 std::optional<std::string> Base64Decode(const std::string& text) {

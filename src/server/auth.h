@@ -2,25 +2,33 @@
 //
 // Contract:
 // - A session token is 256 random bits sent to the browser once, in an
-//   HttpOnly, SameSite=Strict cookie; the store keeps only its keyed digest.
-//   Each session carries its own CSRF token (also 256 bits), which cookie-
-//   authenticated POST/PATCH/DELETE must echo in the X-CSRF-Token header.
-//   Sessions expire after `idle_timeout` without use and after `max_age`;
-//   at most `max_sessions` live (the oldest is dropped).
+//   HttpOnly, SameSite=Strict cookie; the metadata DB (Backend's sessions)
+//   keeps only its SHA-256, so sessions survive a restart. Each session
+//   carries its own CSRF token (also 256 bits), which cookie-authenticated
+//   POST/PATCH/DELETE must echo in the X-CSRF-Token header. Sessions expire
+//   after `idle_timeout` without use and after `max_age`; at most
+//   `max_sessions` live (the least recently seen are dropped). A bounded
+//   in-process cache answers the hot path without SQLite; a cached session is
+//   re-read from the store every kRevalidateAfter, so a logout through
+//   another server process takes effect here within that time (at once here).
 // - Basic auth checks the password (Argon2id) once, then remembers the
 //   success for 60 s under a keyed digest of the credentials, so scripts do
-//   not pay the hash on every request. Failures are never cached. At most
+//   not pay the hash on every request. Failures are never cached (but
+//   concurrent requests with the same credentials share one check). At most
 //   four password checks run at once (each needs ~64 MiB).
 // - Roles: "admin" may do everything; "viewer" only reads.
 // - All methods are thread-safe.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "server/backend.h"
 #include "server/http_types.h"
@@ -47,28 +55,44 @@ class SessionStore {
     std::string csrf_token;
   };
 
-  explicit SessionStore(std::chrono::seconds idle_timeout = std::chrono::hours(12),
+  // Sessions live in `backend` (the metadata DB's sessions table).
+  explicit SessionStore(Backend& backend, std::chrono::seconds idle_timeout = std::chrono::hours(12),
                         std::chrono::seconds max_age = std::chrono::hours(24 * 7), size_t max_sessions = 10000)
-      : idle_timeout_(idle_timeout), max_age_(max_age), max_sessions_(max_sessions) {}
+      : backend_(backend), idle_timeout_(idle_timeout), max_age_(max_age), max_sessions_(max_sessions) {}
 
-  Created Create(const std::string& username, const std::string& role);
+  // Fails when the session cannot be stored.
+  Result<Created> Create(const std::string& username, const std::string& role);
+  // nullopt for an unknown, expired or logged-out token (and when the store
+  // cannot be read: fail closed).
   std::optional<Principal> Lookup(const std::string& token);
+  // Logs out: deletes the stored session.
   void Remove(const std::string& token);
-  size_t size();
+  size_t cached();
+
+  // How long a cached session is trusted before it is read again from the
+  // store (which also records last_seen and pushes the idle expiry).
+  static constexpr std::chrono::seconds kRevalidateAfter{30};
+  static constexpr size_t kMaxCached = 4096;
 
  private:
-  struct Session {
+  struct Cached {
     std::string username;
     std::string role;
     std::string csrf_token;
-    Clock::time_point created;
-    Clock::time_point last_used;
+    double expires = 0;  // Unix seconds
+    Clock::time_point verified;
   };
+  void CacheLocked(const std::string& hash, Cached entry);
+
+  Backend& backend_;
   std::chrono::seconds idle_timeout_;
   std::chrono::seconds max_age_;
   size_t max_sessions_;
-  std::mutex mu_;
-  std::map<std::string, Session> sessions_;  // keyed by KeyedDigest(token)
+  std::mutex mu_;                                 // guards cache_
+  std::unordered_map<std::string, Cached> cache_;  // keyed by Sha256Hex(token)
+  // Serialises store reads of cache misses with logouts, so a logout racing a
+  // revalidation cannot leave the session cached.
+  std::mutex store_mu_;
 };
 
 class Authenticator {
@@ -95,6 +119,12 @@ class Authenticator {
     std::chrono::steady_clock::time_point expires;
   };
   std::map<std::string, CachedBasic> basic_cache_;
+  struct PendingCheck {
+    bool done = false;
+    std::optional<Principal> principal;  // nullopt = the check failed
+  };
+  std::map<std::string, std::shared_ptr<PendingCheck>> pending_checks_;  // by credential digest
+  std::condition_variable check_done_;
 };
 
 // Decodes standard base64 (with or without padding); nullopt when invalid.

@@ -159,6 +159,19 @@ struct UserRecord {
   std::string created_at;
 };
 
+// A web session as stored in the metadata DB. The cookie's token itself is
+// never stored: only its SHA-256 (hex). Times are ISO 8601 UTC strings of one
+// fixed format (orchestrator::FormatIso), so they compare as text.
+struct SessionRecord {
+  std::string token_hash;
+  std::string username;
+  std::string role;
+  std::string csrf_token;
+  std::string created;
+  std::string expires;  // the session is invalid from this instant on
+  std::string last_seen;
+};
+
 struct TableCount {
   std::string table;
   bool exists = false;
@@ -250,6 +263,19 @@ class Backend {
   // kAlreadyExists when the name is taken.
   virtual Status CreateUser(const std::string& username, const std::string& password_hash,
                             const std::string& role) = 0;
+
+  // --- web sessions (survive a server restart)
+  // Creates or replaces the session with this token_hash.
+  virtual Status PutSession(const SessionRecord& session) = 0;
+  // nullopt when there is no such session (expired ones are returned as they
+  // are; the caller checks `expires`).
+  virtual Result<std::optional<SessionRecord>> GetSession(const std::string& token_hash) = 0;
+  virtual Status TouchSession(const std::string& token_hash, const std::string& last_seen,
+                              const std::string& expires) = 0;
+  virtual Status DeleteSession(const std::string& token_hash) = 0;
+  // Deletes the sessions whose `expires` <= now, then, while more than
+  // `max_live` remain, the least recently seen ones.
+  virtual Status PruneSessions(const std::string& now, int64_t max_live) = 0;
 
   // --- warehouse
   virtual Result<WarehouseInfo> WarehouseTables() = 0;

@@ -291,6 +291,62 @@ class FakeBackend : public Backend {
     users_[name] = {name, role, hash, ""};
     return Status::OK();
   }
+  Status PutSession(const SessionRecord& s) override {
+    std::lock_guard<std::mutex> l(mu_);
+    if (!fail_.empty()) return Status::Internal(fail_);
+    sessions_[s.token_hash] = s;
+    return Status::OK();
+  }
+  Result<std::optional<SessionRecord>> GetSession(const std::string& hash) override {
+    std::lock_guard<std::mutex> l(mu_);
+    ++session_reads_;
+    auto it = sessions_.find(hash);
+    if (it == sessions_.end()) return std::optional<SessionRecord>();
+    return std::optional<SessionRecord>(it->second);
+  }
+  Status TouchSession(const std::string& hash, const std::string& last_seen, const std::string& expires) override {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = sessions_.find(hash);
+    if (it != sessions_.end()) {
+      it->second.last_seen = last_seen;
+      it->second.expires = expires;
+    }
+    return Status::OK();
+  }
+  Status DeleteSession(const std::string& hash) override {
+    std::lock_guard<std::mutex> l(mu_);
+    sessions_.erase(hash);
+    return Status::OK();
+  }
+  Status PruneSessions(const std::string& now, int64_t max_live) override {
+    std::lock_guard<std::mutex> l(mu_);
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      it = it->second.expires <= now ? sessions_.erase(it) : std::next(it);
+    }
+    while (static_cast<int64_t>(sessions_.size()) > max_live) {
+      auto oldest = sessions_.begin();
+      for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+        if (it->second.last_seen < oldest->second.last_seen) oldest = it;
+      }
+      sessions_.erase(oldest);
+    }
+    return Status::OK();
+  }
+  size_t session_count() {
+    std::lock_guard<std::mutex> l(mu_);
+    return sessions_.size();
+  }
+  std::vector<SessionRecord> stored_sessions() {
+    std::lock_guard<std::mutex> l(mu_);
+    std::vector<SessionRecord> out;
+    for (auto& [k, v] : sessions_) out.push_back(v);
+    return out;
+  }
+  int session_reads() {
+    std::lock_guard<std::mutex> l(mu_);
+    return session_reads_;
+  }
+
   Result<WarehouseInfo> WarehouseTables() override {
     return WarehouseInfo{"sqlite:/tmp/w.db", {{"papers", true, 200}, {"authors", false, 0}}};
   }
@@ -326,6 +382,8 @@ class FakeBackend : public Backend {
   std::map<std::string, ConnectionInput> conns_;
   std::map<std::string, VariableInfo> vars_;
   std::map<std::string, UserRecord> users_;
+  std::map<std::string, SessionRecord> sessions_;
+  int session_reads_ = 0;
   std::string log_;
 };
 

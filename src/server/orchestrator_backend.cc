@@ -122,8 +122,14 @@ DagRunInfo ReadRunRow(const orch::Statement& s) {
 const char* kTiSelect =
     "SELECT dag_id, run_id, task_id, COALESCE(state, ''), try_number, max_tries, operator, start_date, end_date, "
     "duration, pid, hostname, result FROM task_instances ";
+// The grid shows states and durations only: the same columns but `result`,
+// which it would otherwise read and parse for every cell.
+const char* kTiGridSelect =
+    "SELECT dag_id, run_id, task_id, COALESCE(state, ''), try_number, max_tries, operator, start_date, end_date, "
+    "duration, pid, hostname FROM task_instances ";
 
-TaskInstanceInfo ReadTiRow(const orch::Statement& s, double now) {
+// Reads a row of kTiSelect (or of kTiGridSelect: then `result` stays null).
+TaskInstanceInfo ReadTiRow(const orch::Statement& s, double now, bool with_result = true) {
   TaskInstanceInfo ti;
   ti.dag_id = s.Text(0);
   ti.run_id = s.Text(1);
@@ -142,7 +148,7 @@ TaskInstanceInfo ReadTiRow(const orch::Statement& s, double now) {
   }
   if (!s.IsNull(10) && s.Int(10) > 0) ti.pid = s.Int(10);
   ti.hostname = s.Text(11);
-  if (!s.IsNull(12)) {
+  if (with_result && !s.IsNull(12)) {
     json r = json::parse(s.Text(12), nullptr, false);
     ti.result = r.is_discarded() ? json(s.Text(12)) : r;
   }
@@ -384,7 +390,7 @@ class OrchestratorBackend : public Backend {
     GridData grid;
     AF_ASSIGN_OR_RETURN(grid.runs, QueryRuns(*store, dag_id, "", runs, 0));
     if (grid.runs.empty()) return grid;
-    std::string sql = std::string(kTiSelect) + "WHERE dag_id = ? AND run_id IN (";
+    std::string sql = std::string(kTiGridSelect) + "WHERE dag_id = ? AND run_id IN (";
     for (size_t i = 0; i < grid.runs.size(); ++i) sql += i ? ",?" : "?";
     sql += ")";
     AF_ASSIGN_OR_RETURN(auto st, store->db().Prepare(sql));
@@ -394,7 +400,7 @@ class OrchestratorBackend : public Backend {
     while (true) {
       AF_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
-      grid.task_instances.push_back(ReadTiRow(st, now));
+      grid.task_instances.push_back(ReadTiRow(st, now, false));
     }
     return grid;
   }
@@ -653,6 +659,59 @@ class OrchestratorBackend : public Backend {
     AF_ASSIGN_OR_RETURN(auto existing, store->GetUser(username));
     if (existing) return Status::AlreadyExists("user '" + username + "' already exists");
     return store->UpsertUser({username, password_hash, role});
+  }
+
+  // ------------------------------------------------------------ web sessions
+
+  Status PutSession(const SessionRecord& r) override {
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    AF_ASSIGN_OR_RETURN(auto st, store->db().Prepare(
+        "INSERT OR REPLACE INTO sessions (token_hash, username, role, csrf_token, created, expires, last_seen) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    return st.Bind(1, r.token_hash)
+        .Bind(2, r.username)
+        .Bind(3, r.role)
+        .Bind(4, r.csrf_token)
+        .Bind(5, r.created)
+        .Bind(6, r.expires)
+        .Bind(7, r.last_seen)
+        .Run();
+  }
+
+  Result<std::optional<SessionRecord>> GetSession(const std::string& token_hash) override {
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    AF_ASSIGN_OR_RETURN(auto st, store->db().Prepare(
+        "SELECT token_hash, username, role, csrf_token, created, expires, last_seen FROM sessions "
+        "WHERE token_hash = ?"));
+    st.Bind(1, token_hash);
+    AF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return std::optional<SessionRecord>();
+    return std::optional<SessionRecord>(SessionRecord{st.Text(0), st.Text(1), NormalizeRole(st.Text(2)), st.Text(3),
+                                                      st.Text(4), st.Text(5), st.Text(6)});
+  }
+
+  Status TouchSession(const std::string& token_hash, const std::string& last_seen,
+                      const std::string& expires) override {
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    AF_ASSIGN_OR_RETURN(auto st,
+                        store->db().Prepare("UPDATE sessions SET last_seen = ?, expires = ? WHERE token_hash = ?"));
+    return st.Bind(1, last_seen).Bind(2, expires).Bind(3, token_hash).Run();
+  }
+
+  Status DeleteSession(const std::string& token_hash) override {
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    AF_ASSIGN_OR_RETURN(auto st, store->db().Prepare("DELETE FROM sessions WHERE token_hash = ?"));
+    return st.Bind(1, token_hash).Run();
+  }
+
+  Status PruneSessions(const std::string& now, int64_t max_live) override {
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    AF_ASSIGN_OR_RETURN(auto expired, store->db().Prepare("DELETE FROM sessions WHERE expires <= ?"));
+    AF_RETURN_IF_ERROR(expired.Bind(1, now).Run());
+    AF_ASSIGN_OR_RETURN(auto excess, store->db().Prepare(
+        "DELETE FROM sessions WHERE token_hash IN "
+        "(SELECT token_hash FROM sessions ORDER BY last_seen DESC LIMIT -1 OFFSET ?)"));
+    return excess.Bind(1, std::max<int64_t>(0, max_live)).Run();
   }
 
   // ------------------------------------------------------------ warehouse

@@ -91,6 +91,15 @@ std::string KeyedDigest(const std::string& text) {
   return std::string(hex, 64);
 }
 
+std::string Sha256Hex(const std::string& text) {
+  EnsureSodium();
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  char hex[2 * crypto_hash_sha256_BYTES + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return std::string(hex, 2 * crypto_hash_sha256_BYTES);
+}
+
 bool SecureEquals(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return false;
   EnsureSodium();

@@ -24,8 +24,13 @@ std::string RandomHex(size_t bytes);
 std::string RandomPassword(size_t length);
 
 // Keyed BLAKE2b-256 of `text` (hex) under a per-process random key: used to
-// store session tokens hashed, so a memory dump does not reveal live tokens.
+// key the basic-auth cache, so a memory dump does not reveal credentials.
 std::string KeyedDigest(const std::string& text);
+
+// SHA-256 of `text` as lowercase hex: how session tokens are stored in the
+// metadata DB (they are 256 random bits, so an unkeyed digest suffices and
+// survives restarts).
+std::string Sha256Hex(const std::string& text);
 
 // Constant-time comparison.
 bool SecureEquals(const std::string& a, const std::string& b);

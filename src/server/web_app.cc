@@ -65,7 +65,7 @@ void AddSecurityHeaders(HttpResponse& response) {
 }
 
 WebApp::WebApp(Backend& backend, WebAppOptions options)
-    : backend_(backend), options_(std::move(options)), auth_(backend_, sessions_) {
+    : backend_(backend), options_(std::move(options)), sessions_(backend_), auth_(backend_, sessions_) {
   AddRoutes();
   openapi_ = BuildOpenApi(api_.Routes(), options_.version);
 }
@@ -183,39 +183,83 @@ HttpResponse WebApp::HandleApi(const HttpRequest& request) {
     }
     std::lock_guard<std::mutex> lock(cache_mu_);
     read_cache_.clear();
+    ++cache_generation_;  // reads that started before this write are not cached
     return r;
   }
   std::string key, token;
+  std::shared_ptr<PendingRead> pending;
   if (match.route->cacheable && options_.read_cache_ms > 0) {
     token = backend_.ChangeToken();
     if (!token.empty()) {
       key = user->role + " " + path + "?";
       for (const auto& [k, v] : request.query) key += k + "=" + v + "&";
-      if (auto hit = CachedRead(key, token)) return *hit;
+      if (auto hit = CachedRead(key, token, &pending)) return *hit;
     }
   }
-  ApiCall call{request, std::move(match.params), *user};
-  HttpResponse r = (*match.handler)(call);
-  if (!key.empty() && r.status == 200) StoreRead(key, token, r);
+  HttpResponse r;
+  try {
+    ApiCall call{request, std::move(match.params), *user};
+    r = (*match.handler)(call);
+  } catch (...) {
+    if (pending) FinishRead(key, pending, Problem(500, "internal error"));
+    throw;
+  }
+  if (pending) FinishRead(key, pending, r);
   return r;
 }
 
-std::optional<HttpResponse> WebApp::CachedRead(const std::string& key, const std::string& token) {
-  std::lock_guard<std::mutex> lock(cache_mu_);
-  auto it = read_cache_.find(key);
-  if (it == read_cache_.end()) return std::nullopt;
-  auto age = std::chrono::steady_clock::now() - it->second.at;
-  if (it->second.change_token != token || age > std::chrono::milliseconds(options_.read_cache_ms)) {
-    read_cache_.erase(it);
-    return std::nullopt;
+std::optional<HttpResponse> WebApp::CachedRead(const std::string& key, const std::string& token,
+                                               std::shared_ptr<PendingRead>* leader) {
+  // While one request refreshes an entry, the others get the previous
+  // response if it is at most this old, instead of queueing behind it.
+  constexpr auto kMaxStale = std::chrono::seconds(5);
+  std::shared_ptr<const HttpResponse> found;
+  {
+    std::unique_lock<std::mutex> lock(cache_mu_);
+    auto it = read_cache_.find(key);
+    auto age = it == read_cache_.end() ? std::chrono::steady_clock::duration::max()
+                                       : std::chrono::steady_clock::now() - it->second.at;
+    if (it != read_cache_.end() && it->second.change_token == token &&
+        age <= std::chrono::milliseconds(options_.read_cache_ms)) {
+      found = it->second.response;
+    } else {
+      auto p = pending_reads_.find(key);
+      bool refreshing = p != pending_reads_.end() && p->second->generation == cache_generation_;
+      if (refreshing && age <= kMaxStale) {
+        found = it->second.response;
+      } else if (refreshing && p->second->change_token == token) {
+        std::shared_ptr<PendingRead> other = p->second;
+        read_done_.wait(lock, [&] { return other->done; });
+        found = other->response;  // null when it failed: compute it ourselves (uncached)
+      } else {
+        auto mine = std::make_shared<PendingRead>();
+        mine->change_token = token;
+        mine->generation = cache_generation_;
+        pending_reads_[key] = mine;
+        *leader = std::move(mine);
+      }
+    }
   }
-  return it->second.response;
+  if (!found) return std::nullopt;
+  return *found;  // the copy happens outside the lock
 }
 
-void WebApp::StoreRead(const std::string& key, const std::string& token, const HttpResponse& response) {
-  std::lock_guard<std::mutex> lock(cache_mu_);
-  if (read_cache_.size() >= 1000) read_cache_.clear();
-  read_cache_[key] = CachedResponse{token, std::chrono::steady_clock::now(), response};
+void WebApp::FinishRead(const std::string& key, const std::shared_ptr<PendingRead>& pending,
+                        const HttpResponse& response) {
+  std::shared_ptr<const HttpResponse> shared;
+  if (response.status == 200) shared = std::make_shared<const HttpResponse>(response);
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (shared && pending->generation == cache_generation_) {
+      pending->response = shared;
+      if (read_cache_.size() >= 1000) read_cache_.clear();
+      read_cache_[key] = CachedResponse{pending->change_token, std::chrono::steady_clock::now(), shared};
+    }
+    pending->done = true;
+    auto it = pending_reads_.find(key);
+    if (it != pending_reads_.end() && it->second == pending) pending_reads_.erase(it);
+  }
+  read_done_.notify_all();
 }
 
 HttpResponse WebApp::Login(const HttpRequest& request) {
@@ -236,13 +280,14 @@ HttpResponse WebApp::Login(const HttpRequest& request) {
     return FromStatus(principal.status(), "login");
   }
   auto created = sessions_.Create(principal->username, principal->role);
+  if (!created.ok()) return FromStatus(created.status(), "creating a session");
   std::string secure = options_.secure_cookies ? "; Secure" : "";
   HttpResponse r = JsonResponse({{"username", principal->username},
                                  {"role", principal->role},
-                                 {"csrf_token", created.csrf_token}});
-  r.AddHeader("Set-Cookie", std::string(kSessionCookie) + "=" + created.token +
+                                 {"csrf_token", created->csrf_token}});
+  r.AddHeader("Set-Cookie", std::string(kSessionCookie) + "=" + created->token +
                                 "; Path=/; HttpOnly; SameSite=Strict" + secure);
-  r.AddHeader("Set-Cookie", std::string(kCsrfCookie) + "=" + created.csrf_token + "; Path=/; SameSite=Strict" + secure);
+  r.AddHeader("Set-Cookie", std::string(kCsrfCookie) + "=" + created->csrf_token + "; Path=/; SameSite=Strict" + secure);
   spdlog::info("user '{}' logged in", principal->username);
   return r;
 }

@@ -19,14 +19,20 @@
 // - Reads polled by the UI (DAG list, DAG, grid, runs, task instances) are
 //   answered from a small cache while the backend's ChangeToken() is
 //   unchanged, for at most `read_cache_ms`; any write through this server
-//   empties it. Responses are therefore at most that old.
+//   empties it. Concurrent misses of one read are computed once; while that
+//   happens, the other callers get the previous response when it is at most
+//   5 s old. Responses are therefore at most `read_cache_ms` old, plus the
+//   time of one refresh (never older than 5 s), and never older than this
+//   server's own last write.
 // - Every response carries Content-Security-Policy (default-src 'self'),
 //   X-Content-Type-Options, X-Frame-Options and Referrer-Policy; API
 //   responses are not cacheable.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -88,15 +94,32 @@ class WebApp {
   struct CachedResponse {
     std::string change_token;
     std::chrono::steady_clock::time_point at;
-    HttpResponse response;
+    // Shared so that a hit copies the (up to ~100 KB) body outside the lock.
+    std::shared_ptr<const HttpResponse> response;
   };
-  std::optional<HttpResponse> CachedRead(const std::string& key, const std::string& token);
-  void StoreRead(const std::string& key, const std::string& token, const HttpResponse& response);
+  // A read being computed: the other requests for the same key and version
+  // wait for it instead of all querying the store at once when the cache
+  // entry expires (which is what made the tail latency under load).
+  struct PendingRead {
+    std::string change_token;
+    uint64_t generation = 0;  // of the cache when it started
+    bool done = false;
+    std::shared_ptr<const HttpResponse> response;  // set when done with a 200
+  };
+  // A fresh cached response, or the response of a concurrent computation of
+  // the same key; nullopt = the caller computes it (then `*leader` is set and
+  // it must call FinishRead).
+  std::optional<HttpResponse> CachedRead(const std::string& key, const std::string& token,
+                                         std::shared_ptr<PendingRead>* leader);
+  void FinishRead(const std::string& key, const std::shared_ptr<PendingRead>& pending, const HttpResponse& response);
 
   Backend& backend_;
   WebAppOptions options_;
   std::mutex cache_mu_;
   std::map<std::string, CachedResponse> read_cache_;
+  std::map<std::string, std::shared_ptr<PendingRead>> pending_reads_;
+  std::condition_variable read_done_;
+  uint64_t cache_generation_ = 0;  // bumped by every write through the server
   SessionStore sessions_;
   Authenticator auth_;
   Router<ApiHandler> api_;

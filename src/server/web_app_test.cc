@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "server/fake_backend_test_util.h"
 #include "server/fts_query.h"
 #include "server/json_codec.h"
+#include "server/password.h"
 
 namespace arxivflow::server {
 namespace {
@@ -349,6 +351,57 @@ TEST_F(WebAppTest, LogoutEndsSession) {
   EXPECT_EQ(Call("GET", "/api/v1/dags").status, 401);
 }
 
+TEST_F(WebAppTest, SessionsLiveInTheStoreAndSurviveARestart) {
+  Login("admin", "admin-pw");
+  std::string token = cookie_.substr(std::string("af_session=").size());
+  auto stored = backend_.stored_sessions();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].token_hash, Sha256Hex(token));  // never the raw token
+  EXPECT_EQ(stored[0].username, "admin");
+  EXPECT_EQ(stored[0].csrf_token, csrf_);
+  EXPECT_LT(stored[0].last_seen, stored[0].expires);
+  // The hot path answers from the in-process cache.
+  int reads = backend_.session_reads();
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(Call("GET", "/api/v1/dags").status, 200);
+  EXPECT_EQ(backend_.session_reads(), reads);
+  {
+    // A new server over the same store (a restart) accepts the cookie and the
+    // CSRF token.
+    WebApp restarted(backend_, WebAppOptions{});
+    HttpRequest r = Req("PATCH", "/api/v1/dags/arxiv_full_pipeline", R"({"is_paused":true})");
+    r.headers.emplace("Cookie", cookie_);
+    r.headers.emplace("X-CSRF-Token", csrf_);
+    EXPECT_EQ(restarted.Handle(r).status, 200);
+    // Logging out there deletes the stored session...
+    HttpRequest out = Req("POST", "/api/v1/auth/logout");
+    out.headers.emplace("Cookie", cookie_);
+    out.headers.emplace("X-CSRF-Token", csrf_);
+    EXPECT_EQ(restarted.Handle(out).status, 204);
+    EXPECT_EQ(backend_.session_count(), 0u);
+  }
+  // ...and a server that has never seen the session rejects it.
+  WebApp fresh(backend_, WebAppOptions{});
+  HttpRequest again = Req("GET", "/api/v1/dags");
+  again.headers.emplace("Cookie", cookie_);
+  EXPECT_EQ(fresh.Handle(again).status, 401);
+}
+
+TEST_F(WebAppTest, ConcurrentMissesOfOneReadShareOneResponse) {
+  Login("admin", "admin-pw");
+  backend_.SetChangeToken("v1");
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      for (int j = 0; j < 20; ++j) {
+        if (Call("GET", "/api/v1/dags/arxiv_full_pipeline/grid").status == 200) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 160);
+}
+
 TEST_F(WebAppTest, PolledReadsAreCachedUntilTheStoreChanges) {
   Login("admin", "admin-pw");
   backend_.SetChangeToken("v1");
@@ -392,21 +445,27 @@ TEST(AuthTest, Base64) {
 }
 
 TEST(AuthTest, SessionsExpireAndAreBounded) {
-  SessionStore store(std::chrono::seconds(3600), std::chrono::seconds(3600), 2);
+  FakeBackend backend;
+  SessionStore store(backend, std::chrono::seconds(3600), std::chrono::seconds(3600), 2);
   auto a = store.Create("a", "admin");
   auto b = store.Create("b", "viewer");
   auto c = store.Create("c", "viewer");
-  EXPECT_EQ(store.size(), 2u);
-  EXPECT_TRUE(store.Lookup(c.token).has_value());
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  EXPECT_EQ(backend.session_count(), 2u);
+  EXPECT_TRUE(store.Lookup(c->token).has_value());
   EXPECT_FALSE(store.Lookup("not-a-token").has_value());
-  store.Remove(c.token);
-  EXPECT_FALSE(store.Lookup(c.token).has_value());
-  (void)a;
-  (void)b;
-  SessionStore expired(std::chrono::seconds(0), std::chrono::seconds(0), 10);
+  EXPECT_FALSE(store.Lookup(std::string(64, 'g')).has_value());
+  store.Remove(c->token);
+  EXPECT_FALSE(store.Lookup(c->token).has_value());
+  EXPECT_EQ(backend.session_count(), 1u);
+  SessionStore expired(backend, std::chrono::seconds(0), std::chrono::seconds(0), 10);
   auto d = expired.Create("d", "admin");
+  ASSERT_TRUE(d.ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  EXPECT_FALSE(expired.Lookup(d.token).has_value());
+  EXPECT_FALSE(expired.Lookup(d->token).has_value());
+  // A store that cannot be written refuses to create sessions.
+  backend.FailEverything("disk full");
+  EXPECT_FALSE(store.Create("e", "admin").ok());
 }
 
 TEST(JsonCodecTest, SensitiveKeys) {

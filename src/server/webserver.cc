@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -109,6 +110,16 @@ Status ServeBackend(Backend& backend, const WebserverOptions& options) {
     spdlog::debug("{} {} {} {}", req.remote_addr, req.method, req.path, res.status);
   });
 
+  // cpp-httplib (the packaged, compiled library) listens with a backlog of
+  // 5: 50 clients connecting at once overflow it, and the dropped SYNs are
+  // retried after 1 s (then 3 s), which was most of the tail latency under
+  // load. Remember the listening socket to raise its backlog after bind.
+  int listen_fd = -1;
+  server.set_socket_options([&listen_fd](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_fd = sock;
+  });
+
   int port = options.port;
   if (port == 0) {
     port = server.bind_to_any_port(options.host);
@@ -116,6 +127,10 @@ Status ServeBackend(Backend& backend, const WebserverOptions& options) {
   } else if (!server.bind_to_port(options.host, port)) {
     return Status::Unavailable("cannot bind " + options.host + ":" + std::to_string(port) + ": " +
                                std::strerror(errno) + " (is another server running?)");
+  }
+  // listen() again on a listening socket only changes its backlog (Linux).
+  if (listen_fd >= 0 && ::listen(listen_fd, 1024) != 0) {
+    spdlog::warn("cannot raise the listen backlog: {}", std::strerror(errno));
   }
 
   const std::atomic<bool>* stop = options.stop;

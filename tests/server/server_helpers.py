@@ -100,13 +100,17 @@ class Server:
 
     def start(self, *extra):
         log_path = os.path.join(self.root, "webserver.log")
-        self.log = open(log_path, "w")
+        self.log = open(log_path, "a")
+        start_offset = self.log.tell()
+        self.extra = extra
         p = subprocess.Popen([BIN, "webserver", "--port", "0", *extra], env=self.env, stdout=self.log,
                              stderr=subprocess.STDOUT)
         self.procs.append(p)
+        self.webserver = p
         deadline = time.time() + 30
         while time.time() < deadline:
             with open(log_path) as f:
+                f.seek(start_offset)
                 m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", f.read())
             if m:
                 self.port = int(m.group(1))
@@ -116,6 +120,15 @@ class Server:
                 break
             time.sleep(0.05)
         raise AssertionError("webserver did not start:\n" + open(log_path).read())
+
+    def restart(self):
+        """Stops the web server (SIGTERM) and starts it again on the same home
+        (on a new port: update clients' `base`)."""
+        self.webserver.terminate()
+        self.webserver.wait(timeout=15)
+        self.procs.remove(self.webserver)
+        self.log.close()
+        return self.start(*self.extra)
 
     def start_scheduler(self):
         log = open(os.path.join(self.root, "scheduler.log"), "w")

@@ -1,6 +1,9 @@
 """REST API over HTTP against a running `arxivflow webserver` on the real
 metadata store: status codes, auth, CSRF, roles, pagination, errors, CRUD,
 and a real DAG run (with a scheduler) whose logs are read by offset."""
+import hashlib
+import os
+import sqlite3
 import sys
 import time
 
@@ -250,9 +253,32 @@ def run_checks(srv):
     doc = expect(admin.get("/api/v1/openapi.json"), 200, "openapi").json()
     check(doc["openapi"].startswith("3.") and "/api/v1/dags/{dag_id}/dagRuns" in doc["paths"], "OpenAPI 3 document")
 
+    # --- sessions live in the metadata DB: a restart keeps users logged in
+    token = next(c.value for c in admin.jar if c.name == "af_session")
+    db = sqlite3.connect(os.path.join(srv.root, "arxivflow.db"))
+    stored = db.execute("SELECT token_hash, username, csrf_token, created < expires FROM sessions").fetchall()
+    db.close()
+    check((hashlib.sha256(token.encode()).hexdigest(), "admin", admin.csrf, 1) in stored,
+          f"the session is stored as the SHA-256 of its token: {[(s[1], s[3]) for s in stored]}")
+    check(all(token not in str(row) for row in stored), "the raw session token is not stored")
+    srv.restart()
+    admin.base = viewer.base = srv.base
+    me = expect(admin.get("/api/v1/auth/session"), 200, "session cookie after a restart").json()
+    check(me["username"] == "admin" and me["csrf_token"] == admin.csrf, "same session and CSRF token after a restart")
+    expect(admin.request("PATCH", "/api/v1/dags/api_test_dag", {"is_paused": False}), 200, "write after a restart")
+    expect(viewer.get("/api/v1/dags"), 200, "second session after a restart")
+
     # --- logout
     expect(admin.request("POST", "/api/v1/auth/logout"), 204, "logout")
     expect(admin.get("/api/v1/dags"), 401, "after logout")
+    db = sqlite3.connect(os.path.join(srv.root, "arxivflow.db"))
+    left = db.execute("SELECT COUNT(*) FROM sessions WHERE token_hash = ?",
+                      (hashlib.sha256(token.encode()).hexdigest(),)).fetchone()[0]
+    db.close()
+    check(left == 0, "logout deletes the stored session")
+    srv.restart()
+    admin.base = srv.base
+    expect(admin.get("/api/v1/dags"), 401, "a logged-out cookie stays invalid after a restart")
 
     # --- nothing internal leaked in any error body seen by the server log? (spot check)
     check("Traceback" not in srv.server_log(), "no stack traces")

@@ -590,13 +590,21 @@ function tiActions(dagId, runId, taskId, after) {
     h('button', { id: 'ti-mark-success', type: 'button', onclick: () => run(() => api('PATCH', path, { new_state: 'success' }), 'Marked ' + taskId + ' success') }, 'Mark success'));
 }
 
+// "rows_loaded" -> "rows loaded" (result keys are snake_case).
+const humanKey = (k) => String(k).replace(/_/g, ' ');
+// Result keys arrive sorted by name; show the telling ones first, in this order.
+const RESULT_KEY_ORDER = ['check', 'table', 'rows_loaded', 'observed', 'expected', 'passed', 'records_read',
+  'accepted', 'rejected', 'rows', 'target', 'output'];
+const resultKeyRank = (k) => { const i = RESULT_KEY_ORDER.indexOf(k); return i < 0 ? RESULT_KEY_ORDER.length : i; };
+const byResultKey = (a, b) => resultKeyRank(a) - resultKeyRank(b);
+
 // Renders a task's result JSON: rows loaded, check results, anything else.
 function renderResult(value) {
   if (value === null || typeof value !== 'object') return h('div', { class: 'mono' }, String(value));
   if (Array.isArray(value)) {
     if (value.length && value.every((v) => v && typeof v === 'object' && !Array.isArray(v))) {
-      const cols = [...new Set(value.flatMap((v) => Object.keys(v)))];
-      return h('table', { class: 'list result' }, h('thead', null, h('tr', null, cols.map((c) => h('th', null, c)))),
+      const cols = [...new Set(value.flatMap((v) => Object.keys(v)))].sort(byResultKey);
+      return h('table', { class: 'list result' }, h('thead', null, h('tr', null, cols.map((c) => h('th', null, humanKey(c))))),
         h('tbody', null, value.map((v) => h('tr', { class: v.passed === false || v.ok === false ? 'failed-row' : null }, cols.map((c) => {
           const x = v[c];
           if (typeof x === 'boolean') return h('td', null, h('span', { class: 'badge ' + (x ? 'state-success' : 'state-failed') }, x ? 'yes' : 'no'));
@@ -605,7 +613,7 @@ function renderResult(value) {
     }
     return h('pre', { class: 'wrap' }, JSON.stringify(value, null, 2));
   }
-  return h('table', { class: 'kv result' }, Object.entries(value).map(([k, v]) => h('tr', null, h('th', null, k),
+  return h('table', { class: 'kv result' }, Object.entries(value).sort(([a], [b]) => byResultKey(a, b)).map(([k, v]) => h('tr', null, h('th', null, humanKey(k)),
     h('td', { class: typeof v === 'number' ? 'num' : null }, v !== null && typeof v === 'object' ? renderResult(v) : typeof v === 'number' ? fmtNumber(v) : String(v)))));
 }
 
@@ -618,7 +626,7 @@ async function renderTaskInstance(main, dagId, runId, taskId, params) {
     link('/dags/' + enc(dagId) + '/grid?run_id=' + enc(runId), dagId), ' / ', h('span', { class: 'mono' }, runId)));
   main.appendChild(h('h1', null, 'Task ', h('span', { class: 'mono', id: 'ti-title' }, taskId)));
   const detailsSlot = main.appendChild(h('div', { class: 'section' }));
-  const resultSlot = main.appendChild(h('div', { class: 'section' }));
+  const resultSlot = main.appendChild(h('div', { class: 'section', id: 'ti-result' }));
   main.appendChild(h('h2', null, 'Log'));
   const triesBar = main.appendChild(h('div', { class: 'tries', id: 'tries' }));
   const follow = h('input', { type: 'checkbox', id: 'follow', checked: true });
