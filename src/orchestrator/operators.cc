@@ -16,6 +16,7 @@
 
 #include "common/task_result.h"
 #include "orchestrator/connection.h"
+#include "orchestrator/operator_args.h"
 #include "orchestrator/ssh_operator.h"
 
 extern char** environ;
@@ -26,28 +27,7 @@ namespace {
 
 using nlohmann::json;
 
-// ------------------------------------------------------------ validation helpers
-
-Status CheckOnlyKeys(const json& args, std::initializer_list<const char*> keys) {
-  for (const auto& [k, v] : args.items()) {
-    bool ok = false;
-    for (const char* key : keys) ok = ok || k == key;
-    if (!ok) {
-      std::string list;
-      for (const char* key : keys) list += (list.empty() ? "" : ", ") + std::string(key);
-      return Status::InvalidArgument("unknown arg '" + k + "' (expected: " + list + ")");
-    }
-  }
-  return Status::OK();
-}
-
-bool IsScalar(const json& v) { return v.is_string() || v.is_number() || v.is_boolean(); }
-
-std::string ScalarText(const json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  return v.dump();
-}
+// ------------------------------------------------------------ validation
 
 Status ValidateNothing(const json&) { return Status::OK(); }
 
