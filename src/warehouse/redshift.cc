@@ -133,29 +133,33 @@ std::vector<std::string> RedshiftCreateSql(const VarcharWidths& widths, bool dro
   return out;
 }
 
-std::vector<std::string> RedshiftLoadSqlBeforeCount(const schema::TableDef& table, const std::string& s3_prefix,
-                                                    const std::string& iam_role) {
+namespace {
+
+// BEGIN; a fresh staging table shaped like `table`; COPY into it from
+// `source` (an S3 prefix or a manifest, per `copy_options`).
+std::vector<std::string> StagedCopySql(const schema::TableDef& table, const std::string& source,
+                                       const std::string& iam_role, const char* copy_options) {
   const std::string staging = QuoteIdentifier(Staging(table));
   return {
       "BEGIN",
       "DROP TABLE IF EXISTS " + staging,
       "CREATE TABLE " + staging + " (LIKE " + QuoteIdentifier(table.name) + ")",
-      "COPY " + staging + " FROM " + QuoteLiteral(s3_prefix + "/" + table.name + "/") + " IAM_ROLE " +
-          QuoteLiteral(iam_role) + " FORMAT AS PARQUET",
+      "COPY " + staging + " FROM " + QuoteLiteral(source) + " IAM_ROLE " + QuoteLiteral(iam_role) + " " +
+          copy_options,
   };
+}
+
+}  // namespace
+
+std::vector<std::string> RedshiftLoadSqlBeforeCount(const schema::TableDef& table, const std::string& s3_prefix,
+                                                    const std::string& iam_role) {
+  return StagedCopySql(table, s3_prefix + "/" + table.name + "/", iam_role, "FORMAT AS PARQUET");
 }
 
 std::vector<std::string> RedshiftManifestLoadSqlBeforeCount(const schema::TableDef& table,
                                                             const std::string& manifest_uri,
                                                             const std::string& iam_role) {
-  const std::string staging = QuoteIdentifier(Staging(table));
-  return {
-      "BEGIN",
-      "DROP TABLE IF EXISTS " + staging,
-      "CREATE TABLE " + staging + " (LIKE " + QuoteIdentifier(table.name) + ")",
-      "COPY " + staging + " FROM " + QuoteLiteral(manifest_uri) + " IAM_ROLE " + QuoteLiteral(iam_role) +
-          " FORMAT AS PARQUET MANIFEST",
-  };
+  return StagedCopySql(table, manifest_uri, iam_role, "FORMAT AS PARQUET MANIFEST");
 }
 
 std::string RedshiftManifestJson(const std::vector<std::string>& urls, const std::vector<uint64_t>& bytes) {
