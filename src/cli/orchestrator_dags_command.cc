@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <regex>
 #include <set>
@@ -360,49 +361,55 @@ void AddTasksState(CLI::App* tasks) {
   });
 }
 
-void AddTasksStatesForRun(CLI::App* tasks) {
+// A listing over one DAG run: `<name> DAG_ID RUN_ID [--output json|table]`;
+// `rows` reads the store and returns the header and the rows to print.
+using RunListing = std::function<std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>>(
+    orch::MetadataStore& store, const std::string& dag_id, const std::string& run_id)>;
+
+void AddRunListingCommand(CLI::App* parent, const char* name, const char* help, RunListing rows) {
   struct Args {
     std::string dag_id, run_id, output = "table";
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = tasks->add_subcommand("states-for-dag-run", "List the task instances of a DAG run");
+  auto* cmd = parent->add_subcommand(name, help);
   AddHomeOption(cmd);
   cmd->add_option("dag_id", a->dag_id, "DAG id")->required();
   cmd->add_option("run_id", a->run_id, "Run id")->required();
   AddOutputOption(cmd, a->output);
-  cmd->callback([a] {
+  cmd->callback([a, rows] {
     auto store = OpenStoreOrFail();
+    auto [header, listing] = rows(*store, a->dag_id, a->run_id);
+    PrintListing(header, listing, a->output);
+  });
+}
+
+void AddTasksStatesForRun(CLI::App* tasks) {
+  AddRunListingCommand(tasks, "states-for-dag-run", "List the task instances of a DAG run",
+                       [](orch::MetadataStore& store, const std::string& dag_id, const std::string& run_id) {
     std::vector<std::vector<std::string>> rows;
-    for (const auto& ti : ValueOrFail(store->ListTaskInstances(a->dag_id, a->run_id))) {
+    for (const auto& ti : ValueOrFail(store.ListTaskInstances(dag_id, run_id))) {
       rows.push_back({ti.key.dag_id, ti.key.run_id, ti.key.task_id, ti.state, std::to_string(ti.try_number),
                       std::to_string(ti.max_tries), OrEmpty(ti.start_date), OrEmpty(ti.end_date),
                       ti.duration ? Fmt(*ti.duration) : "", ti.pid ? std::to_string(ti.pid) : "", ti.hostname,
                       ti.note});
     }
-    PrintListing({"dag_id", "run_id", "task_id", "state", "try_number", "max_tries", "start_date", "end_date",
-                  "duration", "pid", "hostname", "note"},
-                 rows, a->output);
+    return std::make_pair(std::vector<std::string>{"dag_id", "run_id", "task_id", "state", "try_number", "max_tries",
+                                                   "start_date", "end_date", "duration", "pid", "hostname", "note"},
+                          std::move(rows));
   });
 }
 
 void AddTasksTries(CLI::App* tasks) {
-  struct Args {
-    std::string dag_id, run_id, output = "table";
-  };
-  auto a = std::make_shared<Args>();
-  auto* cmd = tasks->add_subcommand("list-tries", "List every try of every task of a DAG run");
-  AddHomeOption(cmd);
-  cmd->add_option("dag_id", a->dag_id, "DAG id")->required();
-  cmd->add_option("run_id", a->run_id, "Run id")->required();
-  AddOutputOption(cmd, a->output);
-  cmd->callback([a] {
-    auto store = OpenStoreOrFail();
+  AddRunListingCommand(tasks, "list-tries", "List every try of every task of a DAG run",
+                       [](orch::MetadataStore& store, const std::string& dag_id, const std::string& run_id) {
     std::vector<std::vector<std::string>> rows;
-    for (const auto& t : ValueOrFail(store->ListTries(a->dag_id, a->run_id))) {
+    for (const auto& t : ValueOrFail(store.ListTries(dag_id, run_id))) {
       rows.push_back({t.key.task_id, std::to_string(t.try_number), t.state, t.start_date, OrEmpty(t.end_date),
                       std::to_string(t.pid), t.hostname});
     }
-    PrintListing({"task_id", "try_number", "state", "start_date", "end_date", "pid", "hostname"}, rows, a->output);
+    return std::make_pair(
+        std::vector<std::string>{"task_id", "try_number", "state", "start_date", "end_date", "pid", "hostname"},
+        std::move(rows));
   });
 }
 
