@@ -71,8 +71,9 @@ def _tail(path, n=3000):
 
 class AirflowPeer:
     def __init__(self, dag_files, parallelism=4, components=("scheduler", "dag-processor", "api-server"),
-                 api_workers=None):
+                 api_workers=None, config=None):
         self.dag_files = dict(dag_files)
+        self.config = dict(config or {})  # more AIRFLOW__SECTION__KEY settings
         self.parallelism = int(parallelism)
         self.components = list(components)
         # The API server's own guidance: about one worker per core.
@@ -130,6 +131,7 @@ class AirflowPeer:
             AIRFLOW__METRICS__OTEL_ON="False",
             AIRFLOW__TRACES__OTEL_ON="False",
         )
+        self.env.update(self.config)
         self.airflow("db", "migrate")
         for component in self.components:
             self.start_component(component)
