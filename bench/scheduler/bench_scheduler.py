@@ -26,14 +26,13 @@ Environment: BENCH_AIRFLOW=0 skips Airflow; BENCH_TASK=noop|bash|both (noop);
 BENCH_TASKS=N (200).
 """
 
-import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import shutil
 import time
 from datetime import datetime
 
@@ -99,9 +98,9 @@ class Arxivflow:
         for dag_id, shape, kind, n in self.dags:
             with open(os.path.join(folder, dag_id + ".yaml"), "w") as f:
                 f.write(arxivflow_dag(dag_id, shape, kind, n))
-        self.sched = subprocess.Popen([self.bin, "scheduler", "--parallelism", str(self.parallelism)], env=self.env,
-                                      stdout=subprocess.DEVNULL,
-                                      stderr=open(os.path.join(self.home, "scheduler.log"), "w"))
+        with open(os.path.join(self.home, "scheduler.log"), "w") as log:
+            self.sched = subprocess.Popen([self.bin, "scheduler", "--parallelism", str(self.parallelism)],
+                                          env=self.env, stdout=subprocess.DEVNULL, stderr=log)
         self.db = sqlite3.connect(os.path.join(self.home, "arxivflow.db"))
         deadline = time.time() + 60
         while self.db.execute("SELECT count(*) FROM dags").fetchone()[0] < len(self.dags):

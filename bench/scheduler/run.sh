@@ -17,4 +17,5 @@ BIN=${1:-${ARXIVFLOW_BIN:-$here/../../build/arxivflow}}
 BIN=$(realpath "$BIN")
 PARALLELISM=${2:-4}
 MODE=${3:-${ARXIVFLOW_TASK_LAUNCH:-fork}}
-exec python3 "$here/bench_scheduler.py" "$BIN" "$PARALLELISM" "$MODE"
+# -B: no __pycache__ left in the tree.
+exec python3 -B "$here/bench_scheduler.py" "$BIN" "$PARALLELISM" "$MODE"

@@ -136,7 +136,7 @@ class AirflowPeer:
         for component in self.components:
             self.start_component(component)
         if "api-server" in self.procs:
-            self._sign_in()
+            self.sign_in()
         return self
 
     def airflow(self, *args, timeout=600):
@@ -197,7 +197,8 @@ class AirflowPeer:
     def base(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def _sign_in(self, timeout=180):
+    def sign_in(self, timeout=180):
+        """Gets a bearer token for the user `bench`, waiting for the API server to come up."""
         deadline = time.time() + timeout
         body = json.dumps({"username": USER, "password": self.password}).encode()
         while True:
