@@ -117,7 +117,7 @@ class ReaderImpl final : public Reader {
     spec.file_offset = range.offset;
     spec.declared_bytes = range.declared;
     std::string chunk;
-    AF_RETURN_IF_ERROR(file_->ReadAt(range.offset, range.length, &chunk));
+    if (range.length > 0) AF_RETURN_IF_ERROR(file_->ReadAt(range.offset, range.length, &chunk));
     ColumnVector out;
     AF_RETURN_IF_ERROR(decoder_.Decode(spec, chunk, &out));
     AF_RETURN_IF_ERROR(CheckValues(cs, out, spec.where));
