@@ -24,6 +24,7 @@ format::SchemaElement LeafElement(const ColumnSchema& c) {
     case PhysicalType::kInt64: e.type = format::kInt64; break;
     case PhysicalType::kDouble: e.type = format::kDouble; break;
     case PhysicalType::kByteArray: e.type = format::kByteArray; break;
+    default: break;  // refused by CheckSchema()
   }
   // Both the LogicalType and the legacy ConvertedType, for old readers.
   switch (c.logical) {
@@ -40,7 +41,7 @@ format::SchemaElement LeafElement(const ColumnSchema& c) {
       e.logical.kind = format::LogicalTypeInfo::kInteger;
       e.logical.bit_width = 16;
       e.logical.is_signed = true;
-      e.converted_type = format::kInt16;
+      e.converted_type = format::kInt_16;
       break;
     case LogicalType::kTimestampMicrosUtc:
       e.logical.kind = format::LogicalTypeInfo::kTimestamp;
@@ -48,6 +49,7 @@ format::SchemaElement LeafElement(const ColumnSchema& c) {
       e.logical.unit = 1;
       e.converted_type = format::kTimestampMicros;
       break;
+    default: break;  // refused by CheckSchema()
   }
   return e;
 }
@@ -58,6 +60,9 @@ Status CheckSchema(const Schema& schema) {
     const ColumnSchema& c = schema.columns[i];
     if (c.name.empty()) return Status::InvalidArgument("Parquet column " + std::to_string(i) + " has no name");
     if (schema.FindColumn(c.name) != static_cast<int>(i)) return Status::InvalidArgument("Parquet column name '" + c.name + "' appears twice");
+    if (c.physical == PhysicalType::kFloat || c.physical == PhysicalType::kFixedLenByteArray) {
+      return Status::InvalidArgument("Parquet column '" + c.name + "': the writer does not write " + PhysicalTypeName(c.physical) + " columns");
+    }
     bool ok = true;
     switch (c.logical) {
       case LogicalType::kNone: break;
@@ -65,6 +70,8 @@ Status CheckSchema(const Schema& schema) {
       case LogicalType::kDate:
       case LogicalType::kInt16: ok = c.physical == PhysicalType::kInt32; break;
       case LogicalType::kTimestampMicrosUtc: ok = c.physical == PhysicalType::kInt64; break;
+      default:
+        return Status::InvalidArgument("Parquet column '" + c.name + "': the writer does not write logical type " + LogicalTypeName(c.logical));
     }
     if (!ok) return Status::InvalidArgument("Parquet column '" + c.name + "': logical type " + LogicalTypeName(c.logical) + " does not fit physical type " + PhysicalTypeName(c.physical));
   }

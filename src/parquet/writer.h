@@ -1,4 +1,6 @@
-// Writer: streams rows into one Parquet file.
+// Writer: streams rows into one Parquet file. It writes the column kinds of
+// types.h's convenience constructors (no FLOAT, FIXED_LEN_BYTE_ARRAY or
+// reader-only logical types: Open() refuses those as kInvalidArgument).
 //
 // Usage:
 //   AF_ASSIGN_OR_RETURN(auto sink, OpenFileSink(path));
@@ -13,6 +15,8 @@
 // - Memory is bounded by one row group (options.row_group_bytes of encoded
 //   data) plus one page per column; a row group is flushed to the sink when
 //   full, so the writer streams.
+// - Every page header carries the CRC32 of the page's stored bytes unless
+//   options.page_checksums is off, so that readers catch damaged pages.
 // - Dictionary encoding is tried per column chunk and abandoned for PLAIN when
 //   the dictionary passes options.dictionary_page_bytes, as the reference
 //   writers do.
@@ -41,6 +45,7 @@ struct WriterOptions {
   bool dictionary = true;                      // try dictionary encoding
   uint64_t dictionary_page_bytes = 1ull << 20; // fall back to PLAIN past this
   bool statistics = true;
+  bool page_checksums = true;                  // a CRC32 in every page header
   std::string created_by;                      // default: "arxivflow version X"
 };
 

@@ -283,8 +283,22 @@ TEST(Writer, RejectsMisuse) {
   std::string out3;
   EXPECT_FALSE(Writer::Open(MakeStringSink(&out3), bad).ok());
   Schema mismatch;
-  mismatch.columns = {ColumnSchema{"d", PhysicalType::kByteArray, LogicalType::kDate, true}};
+  ColumnSchema d = DateColumn("d");
+  d.physical = PhysicalType::kByteArray;
+  mismatch.columns = {d};
   EXPECT_FALSE(Writer::Open(MakeStringSink(&out3), mismatch).ok());
+  // Types the reader knows but the writer does not produce.
+  Schema reader_only;
+  ColumnSchema f = DoubleColumn("f");
+  f.physical = PhysicalType::kFloat;
+  reader_only.columns = {f};
+  EXPECT_EQ(Writer::Open(MakeStringSink(&out3), reader_only).status().code(), Status::Code::kInvalidArgument);
+  ColumnSchema dec = Int32Column("dec");
+  dec.logical = LogicalType::kDecimal;
+  dec.precision = 4;
+  dec.scale = 2;
+  reader_only.columns = {dec};
+  EXPECT_EQ(Writer::Open(MakeStringSink(&out3), reader_only).status().code(), Status::Code::kInvalidArgument);
 }
 
 TEST(Writer, FileSinkWritesAndReadsBack) {

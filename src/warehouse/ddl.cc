@@ -61,7 +61,7 @@ std::string ColumnTypeSql(Dialect dialect, const parquet::ColumnSchema& column, 
       return dialect == Dialect::kPostgres ? "TIMESTAMPTZ" : "TIMESTAMP";
     case LogicalType::kInt16:
       return dialect == Dialect::kSqlite ? "INTEGER" : "SMALLINT";
-    case LogicalType::kNone:
+    default:  // no logical type, or one the star schema does not use: by physical type
       break;
   }
   switch (column.physical) {
@@ -69,7 +69,9 @@ std::string ColumnTypeSql(Dialect dialect, const parquet::ColumnSchema& column, 
     case PhysicalType::kInt32: return "INTEGER";
     case PhysicalType::kInt64: return dialect == Dialect::kSqlite ? "INTEGER" : "BIGINT";
     case PhysicalType::kDouble: return dialect == Dialect::kSqlite ? "REAL" : "DOUBLE PRECISION";
+    case PhysicalType::kFloat: return "REAL";
     case PhysicalType::kByteArray:
+    case PhysicalType::kFixedLenByteArray:
       if (dialect == Dialect::kRedshift) return "VARCHAR(" + std::to_string(varchar_bytes) + ")";
       return dialect == Dialect::kSqlite ? "BLOB" : "BYTEA";
   }

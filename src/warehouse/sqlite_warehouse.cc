@@ -261,6 +261,12 @@ class SqliteWarehouse : public Warehouse {
       case PhysicalType::kBoolean:
         sqlite3_bind_int(stmt, index, v.booleans[r] ? 1 : 0);
         return;
+      case PhysicalType::kFloat:
+        sqlite3_bind_double(stmt, index, v.f32[r]);
+        return;
+      case PhysicalType::kFixedLenByteArray:
+        sqlite3_bind_blob(stmt, index, v.strings[r].data(), static_cast<int>(v.strings[r].size()), SQLITE_STATIC);
+        return;
     }
   }
 
