@@ -41,6 +41,7 @@ DAG ships it to the cluster as one file.
 
 import argparse
 import base64
+import concurrent.futures
 import ctypes
 import datetime
 import json
@@ -1450,19 +1451,9 @@ class HadoopFs:
     def read_head(self, limit):
         stream = self.fs.open(self.path)
         try:
-            out = bytearray()
-            buf = self.spark.sparkContext._gateway.new_array(self.jvm.byte, 1 << 16)
-            while len(out) < limit:
-                k = stream.read(buf, 0, min(len(buf), limit - len(out)))
-                if k < 0:
-                    break
-                out += bytes(self._bytes(buf))[:k]
-            return bytes(out)
+            return bytes(stream.readNBytes(limit))
         finally:
             stream.close()
-
-    def _bytes(self, jarray):
-        return self.jvm.java.util.Arrays.copyOf(jarray, len(jarray))
 
     def digest(self, gunzip=False):
         """(sha256 hex of the file's bytes, bytes read, decompressed size)."""
@@ -1561,9 +1552,7 @@ def fs_gunzip_head(fs, limit):
     stream = fs.fs.open(fs.path)
     jvm = fs.jvm
     try:
-        gz = jvm.java.util.zip.GZIPInputStream(stream)
-        data = gz.readNBytes(limit)
-        return bytes(fs._bytes(data))
+        return bytes(jvm.java.util.zip.GZIPInputStream(stream).readNBytes(limit))
     finally:
         stream.close()
 
@@ -1715,27 +1704,36 @@ class Job:
         try:
             self._read_snapshot()
             self._read_nips()
-            # One pass over the input: parse everything (kept on local disk)
-            # and count each split.
-            summaries = [(r["blk"], list(r["summary"])) for r in
-                         self.records.where(F.col("kind") == KIND_SUMMARY).select("blk", "summary").collect()]
-            nips_summary = None
-            if self.nips is not None:
-                nips_summary = list(self.nips.where(F.col("kind") == KIND_SUMMARY).first()["summary"])
+            # One pass over the input: parse everything (kept on local disk),
+            # count each split and find the duplicate ids, in one Spark job.
+            # First wins: every later record with an accepted id is a duplicate.
+            records = self.records
+            order = Window.partitionBy("id").orderBy("blk", "idx")
+            dups = (records.where(F.col("kind") == KIND_ACCEPTED)
+                    .select("kind", "blk", "idx", "id", "unparsed", F.row_number().over(order).alias("n"))
+                    .where(F.col("n") > 1).select("kind", "blk", "idx", "id", "unparsed",
+                                                  F.lit(None).cast("array<long>").alias("summary")))
+            wanted = (records.where(F.col("kind") == KIND_SUMMARY)
+                      .select("kind", "blk", "idx", "id", "unparsed", "summary").unionAll(dups))
+            if self.nips is not None:  # its summary, as blk -1
+                wanted = wanted.unionAll(self.nips.where(F.col("kind") == KIND_SUMMARY).select(
+                    "kind", F.lit(-1).cast("long").alias("blk"), "idx", "id", F.lit(0).alias("unparsed"),
+                    "summary"))
+            found = wanted.collect()
+            summaries = [(r["blk"], list(r["summary"])) for r in found
+                         if r["kind"] == KIND_SUMMARY and r["blk"] >= 0]
+            nips_summary = next((list(r["summary"]) for r in found if r["kind"] == KIND_SUMMARY and r["blk"] < 0),
+                                None)
+            dup_rows = [r for r in found if r["kind"] == KIND_ACCEPTED]
             bases = line_bases(summaries)
             read = sum(s[2] for _, s in summaries)
             accepted = sum(s[3] for _, s in summaries)
             rejected = sum(s[4] for _, s in summaries)
             unparsed = sum(s[5] for _, s in summaries)
             self.t_parsed = time.time()
-
-            # First wins: every later record with an accepted id is a duplicate.
-            acc = self.records.where(F.col("kind") == KIND_ACCEPTED)
-            order = Window.partitionBy("id").orderBy("blk", "idx")
-            dups = (acc.select("id", "blk", "idx", "unparsed", F.row_number().over(order).alias("n"))
-                    .where(F.col("n") > 1).drop("n"))
-            dup_rows = dups.collect() if accepted else []
+            acc = records.where(F.col("kind") == KIND_ACCEPTED)
             duplicates = len(dup_rows)
+            positions = None
             if duplicates:
                 positions = {(r["blk"], r["idx"]): r["id"] for r in dup_rows}
                 unparsed -= sum(r["unparsed"] for r in dup_rows)
@@ -1756,10 +1754,12 @@ class Job:
 
             tables = build_tables(acc, self.nips.where(F.col("kind") == KIND_ACCEPTED)
                                   if self.nips is not None else None)
-            parts = {}
-            for name in TABLES:
-                parts[name] = self._write_table(out, name, tables[name])
-            rejects_name = self._write_rejects(out, bases, positions if duplicates else None)
+            # The six writes run as concurrent Spark jobs: the cluster stays
+            # busy while one write finishes its last tasks.
+            with concurrent.futures.ThreadPoolExecutor(len(TABLES)) as pool:
+                futures = {name: pool.submit(self._write_table, out, name, tables[name]) for name in TABLES}
+                parts = {name: futures[name].result() for name in TABLES}
+            rejects_name = self._write_rejects(out, bases, positions)
             self.t_written = time.time()
             for t in self.digest_threads:
                 t.join()
@@ -2124,6 +2124,20 @@ def _error_line(e):
     return lines[0] if lines else type(e).__name__
 
 
+def run_job(spark, opts, log=None):
+    """Runs one job: (exit code, one-line message)."""
+    started = time.time()
+    try:
+        counts = Job(spark, opts, log).run()
+        return 0, ("published %s: %d records read, %d accepted, %d rejected (%d duplicates) in %.1f s" %
+                   (opts.output, counts["read"], counts["accepted"], counts["rejected"], counts["duplicates"],
+                    time.time() - started))
+    except TooManyRejects as e:
+        return 2, "%s; nothing published" % e
+    except Exception as e:  # noqa: BLE001 - one line, exit 1 (or 2 when raised inside a task)
+        return (2 if "TooManyRejects" in str(e) else 1), "%s; nothing published" % _error_line(e)
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
@@ -2134,22 +2148,9 @@ def main(argv=None):
     from pyspark.sql import SparkSession
     spark = SparkSession.builder.appName("arxivflow create_parquet_area").getOrCreate()
     try:
-        started = time.time()
-        counts = Job(spark, opts).run()
-        print("arxiv_transform: published %s: %d records read, %d accepted, %d rejected (%d duplicates) "
-              "in %.1f s" % (opts.output, counts["read"], counts["accepted"], counts["rejected"],
-                             counts["duplicates"], time.time() - started), file=sys.stderr)
-        return 0
-    except TooManyRejects as e:
-        print("arxiv_transform: %s; nothing published" % e, file=sys.stderr)
-        return 2
-    except Exception as e:  # noqa: BLE001 - one line, exit 1
-        message = _error_line(e)
-        if "TooManyRejects" in str(e):
-            print("arxiv_transform: %s; nothing published" % message, file=sys.stderr)
-            return 2
-        print("arxiv_transform: %s; nothing published" % message, file=sys.stderr)
-        return 1
+        code, message = run_job(spark, opts)
+        print("arxiv_transform: " + message, file=sys.stderr, flush=True)
+        return code
     finally:
         spark.stop()
 
