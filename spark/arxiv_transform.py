@@ -82,19 +82,22 @@ _WS_RUN = re.compile("[ \t\n\r\f\v]+")
 # A whitespace run holding two line feeds: a paragraph break. Matches are
 # maximal runs (the leading class is greedy from the run's first byte).
 _PARAGRAPH_BREAK = re.compile("[ \t\n\r\f\v]*\n[ \t\n\r\f\v]*\n[ \t\n\r\f\v]*")
+_TWO_LINE_FEEDS = re.compile("\n[ \t\r\f\v]*\n")
 
 
 def clean_inline(s):
-    """Every whitespace run becomes one space, both ends trimmed."""
-    return _WS_RUN.sub(" ", s).strip(" ")
+    """Every whitespace run becomes one space, both ends trimmed. (bytes.split()
+    splits on exactly the six ASCII whitespace bytes, and UTF-8 never uses
+    them inside a character.)"""
+    return b" ".join(s.encode("utf-8").split()).decode("utf-8")
 
 
 def clean_paragraphs(s):
     """A run with two or more line feeds becomes a paragraph break, any other
     run one space, both ends trimmed."""
-    parts = _PARAGRAPH_BREAK.split(s)
-    if len(parts) == 1:
+    if _TWO_LINE_FEEDS.search(s) is None:  # no run holds two line feeds
         return clean_inline(s)
+    parts = _PARAGRAPH_BREAK.split(s)
     # Only the first and last parts can be empty (breaks are maximal runs).
     return "\n\n".join(p for p in map(clean_inline, parts) if p)
 
@@ -175,9 +178,20 @@ def _skip_ws(s, pos):
     return pos
 
 
+# arXiv's own form, "Mon, 2 Apr 2007 19:18:42 GMT", read without the general parser.
+_RFC2822_USUAL = re.compile(r"[A-Za-z]{3}, (\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d\d):(\d\d):(\d\d) GMT")
+
+
 def parse_rfc2822(text):
     """`[Day, ]D Mon YYYY HH:MM[:SS] ZONE` (GMT, UT, UTC, Z or +-hhmm) -> UTC
     microseconds, or None. Works on the UTF-8 bytes, as the C++ does."""
+    m = _RFC2822_USUAL.fullmatch(text)
+    if m is not None:
+        month = _MONTHS.get(m.group(2).lower().encode("ascii"), 0)
+        day, year, hour, minute, second = (int(m.group(i)) for i in (1, 3, 4, 5, 6))
+        if month == 0 or day < 1 or day > _days_in_month(year, month) or hour > 23 or minute > 59 or second > 60:
+            return None
+        return (days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second) * 1_000_000
     s = text.encode("utf-8")
     n = len(s)
     pos = _skip_ws(s, 0)
@@ -712,11 +726,11 @@ def _authors(v):
             raise _Reject("authors_parsed[%d] is %s, expected an array of strings" % (index, type_name(item)))
         slots = [None, None, None]
         for part, p in enumerate(item):
-            where = "authors_parsed[%d][%d]" % (index, part)
-            if part < 3:
-                slots[part] = _text(p, where)
-            else:  # affiliations in real data: checked, not kept
-                _string_or_null(p, where)
+            if type(p) is str:
+                if part < 3:
+                    slots[part] = clean_inline(p) or None
+            elif p is not None:
+                raise _Reject("authors_parsed[%d][%d] is %s, expected a string or null" % (index, part, type_name(p)))
         full = " ".join(s for s in slots if s is not None) or None
         out.append((full, slots[0], slots[1], slots[2]))
     return out
