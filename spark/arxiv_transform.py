@@ -2128,12 +2128,20 @@ def parse_args(argv):
 
 
 def _error_line(e):
-    """One line for an error raised on the driver or inside a task."""
+    """One line for an error raised on the driver or inside a task: ours as
+    raised, a JVM one by its root cause (e.g. a cut .gz:
+    `java.io.EOFException: Unexpected end of input stream`)."""
     text = str(e)
     for cls in ("InputError", "TooManyRejects"):
         m = re.search(cls + r": (.*)", text)
         if m:
             return m.group(1).strip()
+    causes = re.findall(r"Caused by: (\S+(?:Exception|Error)[^\n]*)", text)
+    if causes:
+        return causes[-1].strip()
+    m = re.search(r"^\s*(\S+(?:Exception|Error): [^\n]*)", text, re.M)
+    if m:
+        return m.group(1).strip()
     lines = [ln for ln in text.strip().splitlines() if ln.strip()]
     return lines[0] if lines else type(e).__name__
 
