@@ -294,6 +294,46 @@ def publication_tests(spark, work, snapshot):
     check(code == 1 and "no such file" in message, "a missing input: exit 1 (%s)" % message)
 
 
+def object_store_tests(spark, work):
+    """The object-store protocol (as on S3: run-tagged parts, manifest last,
+    the previous run's objects deleted after it) on any non-local Hadoop file
+    system; here viewfs:// mounted on a local folder."""
+    folder = os.path.join(work, "objects")
+    os.makedirs(folder)
+    spark.sparkContext._jsc.hadoopConfiguration().set("fs.viewfs.mounttable.lake.link./area", "file://" + folder)
+    uri = "viewfs://lake/area"
+
+    def listing():
+        out = []
+        for root, _, files in os.walk(folder):
+            out += [os.path.relpath(os.path.join(root, f), folder) for f in files if not f.endswith(".crc")]
+        return sorted(out)
+    code, message = run_spark(spark, SAMPLE, uri, NIPS_SAMPLE)
+    first = listing()
+    m = json.load(open(os.path.join(folder, "_manifest.json")))
+    check(code == 0 and m["run_id"] and ("_rejects-%s.jsonl" % m["run_id"]) in first and
+          all(p["path"] in first for t in cases.TABLES for p in m["tables"][t]["parts"]),
+          "object store: parts, run-tagged rejects and the manifest that lists them (%s)" % message)
+    code, _ = run_spark(spark, SAMPLE, uri)
+    second = listing()
+    old_parts = {p for p in first if "/part-" in p}
+    check(code == 0 and not old_parts & set(second) and not [p for p in second if m["run_id"] in p],
+          "object store: a rerun deletes the previous run's parts and reject log after its manifest")
+    cut = os.path.join(work, "cut2.jsonl.gz")
+    with open(SAMPLE, "rb") as f:
+        packed = gzip.compress(f.read())
+    with open(cut, "wb") as f:
+        f.write(packed[:len(packed) // 2])
+    manifest = open(os.path.join(folder, "_manifest.json")).read()
+    code, message = run_spark(spark, cut, uri)
+    check(code == 1 and listing() == second and open(os.path.join(folder, "_manifest.json")).read() == manifest,
+          "object store: a failed run leaves the live manifest and every object as they were")
+    db = "sqlite:///" + os.path.join(work, "objects.db")
+    r = subprocess.run([BIN, "warehouse", "create", "--conn", db], capture_output=True, text=True)
+    r = subprocess.run([BIN, "warehouse", "load", "--conn", db, "--from", folder], capture_output=True, text=True)
+    check(r.returncode == 0, "object store: warehouse load reads the area (%s)" % r.stderr.strip()[-200:])
+
+
 def spark_submit_tests(spark, work, snapshot):
     """The job as users run it, with spark-submit: a run killed with SIGKILL
     leaves the previous area intact; the next run replaces it, removes the
@@ -343,6 +383,7 @@ def main():
         snapshot = timed("corpus", corpus_tests, spark, work)
         timed("warehouse", warehouse_tests, spark, work)
         timed("publication", publication_tests, spark, work, snapshot)
+        timed("object store", object_store_tests, spark, work)
         timed("spark-submit", spark_submit_tests, spark, work, snapshot)
     finally:
         spark.stop()
