@@ -868,13 +868,16 @@ def _row(kind, blk, idx, off, line=None, record=_NO_RECORD, reject=(None, None),
 
 
 class _Counts:
-    """Per-partition counts, for exact line numbers and the manifest."""
+    """Per-partition counts, for exact line numbers and the manifest. The
+    snapshot's duplicates are found across partitions later; the NIPS CSV is
+    one partition and counts its own."""
 
     def __init__(self):
         self.lines = self.bytes = self.read = self.accepted = self.rejected = self.unparsed = 0
+        self.duplicates = 0
 
     def row(self):
-        return [self.lines, self.bytes, self.read, self.accepted, self.rejected, self.unparsed]
+        return [self.lines, self.bytes, self.read, self.accepted, self.rejected, self.unparsed, self.duplicates]
 
 
 def parse_jsonl_lines(file, rows, bom, duplicates=None):
@@ -1131,7 +1134,7 @@ class CsvStream:
 
     def _capture(self, data, start, end):
         rec = self.rec
-        room = CsvReader_RAW_CAP - len(rec.raw)
+        room = REJECT_RAW_CAP - len(rec.raw)
         if room > 0:
             rec.raw += data[start:min(end, start + room)]
         if end - start > max(room, 0):
@@ -1225,7 +1228,6 @@ class CsvStream:
         self.line += data.count(b"\n", start, end)
 
 
-CsvReader_RAW_CAP = 64 * 1024
 ABSTRACT_MISSING = "Abstract Missing"
 
 
@@ -1313,7 +1315,7 @@ def parse_nips_lines(file, rows, bom, decompressed_size):
         result = converter.convert(rec)
         if isinstance(result, tuple) and result[0] in seen:
             result = "duplicate id '%s' (the first record with it was kept)" % result[0]
-            c.unparsed += 1  # counts duplicates here (NIPS has no unparsed values)
+            c.duplicates += 1
         i = idx[0]
         idx[0] += 1
         if isinstance(result, tuple):
@@ -1760,7 +1762,7 @@ class Job:
                 read += nips_summary[2]
                 accepted += nips_summary[3]
                 rejected += nips_summary[4]
-                duplicates += nips_summary[5]
+                duplicates += nips_summary[6]
             self.counts = {"read": read, "accepted": accepted, "rejected": rejected, "duplicates": duplicates}
             self.unparsed = unparsed
             self.snapshot_counts = snapshot_counts
