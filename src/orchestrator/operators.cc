@@ -293,10 +293,8 @@ Status ExecuteSql(TaskContext& ctx) {
   AF_ASSIGN_OR_RETURN(auto conn, ctx.get_connection(conn_id));
   std::string script;
   if (args.contains("sql_file")) {
-    AF_ASSIGN_OR_RETURN(auto path, RenderArg(ctx, args["sql_file"]));
-    if (!path.empty() && path[0] != '/' && !ctx.dag->fileloc.empty()) {
-      path = ctx.dag->fileloc.substr(0, ctx.dag->fileloc.rfind('/') + 1) + path;  // relative to the DAG file
-    }
+    AF_ASSIGN_OR_RETURN(auto rendered, RenderArg(ctx, args["sql_file"]));
+    const std::string path = DagRelativePath(ctx.dag->fileloc, rendered);
     std::ifstream in(path);
     if (!in) return Status::IOError(path + ": cannot read SQL file");
     std::stringstream buf;
