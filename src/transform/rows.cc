@@ -8,9 +8,10 @@ using schema::TableId;
 
 namespace {
 
-void AppendText(RowWriter* w, int column, const OptText& t) {
-  if (t.present) {
-    w->AppendString(column, t.value);
+// Empty = NULL (see record.h).
+void AppendText(RowWriter* w, int column, std::string_view t) {
+  if (!t.empty()) {
+    w->AppendString(column, t);
   } else {
     w->AppendNull(column);
   }
@@ -23,7 +24,8 @@ Status End(RowWriter* w, RowCounts* counts, TableId id) {
 
 }  // namespace
 
-Status EmitArxiv(const ArxivRecord& r, const TableSet& tables, RowCounts* counts) {
+Status EmitArxiv(const ArxivBatch& batch, const ArxivRecord& r, const TableSet& tables,
+                 RowCounts* counts) {
   // papers(id, title, categories, doi, comments, journalref, license, reportno,
   //        submitter, updatedate)
   RowWriter* w = TableOf(tables, TableId::kPapers);
@@ -45,11 +47,11 @@ Status EmitArxiv(const ArxivRecord& r, const TableSet& tables, RowCounts* counts
 
   // authors(id, author, position, lastname, firstname, suffix)
   w = TableOf(tables, TableId::kAuthors);
-  for (size_t i = 0; i < r.author_count; ++i) {
-    const ArxivAuthor& a = r.authors[i];
+  int32_t position = 0;
+  for (const ArxivAuthor& a : batch.AuthorsOf(r)) {
     w->AppendString(0, r.id);
     AppendText(w, 1, a.full);
-    w->AppendInt32(2, static_cast<int32_t>(i + 1));
+    w->AppendInt32(2, ++position);
     AppendText(w, 3, a.last);
     AppendText(w, 4, a.first);
     AppendText(w, 5, a.suffix);
@@ -57,27 +59,27 @@ Status EmitArxiv(const ArxivRecord& r, const TableSet& tables, RowCounts* counts
   }
 
   // abstracts(id, abstract, origin): only when there is an abstract.
-  if (r.abstract.present) {
+  if (!r.abstract.empty()) {
     w = TableOf(tables, TableId::kAbstracts);
     w->AppendString(0, r.id);
-    w->AppendString(1, r.abstract.value);
+    w->AppendString(1, r.abstract);
     w->AppendString(2, schema::kOriginArxiv);
     AF_RETURN_IF_ERROR(End(w, counts, TableId::kAbstracts));
   }
 
   // categories(id, category, position)
   w = TableOf(tables, TableId::kCategories);
-  for (size_t i = 0; i < r.category_list.size(); ++i) {
+  position = 0;
+  for (std::string_view category : batch.CategoriesOf(r)) {
     w->AppendString(0, r.id);
-    w->AppendString(1, r.category_list[i]);
-    w->AppendInt32(2, static_cast<int32_t>(i + 1));
+    w->AppendString(1, category);
+    w->AppendInt32(2, ++position);
     AF_RETURN_IF_ERROR(End(w, counts, TableId::kCategories));
   }
 
   // versions(id, created, version, month, year, origin)
   w = TableOf(tables, TableId::kVersions);
-  for (size_t i = 0; i < r.version_count; ++i) {
-    const ArxivVersion& v = r.versions[i];
+  for (const ArxivVersion& v : batch.VersionsOf(r)) {
     w->AppendString(0, r.id);
     if (v.created) {
       w->AppendInt64(1, *v.created);

@@ -36,7 +36,9 @@ inline RowWriter* TableOf(const TableSet& set, schema::TableId id) {
 // Rows per table added by one record, for the manifest.
 using RowCounts = std::array<uint64_t, schema::kTableCount>;
 
-Status EmitArxiv(const ArxivRecord& record, const TableSet& tables, RowCounts* counts);
+// `record` is one of batch.records.
+Status EmitArxiv(const ArxivBatch& batch, const ArxivRecord& record, const TableSet& tables,
+                 RowCounts* counts);
 Status EmitNips(const NipsRecord& record, const TableSet& tables, RowCounts* counts);
 
 }  // namespace arxivflow::transform

@@ -366,34 +366,32 @@ Status Engine::ReadSnapshot(InputSummary* info) {
 }
 
 void Engine::Work(TableOutputs* out) {
-  enum : uint8_t { kBlank, kAccepted, kRejected };
+  // Per span of the current block: blank, or the index of its record in the
+  // batch (accepted), or rejected with a reason. Each record is parsed once,
+  // into the batch; the block's ids are committed in input order, then the
+  // batch is written out.
+  constexpr uint32_t kBlank = UINT32_MAX, kRejected = UINT32_MAX - 1;
   RecordParser parser;
-  ArxivRecord record;
-  // Per span of the current block; only ids and reasons are kept between the
-  // two passes, so memory does not depend on record sizes.
-  std::vector<std::string> ids, reasons;
-  std::vector<uint8_t> states;
+  ArxivBatch batch;
+  std::vector<uint32_t> outcome;
+  std::vector<std::string> reasons;
   uint64_t unparsed = 0;
   while (auto item = queue_.Pop()) {
     std::unique_ptr<Block> block = std::move(*item);
     if (abort_) break;
     const size_t n = block->spans.size();
-    if (ids.size() < n) ids.resize(n);
+    outcome.assign(n, kBlank);
     if (reasons.size() < n) reasons.resize(n);
-    states.assign(n, kBlank);
+    batch.Clear();
     auto span_text = [&](size_t i) {
       const Span& span = block->spans[i];
       return std::string_view(block->data.data() + span.offset, span.length);
     };
-    // Pass 1: validate every record (accept/reject), keep its id.
     for (size_t i = 0; i < n; ++i) {
       const std::string_view text = span_text(i);
       if (IsBlank(text.data(), text.size())) continue;
-      reasons[i] = parser.Parse(text.data(), text.size(),
-                                block->data.size() - block->spans[i].offset, &record,
-                                RecordParser::Mode::kValidate);
-      states[i] = reasons[i].empty() ? kAccepted : kRejected;
-      if (states[i] == kAccepted) ids[i].assign(record.id);
+      reasons[i] = parser.Parse(text.data(), text.size(), &batch);
+      outcome[i] = reasons[i].empty() ? static_cast<uint32_t>(batch.records.size() - 1) : kRejected;
     }
     {
       // Ids are committed block by block in input order: first wins, exactly.
@@ -401,32 +399,27 @@ void Engine::Work(TableOutputs* out) {
       commit_cv_.wait(lock, [&] { return turn_ == block->sequence || abort_; });
       if (abort_) break;
       for (size_t i = 0; i < n; ++i) {
-        if (states[i] == kAccepted && !ids_.Insert(ids[i])) {
-          states[i] = kRejected;
-          reasons[i] = "duplicate id '" + ids[i] + "' (the first record with it was kept)";
+        if (outcome[i] >= kRejected) continue;
+        const std::string_view id = batch.records[outcome[i]].id;
+        if (!ids_.Insert(id)) {
+          outcome[i] = kRejected;
+          reasons[i] = "duplicate id '" + std::string(id) + "' (the first record with it was kept)";
           ++duplicates_;
         }
       }
       ++turn_;
       commit_cv_.notify_all();
     }
-    // Pass 2: clean and write the accepted records, log the rejects.
+    // Write the accepted records, log the rejects.
     uint64_t read = 0, accepted = 0, rejected = 0;
     for (size_t i = 0; i < n && !abort_; ++i) {
-      if (states[i] == kBlank) continue;
+      if (outcome[i] == kBlank) continue;
       ++read;
-      const std::string_view text = span_text(i);
-      if (states[i] == kAccepted) {
-        std::string reason = parser.Parse(text.data(), text.size(),
-                                          block->data.size() - block->spans[i].offset, &record);
-        if (!reason.empty()) {  // cannot happen: both passes apply the same rules
-          Fail(Status::Internal(opt_.input + ": line " + std::to_string(block->spans[i].line) +
-                                ": record accepted, then rejected: " + reason));
-          break;
-        }
+      if (outcome[i] != kRejected) {
+        const ArxivRecord& record = batch.records[outcome[i]];
         ++accepted;
         unparsed += record.unparsed_dates;
-        Status s = EmitArxiv(record, out->set, &out->counts);
+        Status s = EmitArxiv(batch, record, out->set, &out->counts);
         if (!s.ok()) {
           Fail(s);
           break;
@@ -435,7 +428,7 @@ void Engine::Work(TableOutputs* out) {
       }
       ++rejected;
       const Span& span = block->spans[i];
-      Status s = rejects_->Add(opt_.input, span.line, span.byte_offset, reasons[i], text);
+      Status s = rejects_->Add(opt_.input, span.line, span.byte_offset, reasons[i], span_text(i));
       if (!s.ok()) Fail(s);
       CountReject();
     }
