@@ -120,6 +120,7 @@ void ColumnWriter::ResetChunk() {
   dict_arena_.clear();
   dict_offsets_.clear();
   dict_count_ = 0;
+  last_index_ = kNoIndex;
   if (slots_.empty()) {
     slots_.assign(1024, Slot{});
   } else {
@@ -275,8 +276,15 @@ void ColumnWriter::AddNull() {
 void ColumnWriter::AddBytes(std::string_view v) {
   if (schema_.nullable) def_levels_.push_back(1);
   if (dict_active_) {
+    // Runs of one value (a paper's id on each of its author rows) skip the hash.
+    if (last_index_ != kNoIndex && KeyEquals(last_index_, v)) {
+      indices_.push_back(last_index_);
+      AfterValue();
+      return;
+    }
     bool inserted;
     uint32_t idx = DictLookupOrInsert(v, static_cast<uint32_t>(std::hash<std::string_view>{}(v)), &inserted);
+    last_index_ = idx;
     indices_.push_back(idx);
     if (inserted) {
       UpdateStats(v);
@@ -299,8 +307,14 @@ void ColumnWriter::AddFixed(const void* bytes, size_t width, uint64_t hash_input
   if (schema_.nullable) def_levels_.push_back(1);
   std::string_view v(static_cast<const char*>(bytes), width);
   if (dict_active_) {
+    if (last_index_ != kNoIndex && std::memcmp(dict_arena_.data() + last_index_ * width, bytes, width) == 0) {
+      indices_.push_back(last_index_);
+      AfterValue();
+      return;
+    }
     bool inserted;
     uint32_t idx = DictLookupOrInsert(v, Mix64(hash_input), &inserted);
+    last_index_ = idx;
     indices_.push_back(idx);
     if (inserted) {
       UpdateStats(v);

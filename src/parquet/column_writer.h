@@ -123,6 +123,8 @@ class ColumnWriter {
   std::string dict_arena_;               // the PLAIN-encoded dictionary page body
   std::vector<uint32_t> dict_offsets_;   // BYTE_ARRAY: start of each value's bytes
   uint32_t dict_count_ = 0;
+  static constexpr uint32_t kNoIndex = UINT32_MAX;
+  uint32_t last_index_ = kNoIndex;       // the previous value's entry
   std::vector<Slot> slots_;
   uint32_t mask_ = 0;
 

@@ -77,7 +77,13 @@ class WriterImpl final : public Writer {
       : sink_(std::move(sink)), schema_(std::move(schema)), options_(std::move(options)) {
     if (options_.created_by.empty()) options_.created_by = std::string("arxivflow version ") + ARXIVFLOW_VERSION;
     columns_.reserve(schema_.columns.size());
-    for (const auto& c : schema_.columns) columns_.push_back(std::make_unique<ColumnWriter>(c, options_));
+    for (size_t i = 0; i < schema_.columns.size(); ++i) {
+      WriterOptions column_options = options_;
+      if (i < options_.column_dictionary.size() && !options_.column_dictionary[i]) {
+        column_options.dictionary = false;
+      }
+      columns_.push_back(std::make_unique<ColumnWriter>(schema_.columns[i], column_options));
+    }
     appended_.assign(schema_.columns.size(), 0);
   }
 

@@ -26,6 +26,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "parquet/output_sink.h"
@@ -39,6 +40,10 @@ struct WriterOptions {
   uint64_t row_group_bytes = 128ull << 20;     // uncompressed bytes per row group
   uint64_t page_bytes = 1ull << 20;            // target data page size
   bool dictionary = true;                      // try dictionary encoding
+  // Per column, in schema order: false writes that column PLAIN only (for
+  // mostly unique values, where a dictionary costs a hash per value and
+  // saves nothing). Empty = `dictionary` for every column.
+  std::vector<bool> column_dictionary;
   uint64_t dictionary_page_bytes = 1ull << 20; // fall back to PLAIN past this
   bool statistics = true;
   std::string created_by;                      // default: "arxivflow version X"

@@ -177,6 +177,64 @@ TEST(Writer, DictionaryFallsBackToPlainMidChunk) {
   for (int i = 0; i < 2000; ++i) ASSERT_EQ(col->strings[i], "value-" + std::to_string(i));
 }
 
+TEST(Writer, PerColumnDictionaryAndRunsOfOneValue) {
+  // Runs of one value (with nulls inside runs) take the dictionary's
+  // repeat shortcut; column 2 is PLAIN only.
+  WriterOptions opt;
+  opt.page_bytes = 300;
+  opt.column_dictionary = {true, true, false};
+  Schema s;
+  s.columns = {StringColumn("run"), Int32Column("n"), StringColumn("plain", false)};
+  std::string out;
+  auto w = Writer::Open(MakeStringSink(&out), s, opt);
+  ASSERT_TRUE(w.ok());
+  std::vector<std::optional<std::string>> runs;
+  std::vector<std::optional<int32_t>> ints;
+  std::mt19937 rng(3);
+  for (int i = 0; i < 5000; ++i) {
+    const int group = i / (1 + (i / 100) % 5);  // runs of 1 to 5 rows
+    if (rng() % 9 == 0) {
+      (*w)->AppendNull(0);
+      runs.push_back(std::nullopt);
+    } else {
+      runs.push_back("id-" + std::to_string(group % 97));
+      (*w)->AppendString(0, *runs.back());
+    }
+    if (rng() % 11 == 0) {
+      (*w)->AppendNull(1);
+      ints.push_back(std::nullopt);
+    } else {
+      ints.push_back(group % 13 - 6);
+      (*w)->AppendInt32(1, *ints.back());
+    }
+    (*w)->AppendString(2, "p" + std::to_string(i));
+    ASSERT_TRUE((*w)->EndRow().ok());
+  }
+  ASSERT_TRUE((*w)->Close().ok());
+  auto r = Reader::Open(MakeStringFile(out));
+  ASSERT_TRUE(r.ok());
+  const auto& cols = (*r)->metadata().row_groups[0].columns;
+  auto has = [](const auto& enc, const char* e) { return std::find(enc.begin(), enc.end(), e) != enc.end(); };
+  EXPECT_TRUE(has(cols[0].encodings, "RLE_DICTIONARY"));
+  EXPECT_TRUE(has(cols[1].encodings, "RLE_DICTIONARY"));
+  EXPECT_FALSE(has(cols[2].encodings, "RLE_DICTIONARY"));
+  auto c0 = (*r)->ReadColumn(0, 0);
+  auto c1 = (*r)->ReadColumn(0, 1);
+  auto c2 = (*r)->ReadColumn(0, 2);
+  ASSERT_TRUE(c0.ok() && c1.ok() && c2.ok());
+  for (size_t i = 0; i < runs.size(); ++i) {
+    ASSERT_EQ(c0->IsNull(i), !runs[i].has_value()) << i;
+    if (runs[i]) {
+      ASSERT_EQ(c0->strings[i], *runs[i]) << i;
+    }
+    ASSERT_EQ(c1->IsNull(i), !ints[i].has_value()) << i;
+    if (ints[i]) {
+      ASSERT_EQ(c1->i32[i], *ints[i]) << i;
+    }
+    ASSERT_EQ(c2->strings[i], "p" + std::to_string(i));
+  }
+}
+
 TEST(Writer, StatisticsUseUnsignedOrderForStrings) {
   Schema s;
   s.columns = {StringColumn("s"), Int32Column("i")};

@@ -174,6 +174,26 @@ bool IsBlank(const char* p, size_t n) {
   return true;
 }
 
+// Dictionary encoding only for the columns of few distinct values
+// (categories, licenses, dates, positions, version labels, origins). Ids,
+// names, titles and other mostly unique text are written PLAIN: there a
+// dictionary costs a hash lookup per value (a cache miss, once the
+// dictionary outgrows the cache) and saves less than snappy does on its own
+// (the paper id repeated on each author row compresses to almost nothing).
+std::vector<bool> DictionaryColumns(TableId table) {
+  static const std::set<std::string> kColumns = {
+      "papers.categories", "papers.license",      "papers.updatedate",   "authors.position",
+      "authors.suffix",    "categories.category", "categories.position", "versions.version",
+      "versions.month",    "versions.year",       "versions.origin",     "abstracts.origin",
+      "titles.origin"};
+  const schema::TableDef& def = schema::Table(table);
+  std::vector<bool> use;
+  for (const auto& column : def.schema.columns) {
+    use.push_back(kColumns.count(def.name + "." + column.name) > 0);
+  }
+  return use;
+}
+
 // One thread's six tables.
 struct TableOutputs {
   std::vector<std::unique_ptr<PartWriter>> writers;
@@ -182,13 +202,9 @@ struct TableOutputs {
   TableOutputs(const PartSinkOpener& sinks, PartNamer* namer, const parquet::WriterOptions& wo,
                uint64_t rows_per_part) {
     for (int t = 0; t < schema::kTableCount; ++t) {
-      // Tables of mostly unique long text gain little from dictionaries and
-      // pay a hash per value; the others (names, categories, dates) keep them.
-      parquet::WriterOptions table_options = wo;
       const auto id = static_cast<TableId>(t);
-      if (id == TableId::kPapers || id == TableId::kAbstracts || id == TableId::kTitles) {
-        table_options.dictionary = false;
-      }
+      parquet::WriterOptions table_options = wo;
+      table_options.column_dictionary = DictionaryColumns(id);
       writers.push_back(std::make_unique<PartWriter>(sinks, id, namer, table_options, rows_per_part));
       set[static_cast<size_t>(t)] = writers.back().get();
     }
