@@ -54,15 +54,41 @@ int SignedCompare(std::string_view a, std::string_view b) {
   return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
 }
 
-// Unsigned byte order (memcmp order), with a fast path on the first 8 bytes.
-inline int CompareUnsigned(std::string_view a, std::string_view b) {
-  if (a.size() >= 8 && b.size() >= 8) {
-    uint64_t x, y;
-    std::memcpy(&x, a.data(), 8);
-    std::memcpy(&y, b.data(), 8);
-    if (x != y) return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
+// Equality of two 4- or 8-byte values (inline loads, no memcmp call).
+inline bool SameFixed(const void* a, const void* b, size_t width) {
+  if (width == 4) {
+    uint32_t x, y;
+    std::memcpy(&x, a, 4);
+    std::memcpy(&y, b, 4);
+    return x == y;
   }
-  return a.compare(b);
+  uint64_t x, y;
+  std::memcpy(&x, a, 8);
+  std::memcpy(&y, b, 8);
+  return x == y;
+}
+
+// The first 8 bytes as a big-endian number, zero-padded: when two values'
+// keys differ, they order the values as memcmp would (a padding zero sorts
+// a proper prefix first; equal keys leave the decision to the full compare).
+inline uint64_t PrefixKey(std::string_view v) {
+  uint64_t x = 0;
+  if (v.size() >= 8) {
+    std::memcpy(&x, v.data(), 8);
+  } else {
+    for (size_t i = 0; i < v.size(); ++i) x |= static_cast<uint64_t>(static_cast<uint8_t>(v[i])) << (8 * i);
+  }
+  return __builtin_bswap64(x);
+}
+
+// The PrefixKey of a `size`-byte value in signed byte order: flipping the
+// sign bit of each real byte turns signed order into unsigned order, and the
+// padding stays the lowest.
+inline uint64_t SignedKey(uint64_t prefix_key, size_t size) {
+  constexpr uint64_t kSignBits = 0x8080808080808080ull;
+  if (size >= 8) return prefix_key ^ kSignBits;
+  if (size == 0) return prefix_key;
+  return prefix_key ^ (kSignBits << (8 * (8 - size)));
 }
 
 // True when some byte is >= 0x80 (where signed and unsigned order differ).
@@ -230,6 +256,9 @@ void ColumnWriter::UpdateStats(std::string_view v) {
       break;
     }
     case PhysicalType::kByteArray: {
+      // Each bound keeps the order key of its first 8 bytes: most values are
+      // placed by comparing keys, without touching the bounds' bytes.
+      const uint64_t key = PrefixKey(v);
       // While every value is ASCII, signed and unsigned order agree and the
       // signed min/max are taken from the unsigned ones at the end.
       if (!signed_differs_ && HasHighBytes(v)) {
@@ -237,22 +266,37 @@ void ColumnWriter::UpdateStats(std::string_view v) {
         if (has_minmax_) {
           min_signed_ = min_s_;
           max_signed_ = max_s_;
+          min_signed_key_ = SignedKey(min_key_, min_s_.size());
+          max_signed_key_ = SignedKey(max_key_, max_s_.size());
         } else {
           min_signed_.assign(v);
           max_signed_.assign(v);
+          min_signed_key_ = max_signed_key_ = SignedKey(key, v.size());
         }
       }
       if (!has_minmax_) {
         min_s_.assign(v);
         max_s_.assign(v);
+        min_key_ = max_key_ = key;
         has_minmax_ = true;
         break;
       }
-      if (CompareUnsigned(v, min_s_) < 0) min_s_.assign(v);
-      else if (CompareUnsigned(v, max_s_) > 0) max_s_.assign(v);
+      if (key < min_key_ || (key == min_key_ && v.compare(min_s_) < 0)) {
+        min_s_.assign(v);
+        min_key_ = key;
+      } else if (key > max_key_ || (key == max_key_ && v.compare(max_s_) > 0)) {
+        max_s_.assign(v);
+        max_key_ = key;
+      }
       if (signed_differs_) {
-        if (SignedCompare(v, min_signed_) < 0) min_signed_.assign(v);
-        else if (SignedCompare(v, max_signed_) > 0) max_signed_.assign(v);
+        const uint64_t skey = SignedKey(key, v.size());
+        if (skey < min_signed_key_ || (skey == min_signed_key_ && SignedCompare(v, min_signed_) < 0)) {
+          min_signed_.assign(v);
+          min_signed_key_ = skey;
+        } else if (skey > max_signed_key_ || (skey == max_signed_key_ && SignedCompare(v, max_signed_) > 0)) {
+          max_signed_.assign(v);
+          max_signed_key_ = skey;
+        }
       }
       break;
     }
@@ -307,7 +351,7 @@ void ColumnWriter::AddFixed(const void* bytes, size_t width, uint64_t hash_input
   if (schema_.nullable) def_levels_.push_back(1);
   std::string_view v(static_cast<const char*>(bytes), width);
   if (dict_active_) {
-    if (last_index_ != kNoIndex && std::memcmp(dict_arena_.data() + last_index_ * width, bytes, width) == 0) {
+    if (last_index_ != kNoIndex && SameFixed(dict_arena_.data() + last_index_ * width, bytes, width)) {
       indices_.push_back(last_index_);
       AfterValue();
       return;

@@ -151,6 +151,8 @@ class ColumnWriter {
   double min_d_ = 0, max_d_ = 0;
   std::string min_s_, max_s_;            // unsigned byte order (min_value/max_value)
   std::string min_signed_, max_signed_;  // signed byte order (deprecated min/max)
+  uint64_t min_key_ = 0, max_key_ = 0;   // order keys of their first 8 bytes
+  uint64_t min_signed_key_ = 0, max_signed_key_ = 0;
   bool signed_differs_ = false;          // a value with bytes >= 0x80 was seen
 };
 

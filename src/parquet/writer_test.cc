@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <random>
 
+#include "parquet/format.h"
 #include "parquet/reader.h"
 
 namespace arxivflow::parquet {
@@ -262,6 +264,55 @@ TEST(Writer, StatisticsUseUnsignedOrderForStrings) {
   std::memcpy(&hi, c1.max_value->data(), 4);
   EXPECT_EQ(lo, -2);
   EXPECT_EQ(hi, 2);
+}
+
+TEST(Writer, StringStatisticsMatchByteOrderOnRandomValues) {
+  // Short values sharing prefixes, with zero bytes and bytes >= 0x80, in
+  // both a dictionary and a PLAIN column.
+  const char alphabet[] = {'\0', 'a', 'b', '\x7f', '\x80', '\xff'};
+  std::mt19937 rng(11);
+  for (bool dict : {true, false}) {
+    for (int file = 0; file < 50; ++file) {
+      WriterOptions opt;
+      opt.dictionary = dict;
+      Schema s;
+      s.columns = {StringColumn("s", false)};
+      std::string out;
+      auto w = Writer::Open(MakeStringSink(&out), s, opt);
+      ASSERT_TRUE(w.ok());
+      auto signed_less = [](const std::string& a, const std::string& b) {
+        return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                            [](char x, char y) { return static_cast<int8_t>(x) < static_cast<int8_t>(y); });
+      };
+      std::string lo, hi, slo, shi;
+      for (int i = 0; i < 40; ++i) {
+        std::string v;
+        const size_t len = rng() % 12;
+        for (size_t k = 0; k < len; ++k) v.push_back(alphabet[rng() % sizeof(alphabet)]);
+        if (i == 0 || v < lo) lo = v;
+        if (i == 0 || v > hi) hi = v;
+        if (i == 0 || signed_less(v, slo)) slo = v;
+        if (i == 0 || signed_less(shi, v)) shi = v;
+        (*w)->AppendString(0, v);
+        ASSERT_TRUE((*w)->EndRow().ok());
+      }
+      ASSERT_TRUE((*w)->Close().ok());
+      auto r = Reader::Open(MakeStringFile(out));
+      ASSERT_TRUE(r.ok());
+      const auto& c = (*r)->metadata().row_groups[0].columns[0];
+      ASSERT_EQ(c.min_value, lo) << "file " << file;
+      ASSERT_EQ(c.max_value, hi) << "file " << file;
+      // The deprecated min/max use signed byte order.
+      uint32_t len;
+      std::memcpy(&len, out.data() + out.size() - 8, 4);
+      format::FileMetaData m;
+      ASSERT_TRUE(format::ParseFileMetaData(reinterpret_cast<const uint8_t*>(out.data()) + out.size() - 8 - len,
+                                            len, &m).ok());
+      const auto& st = *m.row_groups[0].columns[0].meta_data->statistics;
+      ASSERT_EQ(st.min, slo) << "file " << file;
+      ASSERT_EQ(st.max, shi) << "file " << file;
+    }
+  }
 }
 
 TEST(Writer, EmptyValuesWithoutStorage) {

@@ -80,19 +80,6 @@ bool PartWriter::EnsureOpen() {
   return true;
 }
 
-void PartWriter::AppendNull(int column) {
-  if (EnsureOpen()) writer_->AppendNull(column);
-}
-void PartWriter::AppendString(int column, std::string_view value) {
-  if (EnsureOpen()) writer_->AppendString(column, value);
-}
-void PartWriter::AppendInt32(int column, int32_t value) {
-  if (EnsureOpen()) writer_->AppendInt32(column, value);
-}
-void PartWriter::AppendInt64(int column, int64_t value) {
-  if (EnsureOpen()) writer_->AppendInt64(column, value);
-}
-
 Status PartWriter::EndRow() {
   if (!EnsureOpen()) return status_;
   Status s = writer_->EndRow();

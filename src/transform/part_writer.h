@@ -62,10 +62,19 @@ class PartWriter : public RowWriter {
              parquet::WriterOptions options, uint64_t max_rows_per_part);
   ~PartWriter() override;
 
-  void AppendNull(int column) override;
-  void AppendString(int column, std::string_view value) override;
-  void AppendInt32(int column, int32_t value) override;
-  void AppendInt64(int column, int64_t value) override;
+  // The part is open except before the first row and after a rollover.
+  void AppendNull(int column) override {
+    if (writer_ || EnsureOpen()) writer_->AppendNull(column);
+  }
+  void AppendString(int column, std::string_view value) override {
+    if (writer_ || EnsureOpen()) writer_->AppendString(column, value);
+  }
+  void AppendInt32(int column, int32_t value) override {
+    if (writer_ || EnsureOpen()) writer_->AppendInt32(column, value);
+  }
+  void AppendInt64(int column, int64_t value) override {
+    if (writer_ || EnsureOpen()) writer_->AppendInt64(column, value);
+  }
   Status EndRow() override;
 
   Status Close();
