@@ -298,6 +298,7 @@ class Engine {
   std::atomic<uint64_t> read_{0}, accepted_{0}, rejected_{0}, duplicates_{0}, unparsed_{0};
   std::atomic<uint64_t> snapshot_read_{0}, snapshot_accepted_{0}, snapshot_rejected_{0};
   std::atomic<uint64_t> progress_bytes_{0}, progress_total_{0};
+  bool progress_file_warned_ = false;
 
   std::mutex commit_mu_;
   std::condition_variable commit_cv_;
@@ -371,11 +372,12 @@ Status Engine::ReadSnapshot(InputSummary* info) {
     if (abort_) return Status::OK();
     std::unique_ptr<Block> block = TakeBlock();
     AF_ASSIGN_OR_RETURN(bool got, reader.Next(block.get()));
-    progress_bytes_ = std::min<uint64_t>(raw->position() - progress_base, progress_total_);
     if (!got) break;
+    // Input bytes as stored (compressed for .gz/.zst), so the fraction is of
+    // the file; the workers report them as they finish the block.
+    block->input_done = std::min<uint64_t>(raw->position() - progress_base, progress_total_);
     if (!queue_.Push(std::move(block))) return Status::OK();
   }
-  progress_bytes_ = progress_total_.load();
   info->bytes_read = raw->bytes_read();
   if (whole_file) info->sha256 = raw->FinishSha256();
   return Status::OK();
@@ -453,6 +455,10 @@ void Engine::Work(TableOutputs* out) {
     snapshot_read_ += read;
     snapshot_accepted_ += accepted;
     snapshot_rejected_ += rejected;
+    // Blocks finish out of order: progress is the furthest finished block.
+    uint64_t done = progress_bytes_.load();
+    while (done < block->input_done && !progress_bytes_.compare_exchange_weak(done, block->input_done)) {
+    }
     ReturnBlock(std::move(block));
   }
   unparsed_ += unparsed;
@@ -562,19 +568,48 @@ Status Engine::Run(TransformSummary* summary, std::string* manifest) {
       if (nips_thread.joinable()) nips_thread.join();
       done = true;
     });
-    ProgressReporter reporter(opt_.progress, 0);
-    auto last = Clock::now();
+    ProgressReporter reporter(opt_.progress);
+    auto snapshot = [&](bool finished) {
+      TransformProgress p;
+      p.bytes_done = progress_bytes_;
+      p.bytes_total = progress_total_;
+      p.records_done = read_;
+      p.records_rejected = rejected_;
+      p.elapsed_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+      p.finished = finished;
+      return p;
+    };
+    auto publish_progress = [&](const TransformProgress& p) {
+      if (opt_.progress_callback) opt_.progress_callback(p);
+      if (!opt_.progress_file.empty()) {
+        Status s = WriteProgressFile(opt_.progress_file, p);
+        if (!s.ok() && !progress_file_warned_) {
+          progress_file_warned_ = true;  // progress is advisory: the run goes on
+          spdlog::warn("transform: cannot write the progress file: {}", s.message());
+        }
+      }
+    };
+    auto last_report = Clock::now(), last_hook = last_report;
     while (!done) {
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
-      if (Clock::now() - last >= reporter.interval()) {
-        last = Clock::now();
-        reporter.SetTotal(progress_total_);
-        reporter.Update(progress_bytes_, read_);
+      const auto now = Clock::now();
+      const bool report = now - last_report >= reporter.interval();
+      const bool hook = now - last_hook >= opt_.progress_interval;
+      if (!report && !hook) continue;
+      const TransformProgress p = snapshot(false);
+      if (report) {
+        last_report = now;
+        reporter.Update(p);
+      }
+      if (hook) {
+        last_hook = now;
+        publish_progress(p);
       }
     }
     waiter.join();
-    reporter.SetTotal(progress_total_);
-    reporter.Finish(progress_bytes_, read_);
+    const TransformProgress last = snapshot(true);
+    reporter.Finish(last);
+    publish_progress(last);
   }
   const auto t_process = Clock::now();
   {
