@@ -1,6 +1,7 @@
 #include "parquet/column_writer.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -68,17 +69,70 @@ inline bool SameFixed(const void* a, const void* b, size_t width) {
   return x == y;
 }
 
+// Equality of `n` bytes; short keys (the dictionary's usual) without a
+// memcmp call, by two overlapping loads.
+inline bool BytesEqual(const char* a, const char* b, size_t n) {
+  if (n > 16) return std::memcmp(a, b, n) == 0;
+  if (n >= 8) {
+    uint64_t a0, a1, b0, b1;
+    std::memcpy(&a0, a, 8);
+    std::memcpy(&b0, b, 8);
+    std::memcpy(&a1, a + n - 8, 8);
+    std::memcpy(&b1, b + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  if (n >= 4) {
+    uint32_t a0, a1, b0, b1;
+    std::memcpy(&a0, a, 4);
+    std::memcpy(&b0, b, 4);
+    std::memcpy(&a1, a + n - 4, 4);
+    std::memcpy(&b1, b + n - 4, 4);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 // The first 8 bytes as a big-endian number, zero-padded: when two values'
 // keys differ, they order the values as memcmp would (a padding zero sorts
 // a proper prefix first; equal keys leave the decision to the full compare).
 inline uint64_t PrefixKey(std::string_view v) {
+  const char* p = v.data();
+  const size_t n = v.size();
   uint64_t x = 0;
-  if (v.size() >= 8) {
-    std::memcpy(&x, v.data(), 8);
-  } else {
-    for (size_t i = 0; i < v.size(); ++i) x |= static_cast<uint64_t>(static_cast<uint8_t>(v[i])) << (8 * i);
+  if (n >= 8) {
+    std::memcpy(&x, p, 8);
+  } else if (n >= 4) {  // two overlapping 4-byte loads
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    x = lo | (static_cast<uint64_t>(hi) << (8 * (n - 4)));
+  } else if (n > 0) {  // bytes 0, n/2 and n-1 cover 1 to 3 bytes
+    x = static_cast<uint64_t>(static_cast<uint8_t>(p[0])) |
+        static_cast<uint64_t>(static_cast<uint8_t>(p[n / 2])) << (8 * (n / 2)) |
+        static_cast<uint64_t>(static_cast<uint8_t>(p[n - 1])) << (8 * (n - 1));
   }
   return __builtin_bswap64(x);
+}
+
+// Unsigned byte order (memcmp order) without a library call: values that tie
+// on their first 8 bytes (ids sharing a prefix) are usually short.
+inline int CompareUnsigned(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    if (x != y) return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
+  }
+  // Fewer than 8 bytes left in the shorter one: zero-padded keys decide,
+  // and when they tie the shorter value is a prefix of the longer.
+  const uint64_t x = PrefixKey(a.substr(i)), y = PrefixKey(b.substr(i));
+  if (x != y) return x < y ? -1 : 1;
+  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
 }
 
 // The PrefixKey of a `size`-byte value in signed byte order: flipping the
@@ -181,8 +235,9 @@ std::string_view ColumnWriter::DictEntry(uint32_t index) const {
 }
 
 bool ColumnWriter::KeyEquals(uint32_t index, std::string_view key) const {
+  if (fixed_width_ != 0) return SameFixed(dict_arena_.data() + index * fixed_width_, key.data(), fixed_width_);
   std::string_view e = DictEntry(index);
-  return e.size() == key.size() && (key.empty() || std::memcmp(e.data(), key.data(), key.size()) == 0);
+  return e.size() == key.size() && BytesEqual(e.data(), key.data(), key.size());
 }
 
 void ColumnWriter::GrowTable() {
@@ -281,10 +336,10 @@ void ColumnWriter::UpdateStats(std::string_view v) {
         has_minmax_ = true;
         break;
       }
-      if (key < min_key_ || (key == min_key_ && v.compare(min_s_) < 0)) {
+      if (key < min_key_ || (key == min_key_ && CompareUnsigned(v, min_s_) < 0)) {
         min_s_.assign(v);
         min_key_ = key;
-      } else if (key > max_key_ || (key == max_key_ && v.compare(max_s_) > 0)) {
+      } else if (key > max_key_ || (key == max_key_ && CompareUnsigned(v, max_s_) > 0)) {
         max_s_.assign(v);
         max_key_ = key;
       }
@@ -307,7 +362,7 @@ void ColumnWriter::AfterValue() {
   ++page_values_;
   ++chunk_values_;
   uint64_t estimate = plain_.size() - kHeadroom + def_levels_.size() / 8;
-  if (!indices_.empty()) estimate += indices_.size() * static_cast<uint64_t>(std::max(1, BitWidth(dict_count_))) / 8;
+  if (!indices_.empty()) estimate += indices_.size() * std::max<uint64_t>(1, std::bit_width(uint64_t{dict_count_})) / 8;
   if (estimate >= options_.page_bytes || page_values_ >= kMaxPageValues) (void)FlushPage();
 }
 
@@ -378,6 +433,35 @@ void ColumnWriter::AddFixed(const void* bytes, size_t width, uint64_t hash_input
 
 void ColumnWriter::AddInt32(int32_t v) { AddFixed(&v, 4, static_cast<uint32_t>(v)); }
 void ColumnWriter::AddInt64(int64_t v) { AddFixed(&v, 8, static_cast<uint64_t>(v)); }
+
+// The bulk forms: one loop per column (the per-value code inlines here).
+void ColumnWriter::AddBytes(const std::string_view* v, const uint8_t* nulls, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (nulls != nullptr && nulls[i] != 0) {
+      AddNull();
+    } else {
+      AddBytes(v[i]);
+    }
+  }
+}
+void ColumnWriter::AddInt32(const int32_t* v, const uint8_t* nulls, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (nulls != nullptr && nulls[i] != 0) {
+      AddNull();
+    } else {
+      AddFixed(&v[i], 4, static_cast<uint32_t>(v[i]));
+    }
+  }
+}
+void ColumnWriter::AddInt64(const int64_t* v, const uint8_t* nulls, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (nulls != nullptr && nulls[i] != 0) {
+      AddNull();
+    } else {
+      AddFixed(&v[i], 8, static_cast<uint64_t>(v[i]));
+    }
+  }
+}
 void ColumnWriter::AddDouble(double v) {
   uint64_t bits;
   std::memcpy(&bits, &v, 8);

@@ -76,6 +76,10 @@ class ColumnWriter {
   void AddBytes(std::string_view v);
   void AddInt32(int32_t v);
   void AddInt64(int64_t v);
+  // `n` values, NULL where nulls[i] != 0 (nulls may be nullptr).
+  void AddBytes(const std::string_view* v, const uint8_t* nulls, size_t n);
+  void AddInt32(const int32_t* v, const uint8_t* nulls, size_t n);
+  void AddInt64(const int64_t* v, const uint8_t* nulls, size_t n);
   void AddDouble(double v);
   void AddBool(bool v);
 

@@ -29,10 +29,7 @@ inline bool Space(char c) { return kSpaces.is_space[static_cast<unsigned char>(c
 template <bool kParagraphs>
 char* NormalizeScalar(const char* p, const char* end, char* o) {
   while (p < end) {
-    const char* word = p;
-    while (p < end && !Space(*p)) ++p;
-    std::memcpy(o, word, static_cast<size_t>(p - word));
-    o += p - word;
+    while (p < end && !Space(*p)) *o++ = *p++;  // words are short here: no memcpy call
     if (p == end) break;
     int newlines = 0;
     while (p < end && Space(*p)) {
