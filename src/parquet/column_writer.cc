@@ -210,6 +210,7 @@ void ColumnWriter::ResetChunk() {
   blocks_used_ = 0;
   chunk_bytes_ = 0;
   plain_.Resize(kHeadroom);
+  last_plain_offset_ = kNoOffset;
   chunk_values_ = 0;
   uncompressed_total_ = compressed_total_ = 0;
   used_plain_ = used_dict_ = false;
@@ -395,9 +396,14 @@ void ColumnWriter::AddBytes(std::string_view v) {
       }
     }
   } else {
+    // A value equal to the previous one in the page cannot move the bounds.
+    const bool repeat = last_plain_offset_ != kNoOffset && last_plain_size_ == v.size() &&
+                        BytesEqual(plain_.data() + last_plain_offset_, v.data(), v.size());
     plain_.AppendLe32(static_cast<uint32_t>(v.size()));
+    last_plain_offset_ = plain_.size();
+    last_plain_size_ = v.size();
     plain_.Append(v.data(), v.size());
-    UpdateStats(v);
+    if (!repeat) UpdateStats(v);
   }
   AfterValue();
 }
@@ -544,6 +550,7 @@ Status ColumnWriter::FlushPage() {
 
   def_levels_.clear();
   plain_.Resize(kHeadroom);
+  last_plain_offset_ = kNoOffset;
   indices_.clear();
   page_values_ = 0;
   bool_count_ = 0;

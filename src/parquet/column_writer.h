@@ -117,6 +117,9 @@ class ColumnWriter {
   static constexpr size_t kHeadroom = 64;
   std::vector<uint8_t> def_levels_;
   ByteBuffer plain_;
+  static constexpr size_t kNoOffset = SIZE_MAX;
+  size_t last_plain_offset_ = kNoOffset;  // the page's last BYTE_ARRAY value in plain_
+  size_t last_plain_size_ = 0;
   std::string levels_;
   std::vector<uint32_t> indices_;
   uint32_t page_values_ = 0;
