@@ -2,21 +2,23 @@
 // the cleaning rules of docs/transform.md, as the peer of
 // bench/transform/run.sh.
 //
-// usage: POLARS_MAX_THREADS=N node bench/transform/polars_transform.mjs SNAPSHOT OUT_DIR
+// usage: POLARS_MAX_THREADS=N node bench/transform/polars_transform.mjs SNAPSHOT OUT_DIR [STAGE_FILE]
 //
-// Written as a Polars user would: one lazy scan of the JSON Lines with the
-// schema declared, the texts cleaned with expressions (Rust regex, linear
-// time; each cleaned column computed once, blank-to-null through common
-// subexpression elimination), collected once into a staging frame; the six
-// tables are then derived from it (explode with positions) and written as
-// snappy Parquet. Paragraph folding is the same three linear passes as the
-// DuckDB peer (see duckdb_transform.mjs). Records without an id or a title
-// are dropped; the reject and duplicate-id rules are not applied (the
-// benchmark data has neither), which only spares Polars work.
-import { mkdirSync } from 'node:fs';
+// Written as a Polars user would for a snapshot of several GB: streaming
+// queries throughout (memory stays bounded). One lazy scan of the JSON Lines
+// with the schema declared cleans every text with expressions (Rust regex,
+// linear time; each cleaned column computed once, blank-to-null through
+// common subexpression elimination) and sinks a staging Parquet file (lz4,
+// STAGE_FILE, default OUT_DIR/stage.parquet, deleted at the end); the six
+// tables are then streamed from it (explode with positions) into snappy
+// Parquet. Paragraph folding is the same three linear passes as the DuckDB
+// peer (see duckdb_transform.mjs). Records without an id or a title are
+// dropped; the reject and duplicate-id rules are not applied (the benchmark
+// data has neither), which only spares Polars work.
+import { mkdirSync, rmSync } from 'node:fs';
 import pl from 'nodejs-polars';
 
-const [snapshot, out] = process.argv.slice(2);
+const [snapshot, out, stageFile = `${out}/stage.parquet`] = process.argv.slice(2);
 
 const blankToNull = (e) => pl.when(e.eq(pl.lit(''))).then(pl.lit(null)).otherwise(e);
 const inlineText = (e) => blankToNull(e.str.replaceAll('[ \\t\\n\\r\\f\\v]+', ' ').str.stripChars(' '));
@@ -45,7 +47,8 @@ const schema = {
   authors_parsed: pl.List(pl.List(pl.Utf8)),
 };
 
-const stage = pl
+mkdirSync(out, { recursive: true });
+await pl
   .scanJson(snapshot, { schema, inferSchemaLength: 0 })
   .filter(pl.col('id').str.lengths().gt(0).and(pl.col('title').str.contains('[^ \\t\\n\\r\\f\\v]')))
   .select(
@@ -63,7 +66,9 @@ const stage = pl
     pl.col('authors_parsed'),
     pl.col('versions'),
   )
-  .collectSync({ commSubexprElim: true });
+  .sinkParquet(stageFile, { compression: 'lz4' })
+  .collect({ commSubexprElim: true });
+const stage = () => pl.scanParquet(stageFile);
 
 // 1-based positions beside a list column, then one row per element.
 const explodeWithPosition = (frame, list) =>
@@ -75,32 +80,34 @@ const authorPart = (i) => inlineText(pl.col('parts').lst.get(i, true));
 const created = pl.col('v').struct.field('created').str.strptime(pl.Datetime('ms'), '%a, %d %b %Y %H:%M:%S GMT');
 
 const tables = {
-  papers: stage.lazy().select('id', 'title', 'categories', 'doi', 'comments', 'journalref', 'license', 'reportno',
+  papers: stage().select('id', 'title', 'categories', 'doi', 'comments', 'journalref', 'license', 'reportno',
                               'submitter', 'updatedate'),
-  authors: explodeWithPosition(stage.lazy().select('id', pl.col('authors_parsed').alias('parts')), 'parts')
+  authors: explodeWithPosition(stage().select('id', pl.col('authors_parsed').alias('parts')), 'parts')
     .filter(pl.col('position').isNotNull())
     .select('id', 'position', authorPart(0).alias('lastname'), authorPart(1).alias('firstname'),
             authorPart(2).alias('suffix'))
     .select('id',
             blankToNull(pl.concatString(['lastname', 'firstname', 'suffix'], ' ', true)).alias('author'),
             'position', 'lastname', 'firstname', 'suffix'),
-  abstracts: stage.lazy().filter(pl.col('abstract').isNotNull())
+  abstracts: stage().filter(pl.col('abstract').isNotNull())
     .select('id', 'abstract', pl.lit('arXiv').alias('origin')),
   categories: explodeWithPosition(
-    stage.lazy().filter(pl.col('categories').isNotNull())
+    stage().filter(pl.col('categories').isNotNull())
       .select('id', pl.col('categories').str.split(' ').alias('category')), 'category')
     .select('id', 'category', 'position'),
-  versions: stage.lazy().select('id', pl.col('versions').alias('v')).explode('v')
+  versions: stage().select('id', pl.col('versions').alias('v')).explode('v')
     .filter(pl.col('v').isNotNull())
     .select('id', created.cast(pl.Datetime('us', 'UTC')).alias('created'),
             inlineText(pl.col('v').struct.field('version')).alias('version'))
     .select('id', 'created', 'version', pl.col('created').dt.month().cast(pl.Int16).alias('month'),
             pl.col('created').dt.year().cast(pl.Int16).alias('year'), pl.lit('arXiv').alias('origin')),
-  titles: stage.lazy().select('id', 'title', pl.lit('arXiv').alias('origin')),
+  titles: stage().select('id', 'title', pl.lit('arXiv').alias('origin')),
 };
 for (const [name, frame] of Object.entries(tables)) {
   mkdirSync(`${out}/${name}`, { recursive: true });
-  frame.collectSync({ commSubexprElim: true }).writeParquet(`${out}/${name}/part-00000.parquet`,
-                                                           { compression: 'snappy' });
+  await frame.sinkParquet(`${out}/${name}/part-00000.parquet`, { compression: 'snappy' })
+    .collect({ commSubexprElim: true });
 }
-console.log(`polars: ${stage.height} records`);
+const [{ n }] = pl.scanParquet(stageFile).select(pl.len().alias('n')).collectSync().toRecords();
+rmSync(stageFile, { force: true });
+console.log(`polars: ${n} records`);
