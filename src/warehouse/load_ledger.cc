@@ -108,17 +108,16 @@ std::vector<std::string> LedgerPublishSql(const std::string& load_id, const std:
   };
 }
 
-std::vector<std::string> LedgerResetSql(const std::vector<std::string>& tables, const std::string& now) {
+std::vector<std::string> LedgerCreatedSql(const std::string& table, const std::string& now) {
   const std::string t = QuoteIdentifier(kLedgerTable);
-  std::vector<std::string> out = {"DELETE FROM " + t};
-  for (const auto& table : tables) {
-    out.push_back("INSERT INTO " + t +
-                  " (\"load_id\", \"table_name\", \"stage_table\", \"rows\", \"area_id\", \"run_id\", \"state\", "
-                  "\"staged_at\", \"published_at\") VALUES ('000000000000', " +
-                  QuoteLiteral(table) + ", " + QuoteLiteral(table) + ", 0, '', '', 'published', " +
-                  QuoteLiteral(now) + ", " + QuoteLiteral(now) + ")");
-  }
-  return out;
+  return {
+      "DELETE FROM " + t + " WHERE \"state\" = 'published' AND \"table_name\" = " + QuoteLiteral(table),
+      "INSERT INTO " + t +
+          " (\"load_id\", \"table_name\", \"stage_table\", \"rows\", \"area_id\", \"run_id\", \"state\", "
+          "\"staged_at\", \"published_at\") VALUES ('000000000000', " +
+          QuoteLiteral(table) + ", " + QuoteLiteral(table) + ", 0, '', '', 'published', " + QuoteLiteral(now) + ", " +
+          QuoteLiteral(now) + ")",
+  };
 }
 
 std::string LedgerCountsSql() {

@@ -61,9 +61,8 @@ std::string LedgerPublishedCountSql(const std::string& load_id);
 // published rows); `now` is an ISO-8601 UTC time.
 std::vector<std::string> LedgerPublishSql(const std::string& load_id, const std::vector<std::string>& tables,
                                           const std::string& now);
-// Records tables emptied by `create --drop` as published with 0 rows, and
-// forgets every staged row.
-std::vector<std::string> LedgerResetSql(const std::vector<std::string>& tables, const std::string& now);
+// Records a table `create` made (empty) as published with 0 rows.
+std::vector<std::string> LedgerCreatedSql(const std::string& table, const std::string& now);
 // SELECT table_name, rows of the published tables.
 std::string LedgerCountsSql();
 // SELECT stage_table of every staged row of other loads than `load_id` ("" =

@@ -55,15 +55,13 @@ class PostgresWarehouse : public Warehouse {
           AF_RETURN_IF_ERROR(conn_->Exec(DropTableSql(Dialect::kPostgres, t.name)));
         }
       }
+      if (options.drop) AF_RETURN_IF_ERROR(conn_->Exec("DELETE FROM " + QuoteIdentifier(kLedgerTable)));
+      const std::string now = FormatUtcNow();
       for (const auto& t : schema::StarSchema()) {
         AF_ASSIGN_OR_RETURN(bool exists, TableExists(t.name));
         if (exists) continue;
         for (const auto& sql : CreateTableSql(Dialect::kPostgres, t)) AF_RETURN_IF_ERROR(conn_->Exec(sql));
-      }
-      if (options.drop) {
-        std::vector<std::string> tables;
-        for (const auto& t : schema::StarSchema()) tables.push_back(t.name);
-        for (const auto& sql : LedgerResetSql(tables, FormatUtcNow())) AF_RETURN_IF_ERROR(conn_->Exec(sql));
+        for (const auto& sql : LedgerCreatedSql(t.name, now)) AF_RETURN_IF_ERROR(conn_->Exec(sql));
       }
       return conn_->Exec("COMMIT");
     }();

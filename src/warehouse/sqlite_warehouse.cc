@@ -95,19 +95,19 @@ class SqliteWarehouse : public Warehouse {
         AF_RETURN_IF_ERROR(conn_->Exec(DropTableSql(Dialect::kSqlite, kSearchIndexTable)));
         for (const auto& t : schema::StarSchema()) AF_RETURN_IF_ERROR(conn_->Exec(DropTableSql(Dialect::kSqlite, t.name)));
       }
+      AF_RETURN_IF_ERROR(conn_->Exec(LedgerCreateSql()));
+      if (options.drop) AF_RETURN_IF_ERROR(conn_->Exec("DELETE FROM " + QuoteIdentifier(kLedgerTable)));
+      const std::string now = FormatUtcNow();
       for (const auto& t : schema::StarSchema()) {
         AF_ASSIGN_OR_RETURN(bool exists, conn_->TableExists(t.name));
         if (exists) continue;
         for (const auto& sql : CreateTableSql(Dialect::kSqlite, t)) AF_RETURN_IF_ERROR(conn_->Exec(sql));
+        for (const auto& sql : LedgerCreatedSql(t.name, now)) AF_RETURN_IF_ERROR(conn_->Exec(sql));
       }
       AF_ASSIGN_OR_RETURN(bool index_exists, conn_->TableExists(kSearchIndexTable));
-      if (!index_exists) AF_RETURN_IF_ERROR(conn_->Exec(SqliteSearchIndexSql(kSearchIndexTable)));
-      AF_RETURN_IF_ERROR(conn_->Exec(LedgerCreateSql()));
-      if (options.drop) {
-        std::vector<std::string> tables;
-        for (const auto& t : schema::StarSchema()) tables.push_back(t.name);
-        tables.push_back(kSearchIndexTable);
-        for (const auto& sql : LedgerResetSql(tables, FormatUtcNow())) AF_RETURN_IF_ERROR(conn_->Exec(sql));
+      if (!index_exists) {
+        AF_RETURN_IF_ERROR(conn_->Exec(SqliteSearchIndexSql(kSearchIndexTable)));
+        for (const auto& sql : LedgerCreatedSql(kSearchIndexTable, now)) AF_RETURN_IF_ERROR(conn_->Exec(sql));
       }
       return conn_->Exec("COMMIT");
     }();
