@@ -751,6 +751,7 @@ class OrchestratorBackend : public Backend {
     AF_ASSIGN_OR_RETURN(auto found, reader->Search(text, limit, offset));
     Page<PaperHit> page;
     page.total = found.total;
+    page.total_exact = found.total_exact;
     for (auto& h : found.hits) {
       page.items.push_back({std::move(h.id), std::move(h.title), std::move(h.authors), std::move(h.categories),
                             std::move(h.abstract), std::move(h.updatedate)});

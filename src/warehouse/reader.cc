@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <map>
 
 #include "schema/star_schema.h"
@@ -89,10 +90,13 @@ Result<SearchPage> WarehouseReader::Search(const std::string& text, int64_t limi
     return Status::NotFound("the warehouse's search index was built by an older version; load the warehouse again");
   }
   AF_ASSIGN_OR_RETURN(SqliteStatement count,
-                      conn_->Prepare("SELECT COUNT(*) FROM \"papers_fts\" WHERE \"papers_fts\" MATCH ?"));
+                      conn_->Prepare("SELECT COUNT(*) FROM (SELECT 1 FROM \"papers_fts\" WHERE \"papers_fts\" MATCH ? "
+                                     "LIMIT ?)"));
   count.BindText(1, match);
+  count.BindInt(2, kSearchCountCap + 1);
   if (sqlite3_step(count.get()) != SQLITE_ROW) return conn_->Error("counting search matches");
-  page.total = count.Int(0);
+  page.total = std::min(count.Int(0), kSearchCountCap);
+  page.total_exact = count.Int(0) <= kSearchCountCap;
   AF_ASSIGN_OR_RETURN(SqliteStatement hits,
                       conn_->Prepare("SELECT t.rowid, t.\"id\", t.\"origin\", t.\"title\" FROM \"papers_fts\" AS f "
                                      "JOIN \"titles\" AS t ON t.rowid = f.rowid WHERE f.\"papers_fts\" MATCH ? "

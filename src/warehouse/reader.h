@@ -7,8 +7,10 @@
 //   create has recorded (a warehouse written by other means).
 // - Search(text, limit, offset): papers whose title or abstract contains every
 //   word of `text` (search_query.h), newest first (in reverse load order: the
-//   index keeps no positions, hence no relevance rank), with total = the
-//   number of matches. Each hit carries the paper's id, title, abstract,
+//   index keeps no positions, hence no relevance rank). total is the number of
+//   matches, counted up to kSearchCountCap (total_exact = false beyond: a
+//   common word matches a million papers, and counting them all costs more
+//   than the page itself). Each hit carries the paper's id, title, abstract,
 //   authors ("First Last Suffix", in order), categories and update date.
 //   kNotFound when the warehouse has no search index yet (load it first).
 // Everything a call returns comes from one read transaction: a publish in
@@ -46,9 +48,12 @@ struct PaperHit {
   std::string updatedate;
 };
 
+inline constexpr int64_t kSearchCountCap = 1000;
+
 struct SearchPage {
   std::vector<PaperHit> hits;
   int64_t total = 0;
+  bool total_exact = true;  // false: at least `total` matches
 };
 
 class WarehouseReader {

@@ -119,7 +119,8 @@ TEST_F(ReaderTest, SearchFindsTitleAndAbstractWordsNewestFirst) {
   ASSERT_EQ(page->hits.size(), 1u);
   EXPECT_EQ(page->hits[0].authors, std::vector<std::string>({"E. L. Berger Jr", "C. Balázs"}));
   EXPECT_EQ((*reader)->Search("schrodinger", 10, 0)->total, 1);
-  EXPECT_EQ((*reader)->Search("diph*", 10, 0)->total, 1);
+  EXPECT_EQ((*reader)->Search("diph*", 10, 0)->total, 0);  // whole words only
+  EXPECT_TRUE((*reader)->Search("graph", 10, 0)->total_exact);
   EXPECT_EQ((*reader)->Search("diphoton memory", 10, 0)->total, 0);
   // Paging.
   page = (*reader)->Search("graph", 1, 1);

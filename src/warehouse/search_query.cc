@@ -22,18 +22,13 @@ fts5_api* Fts5Api(sqlite3* db) {
   return api;
 }
 
-struct Token {
-  std::string text;
-  int end = 0;  // byte offset just past the token in the user's text
-};
-
-int CollectToken(void* ctx, int flags, const char* token, int bytes, int, int end) {
-  auto* tokens = static_cast<std::vector<Token>*>(ctx);
+int CollectToken(void* ctx, int flags, const char* token, int bytes, int, int) {
+  auto* tokens = static_cast<std::vector<std::string>*>(ctx);
   if (flags & FTS5_TOKEN_COLOCATED) return SQLITE_OK;  // synonyms: none with unicode61
   if (bytes <= 0) return SQLITE_OK;
   if (tokens->size() >= kMaxSearchWords) return SQLITE_DONE;
   if (static_cast<size_t>(bytes) > kMaxSearchWordBytes) return SQLITE_OK;
-  tokens->push_back({std::string(token, static_cast<size_t>(bytes)), end});
+  tokens->emplace_back(token, static_cast<size_t>(bytes));
   return SQLITE_OK;
 }
 
@@ -66,7 +61,7 @@ Result<std::string> BuildSearchMatch(sqlite3* db, const std::string& text) {
   if (tokenizer.xCreate(user_data, argv.data(), static_cast<int>(argv.size()), &instance) != SQLITE_OK) {
     return Status::Internal("cannot create the FTS5 tokenizer");
   }
-  std::vector<Token> tokens;
+  std::vector<std::string> tokens;
   const int rc = tokenizer.xTokenize(instance, &tokens, FTS5_TOKENIZE_QUERY, text.data(), static_cast<int>(text.size()),
                                      CollectToken);
   tokenizer.xDelete(instance);
@@ -75,10 +70,8 @@ Result<std::string> BuildSearchMatch(sqlite3* db, const std::string& text) {
   for (const auto& token : tokens) {
     if (!match.empty()) match += ' ';
     match += '"';
-    for (char c : token.text) match += c == '"' ? std::string("\"\"") : std::string(1, c);
+    for (char c : token) match += c == '"' ? std::string("\"\"") : std::string(1, c);
     match += '"';
-    const bool star = static_cast<size_t>(token.end) < text.size() && text[static_cast<size_t>(token.end)] == '*';
-    if (star && token.text.size() >= kMinPrefixBytes) match += '*';
   }
   return match;
 }

@@ -31,10 +31,9 @@ TEST_F(SearchQueryTest, UserSyntaxIsNeverInterpreted) {
   EXPECT_EQ(Match(""), "");
 }
 
-TEST_F(SearchQueryTest, PrefixOnlyWhenAskedAndLongEnough) {
-  EXPECT_EQ(Match("neur* gr*"), "\"neur\"* \"gr\"");
-  EXPECT_EQ(Match("neural*networks"), "\"neural\"* \"networks\"");
-  EXPECT_EQ(Match("neural"), "\"neural\"");
+TEST_F(SearchQueryTest, WordsMatchWholeWords) {
+  EXPECT_EQ(Match("neur* gr*"), "\"neur\" \"gr\"");
+  EXPECT_EQ(Match("neural*networks"), "\"neural\" \"networks\"");
 }
 
 TEST_F(SearchQueryTest, WordCountAndLengthAreBounded) {
