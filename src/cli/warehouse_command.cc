@@ -120,8 +120,10 @@ void PrintWidths(const std::vector<ColumnWidth>& widths) {
 void RunCreate(const WarehouseOptions& o) {
   ApplyAwsConnection(o.aws_conn);
   auto wh = OpenOrFail(o.conn);
+  ProgressLog progress;
   CreateOptions options;
   options.drop = o.drop;
+  options.progress = progress.Callback();
   if (wh->kind() == TargetKind::kRedshift && !o.from.empty()) {
     ParquetArea area = OrFail(OpenParquetArea(o.from));
     auto widths = OrFail(ComputeVarcharWidths(area));

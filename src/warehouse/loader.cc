@@ -112,8 +112,9 @@ Result<LoadReport> LoadArea(Warehouse& warehouse, const ParquetArea& area, const
   const ProgressCallback progress = Serialised(options.progress, &progress_mu);
 
   // SQLite: the search index is built in parallel with the tables when the
-  // set includes titles (its documents are the titles rows).
-  const bool index_beside = warehouse.kind() == TargetKind::kSqlite &&
+  // set includes titles (its documents are the titles rows) and is published
+  // here; a stage-only load leaves it to `warehouse index` (or the publish).
+  const bool index_beside = warehouse.kind() == TargetKind::kSqlite && !options.stage_only &&
                             std::find(names.begin(), names.end(), "titles") != names.end();
   std::thread index_thread;
   Result<bool> index_result = false;

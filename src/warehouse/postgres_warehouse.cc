@@ -169,10 +169,9 @@ class PostgresWarehouse : public Warehouse {
     if (stale.ok()) {
       for (const auto& stage : *stale) {
         spdlog::info("{}: dropping {} (staged by a load that was not published)", Describe(), stage);
-        if (!conn_->Exec(DropTableSql(Dialect::kPostgres, stage)).ok() ||
-            !conn_->Exec(LedgerForgetStageSql(stage)).ok()) {
-          spdlog::warn("{}: could not drop {}; the next publish tries again", Describe(), stage);
-        }
+        Status st = conn_->Exec(DropTableSql(Dialect::kPostgres, stage));
+        if (st.ok()) st = conn_->Exec(LedgerForgetStageSql(stage));
+        if (!st.ok()) spdlog::warn("could not drop {} (the next publish tries again): {}", stage, st.message());
       }
     }
     return result;

@@ -220,7 +220,8 @@ class DocumentMerger {
 }  // namespace
 
 std::string SearchScratchPath(const std::string& db_path, const std::string& load_id) {
-  return db_path + ".search-" + load_id;
+  // Per process too: two builds of one load never share a file.
+  return db_path + ".search-" + load_id + "." + std::to_string(getpid());
 }
 
 void RemoveSearchScratchFiles(const std::string& db_path) {

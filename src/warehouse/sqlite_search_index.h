@@ -3,7 +3,7 @@
 //
 // Tokenising ~3 GB of titles and abstracts is the costly part of a full load,
 // so the index is built in a scratch SQLite file beside the warehouse
-// ("<db>.search-<load id>"), without the warehouse's write lock and in
+// ("<db>.search-<load id>.<pid>"), without the warehouse's write lock and in
 // parallel with the table loads, and then copied into the warehouse as the
 // staging index "papers_fts__stage_<load id>" under the lock: its shadow
 // tables row for row, a fraction of a second for the 330 MB of a full index.
@@ -48,8 +48,8 @@ Result<int64_t> BuildSearchIndexFromArea(const SearchIndexTarget& target, const 
 Result<int64_t> BuildSearchIndexFromTables(const SearchIndexTarget& target, const std::string& titles_table,
                                            const std::string& abstracts_table);
 
-// "<db>.search-<load id>"; RemoveSearchScratchFiles() deletes those of every
-// load (stale ones of killed builds).
+// "<db>.search-<load id>.<pid>"; RemoveSearchScratchFiles() deletes those of
+// every load (stale ones of killed builds).
 std::string SearchScratchPath(const std::string& db_path, const std::string& load_id);
 void RemoveSearchScratchFiles(const std::string& db_path);
 

@@ -82,7 +82,7 @@ class SqliteWarehouse : public Warehouse {
   }
 
   Status CreateTables(const CreateOptions& options) override {
-    ProgressMeter meter(nullptr, "create", std::nullopt);
+    ProgressMeter meter(options.progress, "create", std::nullopt);
     AF_ASSIGN_OR_RETURN(auto lock, Lock("creating the star schema", meter));
     std::vector<std::string> stale;
     if (options.drop) {
@@ -220,14 +220,14 @@ class SqliteWarehouse : public Warehouse {
       AF_ASSIGN_OR_RETURN(stale, StageTablesOfOtherLoads(request.load.load_id));
     }
     // Leftovers of loads that never published (failed or killed runs).
+    if (spec_.sqlite_path != ":memory:") RemoveSearchScratchFiles(spec_.sqlite_path);
     if (!stale.empty()) {
       AF_ASSIGN_OR_RETURN(auto lock, Lock("dropping staged tables of unfinished loads", meter));
       for (const auto& stage : stale) {
         spdlog::info("{}: dropping {} (staged by a load that was not published)", Describe(), stage);
-        if (!conn_->Exec(DropTableSql(Dialect::kSqlite, stage)).ok() ||
-            !conn_->Exec(LedgerForgetStageSql(stage)).ok()) {
-          spdlog::warn("{}: could not drop {}; the next publish tries again", Describe(), stage);
-        }
+        Status st = conn_->Exec(DropTableSql(Dialect::kSqlite, stage));
+        if (st.ok()) st = conn_->Exec(LedgerForgetStageSql(stage));
+        if (!st.ok()) spdlog::warn("could not drop {} (the next publish tries again): {}", stage, st.message());
       }
     }
     return result;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "warehouse/loader.h"
+#include "warehouse/sqlite_search_index.h"
 #include "warehouse/test_area.h"
 #include "warehouse/test_batches.h"
 #include "warehouse/warehouse.h"
@@ -252,7 +253,7 @@ TEST_F(StagedLoadTest, LoadAreaPublishesTheSetAndTheSearchIndexBuiltBesideIt) {
       << (err ? err : "");
   sqlite3_free(err);
   sqlite3_close(raw);
-  EXPECT_FALSE(fs::exists(db_ + ".search-" + report->load.load_id));
+  EXPECT_FALSE(fs::exists(SearchScratchPath(db_, report->load.load_id)));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'authors_author_idx__" +
                   report->load.load_id + "'"),
             1);

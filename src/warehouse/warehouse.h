@@ -64,6 +64,7 @@ struct ScalarValue {
 struct CreateOptions {
   bool drop = false;
   VarcharWidths varchar_widths;  // Redshift only
+  ProgressCallback progress;     // SQLite: what create waits for
 };
 
 struct TableLoadInput {
