@@ -21,7 +21,7 @@
 #                  and ANALYZEd, in one transaction.
 # The CSV files come from DuckDB (bench/load/export_csv.mjs). Before any time
 # counts, each peer's tables must equal ours row by row (EXCEPT ALL both
-# ways). Times: wall, our process's CPU (psql's for the peers), and the
+# ways; then the peer's copy is emptied, to spare the disk). Times: wall, our process's CPU (psql's for the peers), and the
 # server's CPU (postmaster and every backend, bench/load/pg_cpu.py); best of
 # RUNS (default 3) each.
 #
@@ -112,30 +112,34 @@ export -f run_parallel_peer
 export by_size
 
 declare -A best
-keep_best() {  # name "wall client server"
+keep_best() {  # name "wall client server rss"
   local name=$1 line=$2
   if [[ -z "${best[$name]:-}" ]] || (( $(echo "${line%% *} < ${best[$name]%% *}" | bc) )); then best[$name]=$line; fi
+}
+# A peer's tables must equal ours row by row; then they are emptied (disk).
+rows=0
+verify() {  # schema
+  local diff n total=0
+  for t in "${tables[@]}"; do
+    diff=$(pg -c "SELECT (SELECT COUNT(*) FROM (TABLE ours.$t EXCEPT ALL TABLE $1.$t) a) +
+                         (SELECT COUNT(*) FROM (TABLE $1.$t EXCEPT ALL TABLE ours.$t) b)")
+    if [[ "$diff" != 0 ]]; then echo "   $1.$t differs from ours.$t in $diff rows: no times count"; exit 1; fi
+    n=$(pg -c "SELECT COUNT(*) FROM ours.$t")
+    total=$((total + n))
+    [[ "$1" == peer_serial ]] && pg -c "TRUNCATE $1.$t" || pg -c "DROP TABLE $1.$t"
+  done
+  rows=$total
+  echo "   $1: $total rows in six tables, identical to ours row by row"
 }
 for run in $(seq 1 "${RUNS:-3}"); do
   ours=$(measure "$bin" --log-level warn warehouse load --conn "$(in_schema ours)" --from "$area")
   serial=$(measure "$psql_bin" -X -q -v ON_ERROR_STOP=1 "$(in_schema peer_serial)" -f "$work/serial.sql")
+  verify peer_serial
   parallel=$(measure bash -c run_parallel_peer)
-  printf '   run %d (wall, client CPU, server CPU in s): arxivflow %s | psql serial %s | psql parallel %s\n' \
+  verify peer_parallel
+  printf '   run %d (wall s, client CPU s, server CPU s, client peak RSS KB): arxivflow %s | psql serial %s | psql parallel %s\n' \
     "$run" "$ours" "$serial" "$parallel"
   keep_best ours "$ours"; keep_best serial "$serial"; keep_best parallel "$parallel"
-done
-
-echo "== checking the peers' tables equal ours row by row"
-rows=0
-for t in "${tables[@]}"; do
-  n=$(pg -c "SELECT COUNT(*) FROM ours.$t")
-  rows=$((rows + n))
-  for peer in peer_serial peer_parallel; do
-    diff=$(pg -c "SELECT (SELECT COUNT(*) FROM (TABLE ours.$t EXCEPT ALL TABLE $peer.$t) a) +
-                         (SELECT COUNT(*) FROM (TABLE $peer.$t EXCEPT ALL TABLE ours.$t) b)")
-    if [[ "$diff" != 0 ]]; then echo "   $peer.$t differs from ours.$t in $diff rows: no times count"; exit 1; fi
-  done
-  printf '   %-10s %10d rows, identical in all three\n' "$t" "$n"
 done
 
 report() {  # name label
