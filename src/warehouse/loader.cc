@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "common/logging.h"
@@ -152,7 +153,7 @@ Result<LoadReport> LoadArea(Warehouse& warehouse, const ParquetArea& area, const
     std::mutex mu;
     size_t next = 0;
     std::atomic<bool> failed{false};
-    std::vector<Result<TableLoadReport>> results(queue.size(), Status::Aborted("not loaded"));
+    std::vector<std::optional<Result<TableLoadReport>>> results(queue.size());  // empty: not started
     std::vector<std::thread> workers;
     for (int w = 0; w < jobs; ++w) {
       workers.emplace_back([&] {
@@ -174,18 +175,19 @@ Result<LoadReport> LoadArea(Warehouse& warehouse, const ParquetArea& area, const
             own = std::move(opened).value();
           }
           results[i] = StageOne(*own, area, queue[i], report.load, area_id, progress);
-          if (!results[i].ok()) failed = true;
+          if (!results[i]->ok()) failed = true;
         }
       });
     }
     for (auto& w : workers) w.join();
     for (const auto& name : names) {
       const size_t i = static_cast<size_t>(std::find(queue.begin(), queue.end(), name) - queue.begin());
-      if (!results[i].ok()) {
-        if (failure.ok() && results[i].status().message() != "not loaded") failure = results[i].status();
+      if (!results[i]) continue;  // not started after another table failed
+      if (!results[i]->ok()) {
+        if (failure.ok()) failure = results[i]->status();
         continue;
       }
-      report.tables.push_back(*results[i]);
+      report.tables.push_back(**results[i]);
     }
   }
   if (index_thread.joinable()) index_thread.join();

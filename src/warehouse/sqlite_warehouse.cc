@@ -76,7 +76,9 @@ class SqliteWarehouse : public Warehouse {
     // Index builds sort in this much memory before spilling to temporary
     // files, and the checks read through it.
     AF_RETURN_IF_ERROR(conn_->Exec("PRAGMA cache_size=-131072"));
-    // A checkpoint after a staged table leaves the WAL at most this large.
+    // Checkpoints run after a staged table's lock is released (StageTable),
+    // not inside its COMMIT; they leave the WAL at most this large.
+    AF_RETURN_IF_ERROR(conn_->Exec("PRAGMA wal_autocheckpoint=0"));
     AF_RETURN_IF_ERROR(conn_->Exec("PRAGMA journal_size_limit=67108864"));
     return Status::OK();
   }
@@ -112,7 +114,9 @@ class SqliteWarehouse : public Warehouse {
       return conn_->Exec("COMMIT");
     }();
     if (!st.ok()) conn_->Rollback();
-    if (st.ok() && options.drop && !spec_.sqlite_path.empty()) RemoveSearchScratchFiles(spec_.sqlite_path);
+    lock.reset();
+    (void)conn_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
+    if (st.ok() && options.drop && spec_.sqlite_path != ":memory:") RemoveSearchScratchFiles(spec_.sqlite_path);
     return st;
   }
 
@@ -146,6 +150,10 @@ class SqliteWarehouse : public Warehouse {
     }
     AF_RETURN_IF_ERROR(conn_->Exec("COMMIT"));
     FaultPoint("stage.committed:" + table.name);
+    // Copying the staged pages from the WAL into the database file does not
+    // need the write lock: the next writer starts meanwhile.
+    lock.reset();
+    (void)conn_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
     meter.Done(*rows);
     return rows;
   }
@@ -230,6 +238,7 @@ class SqliteWarehouse : public Warehouse {
         if (!st.ok()) spdlog::warn("could not drop {} (the next publish tries again): {}", stage, st.message());
       }
     }
+    (void)conn_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
     return result;
   }
 
