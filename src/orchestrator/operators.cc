@@ -198,6 +198,8 @@ Status ExecuteCliOperator(TaskContext& ctx, std::initializer_list<const char*> s
 Status ExecuteTransform(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"transform"}); }
 Status ExecuteWarehouseCreate(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"warehouse", "create"}); }
 Status ExecuteWarehouseLoad(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"warehouse", "load"}); }
+Status ExecuteWarehouseIndex(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"warehouse", "index"}); }
+Status ExecuteWarehousePublish(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"warehouse", "publish"}); }
 Status ExecuteQualityCheck(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"warehouse", "check"}); }
 
 std::string QuoteConninfo(const std::string& v) {
@@ -325,6 +327,9 @@ const std::vector<OperatorDef> kOperators = {
     {"transform", "runs `arxivflow transform` with args as --flags", ValidateCliArgs, ExecuteTransform},
     {"warehouse_create", "runs `arxivflow warehouse create` with args as --flags", ValidateCliArgs, ExecuteWarehouseCreate},
     {"warehouse_load", "runs `arxivflow warehouse load` with args as --flags", ValidateCliArgs, ExecuteWarehouseLoad},
+    {"warehouse_index", "runs `arxivflow warehouse index` with args as --flags", ValidateCliArgs, ExecuteWarehouseIndex},
+    {"warehouse_publish", "runs `arxivflow warehouse publish` with args as --flags", ValidateCliArgs,
+     ExecuteWarehousePublish},
     {"quality_check", "runs `arxivflow warehouse check` with args as --flags", ValidateCliArgs, ExecuteQualityCheck},
     {"ssh", "runs a command on a remote host over an ssh connection, streaming its output", ValidateSshOperator, ExecuteSshOperator},
     {"sftp", "copies one file to (put) or from (get) a remote host over an ssh connection", ValidateSftpOperator, ExecuteSftpOperator},
