@@ -76,7 +76,7 @@ function progressText(p) {
   const parts = [fmtNumber(p.done) + (p.total !== null && p.total !== undefined ? ' / ' + fmtNumber(p.total) : '') + ' ' + p.unit +
     (p.percent !== null && p.percent !== undefined ? ' (' + Math.floor(p.percent) + '%)' : '')];
   if (p.rate) parts.push(fmtNumber(p.rate) + ' ' + p.unit + '/s');
-  if (p.eta_seconds !== null && p.eta_seconds !== undefined) parts.push('ETA ' + fmtDuration(p.eta_seconds));
+  if (p.eta_seconds !== null && p.eta_seconds !== undefined) parts.push('ETA ' + (p.eta_seconds < 60 ? Math.round(p.eta_seconds) + ' s' : fmtDuration(p.eta_seconds)));
   if (p.phase && p.phase !== 'loading' && p.phase !== 'transforming') parts.push(p.phase.replace(/_/g, ' '));
   return parts.join(', ');
 }
