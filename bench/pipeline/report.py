@@ -87,7 +87,8 @@ def main():
                      "FROM task_instances WHERE dag_id = ? AND run_id = ? ORDER BY start_date", (DAG, a.run_id)).fetchall()
     db.close()
     ok = True
-    print(f"   {'task':28} {'state':8} {'try':>3} {'wall s':>8} {'rows':>12} {'rows/s':>11} {'cpu s':>8} {'peak RSS MB':>11}")
+    print(f"   {'task':28} {'state':8} {'try':>3} {'wall s':>8} {'rows':>12} {'rows/s':>11} {'cpu s':>8} "
+          f"{'rows/cpu-s':>11} {'peak RSS MB':>11}")
     starts, ends = [], []
     for task, state, try_number, start, end, duration, result in tis:
         result = json.loads(result) if result else None
@@ -98,11 +99,17 @@ def main():
         if when(end):
             ends.append(when(end))
         ok = ok and state == "success"
-        rate = f"{rows / duration:,.0f}" if rows and duration else ""
+        # Rates for the tasks that stream rows (publish renames tables; its
+        # rows are those it made visible). A load's wall time includes its
+        # turns waiting for a SQLite warehouse's write lock.
+        streams = task == "transform_snapshot" or task.startswith("loading_table_")
+        rate = f"{rows / duration:,.0f}" if streams and rows and duration else ""
+        cpu_rate = f"{rows / res[0]:,.0f}" if streams and rows and res and res[0] > 0 else ""
         print(f"   {task:28} {state:8} {try_number:>3} {duration or 0:>8.1f} {'' if rows is None else f'{rows:,}':>12} "
-              f"{rate:>11} {'' if not res else f'{res[0]:.1f}':>8} {'' if not res else res[1]:>11}")
+              f"{rate:>11} {'' if not res else f'{res[0]:.1f}':>8} {cpu_rate:>11} {'' if not res else res[1]:>11}")
+    cpu_total = sum(r[0] for r in (resources(a.home, a.run_id, t[0], t[2]) for t in tis) if r)
     total = max(ends) - min(starts) if starts and ends else 0
-    print(f"   total (first task start to last task end): {total:.1f} s")
+    print(f"   total (first task start to last task end): {total:.1f} s wall, {cpu_total:.1f} s CPU of the tasks' commands")
     print(f"   warehouse check: {a.check_seconds:.1f} s ({'passed' if a.check_rc == 0 else 'FAILED'})")
     ok = ok and a.check_rc == 0
 

@@ -19,7 +19,7 @@
 # Environment: ARXIVFLOW_BIN (default build/arxivflow), BACKENDS (default
 # "sqlite postgres"), NIPS_CSV (optional NIPS table), WORK (work folder;
 # default a fresh one under /tmp), KEEP=1 keeps it, TIMEOUT (seconds per run,
-# default 3600).
+# default 3600). The binary is copied into the work folder first.
 #
 # Timings are wall-clock on whatever else the machine is doing; CPU times are
 # the steadier figure on a shared machine.
@@ -49,6 +49,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# A copy of the binary: a rebuild during a long run must not pull it away
+# from under the scheduler (the task launcher re-executes it).
+cp "$bin" "$work/arxivflow"
+bin=$work/arxivflow
 
 snapshot=${ARXIV_SNAPSHOT:-}
 cache=${SNAPSHOT_CACHE:-/work/data/snapshot-2.9M.jsonl}
