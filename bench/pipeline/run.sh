@@ -67,6 +67,11 @@ if [[ -z "$snapshot" ]]; then
 fi
 echo "== snapshot $snapshot ($(du -h "$snapshot" | cut -f1)); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# PostgreSQL's own CPU (postmaster and every backend; bench/load/pg_cpu.py):
+# the loads and checks run there, not in the tasks' commands.
+server_cpu() {
+  if [[ $backend == postgres ]]; then python3 "$root/bench/load/pg_cpu.py" "${ARXIVFLOW_TEST_PG_ADMIN_URI:-$ARXIVFLOW_TEST_PG_URI}" 2>/dev/null || echo 0; else echo 0; fi
+}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 status=0
@@ -92,6 +97,7 @@ for backend in $backends; do
   server=$!
   sleep 1
   kill -0 "$server" 2>/dev/null || { cat "$home/standalone.log"; echo "standalone did not start" >&2; exit 1; }
+  cpu_before=$(server_cpu)
   run_id=$("$bin" dags trigger arxiv_full_pipeline | tail -1)
   start=$(date +%s)
   state=queued
@@ -100,6 +106,7 @@ for backend in $backends; do
     state=$("$bin" dags state arxiv_full_pipeline "$run_id")
     if (( $(date +%s) - start > timeout )); then echo "timed out after $timeout s" >&2; state=timeout; break; fi
   done
+  cpu_after=$(server_cpu)
   kill -TERM "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
   server=
@@ -109,6 +116,7 @@ for backend in $backends; do
   "$bin" --log-level warn warehouse check --conn warehouse --from "$home/lake" >"$home/check.txt" 2>&1 || check_rc=$?
   check_seconds=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$check_start" "$(date +%s.%N)")
   echo "   run $run_id: $state"
+  [[ $backend != postgres ]] || python3 -c "import sys; print(f'   PostgreSQL server CPU during the run: {float(sys.argv[2]) - float(sys.argv[1]):.1f} s')" "$cpu_before" "$cpu_after"
   python3 "$here/report.py" --home "$home" --run-id "$run_id" --backend "$backend" --conn "$conn" \
     --check-seconds "$check_seconds" --check-rc "$check_rc" || status=1
   [[ "$state" == success ]] || status=1
