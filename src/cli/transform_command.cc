@@ -1,5 +1,6 @@
 // `arxivflow transform`: the create_parquet_area job.
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/aws_connection_option.h"
 #include "cli/commands.h"
@@ -38,7 +39,8 @@ void AddTransformCommand(CLI::App& app) {
                   "N or P%: stop with exit code 2 (publishing nothing) past this many rejects");
   cmd->add_option("--progress", args->progress, "auto|always|never")->capture_default_str();
   cmd->add_option("--progress-file", args->progress_file,
-                  "rewrite this JSON file every second with the progress (bytes, records, rates, ETA)");
+                  "rewrite this JSON file every second with the progress (bytes, records, rates, ETA); "
+                  "default: $ARXIVFLOW_TASK_PROGRESS_FILE");
   // Testing aid: small blocks exercise the cross-block ordering logic.
   cmd->add_option("--block-bytes", args->block_bytes, "bytes per read block")->group("");
   cmd->callback([args] {
@@ -66,6 +68,10 @@ void AddTransformCommand(CLI::App& app) {
       Fail("--progress must be auto, always or never, not '" + args->progress + "'");
     }
     o.progress_file = args->progress_file;
+    if (o.progress_file.empty()) {  // run as an orchestrator task: the task runner names the file
+      const char* task_progress = std::getenv(kTaskProgressFileEnv);
+      if (task_progress) o.progress_file = task_progress;
+    }
     transform::TransformSummary summary;
     Status s = transform::RunTransform(o, &summary);
     nlohmann::json table_rows = nlohmann::json::object();  // the task's result when run by the orchestrator

@@ -192,6 +192,7 @@ Status ExecuteCliOperator(TaskContext& ctx, std::initializer_list<const char*> s
   std::vector<std::string> env = CurrentEnvironment();
   SetEnv(env, "ARXIVFLOW_HOME", ctx.home);
   if (!ctx.result_file.empty()) SetEnv(env, kTaskResultFileEnv, ctx.result_file);  // rows loaded, checks, ...
+  if (!ctx.progress_file.empty()) SetEnv(env, kTaskProgressFileEnv, ctx.progress_file);  // shown while it runs
   return RunProcess(ctx, argv, env, "");
 }
 

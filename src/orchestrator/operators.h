@@ -49,6 +49,10 @@ struct TaskContext {
   // (ARXIVFLOW_TASK_RESULT_FILE, common/task_result.h); read by the task
   // runner after execute(), and preferred over set_result. May be empty.
   std::string result_file;
+  // Where such a command writes its latest progress
+  // (ARXIVFLOW_TASK_PROGRESS_FILE, orchestrator/task_progress.h); read by the
+  // server while the task runs. May be empty.
+  std::string progress_file;
 };
 
 struct OperatorDef {

@@ -177,6 +177,7 @@ void WebApp::AddDagRoutes() {
           for (const auto& ti : grid->task_instances) {
             json cell = {{"state", ti.state.empty() ? json(nullptr) : json(ti.state)}, {"try_number", ti.try_number}};
             if (ti.duration) cell["duration"] = *ti.duration;
+            if (!ti.progress.is_null()) cell["progress"] = ti.progress;  // a running task's latest progress
             by_run[ti.run_id][ti.task_id] = std::move(cell);
           }
           json runs = json::array();

@@ -76,6 +76,9 @@ struct TaskInstanceInfo {
   std::optional<int64_t> pid;
   // What the task reported (rows loaded, check results, ...); null when none.
   nlohmann::json result;
+  // A running task's latest progress (orchestrator/task_progress.h); null
+  // when it is not running or reports none.
+  nlohmann::json progress;
 };
 
 template <typename T>

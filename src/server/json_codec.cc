@@ -77,6 +77,7 @@ json TaskInstanceToJson(const TaskInstanceInfo& ti) {
       {"hostname", ti.hostname},
       {"pid", ti.pid ? json(*ti.pid) : json(nullptr)},
       {"result", ti.result},
+      {"progress", ti.progress},
   };
 }
 

@@ -22,6 +22,7 @@
 #include "orchestrator/metadata_store.h"
 #include "orchestrator/time_util.h"
 #include "schema/star_schema.h"
+#include "server/task_progress_view.h"
 #include "warehouse/reader.h"
 
 namespace arxivflow::server {
@@ -360,7 +361,7 @@ class OrchestratorBackend : public Backend {
     while (true) {
       AF_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
-      grid.task_instances.push_back(ReadTiRow(st, now, false));
+      grid.task_instances.push_back(WithProgress(home_, ReadTiRow(st, now, false)));
     }
     return grid;
   }
@@ -377,7 +378,7 @@ class OrchestratorBackend : public Backend {
     while (true) {
       AF_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
-      out.push_back(ReadTiRow(st, now));
+      out.push_back(WithProgress(home_, ReadTiRow(st, now)));
     }
     // Topological order when the DAG file is loaded, else by task id.
     std::map<std::string, size_t> order;
@@ -403,7 +404,7 @@ class OrchestratorBackend : public Backend {
       return Status::NotFound("task instance '" + task_id + "' of run '" + run_id + "' of DAG '" + dag_id +
                               "' not found");
     }
-    return ReadTiRow(st, orch::NowEpoch());
+    return WithProgress(home_, ReadTiRow(st, orch::NowEpoch()));
   }
 
   Status SetTaskInstanceState(const std::string& dag_id, const std::string& run_id, const std::string& task_id,

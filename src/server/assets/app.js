@@ -65,6 +65,28 @@ function fmtDuration(sec) {
   return Math.floor(m / 60) + ' h ' + (m % 60) + ' min';
 }
 function fmtNumber(n) { return n === null || n === undefined ? '' : Number(n).toLocaleString('en-US'); }
+// A running task's progress (task instance JSON "progress"), as one line:
+// "1,200,000 / 2,900,000 rows (41%), 850,000 rows/s, ETA 2 s", or what it
+// waits for.
+function progressText(p) {
+  if (!p) return '';
+  if (p.phase === 'waiting_for_lock') {
+    return 'waiting for ' + (p.waiting_for || 'the write lock') + (p.holder ? ' (held by ' + p.holder + ')' : '');
+  }
+  const parts = [fmtNumber(p.done) + (p.total !== null && p.total !== undefined ? ' / ' + fmtNumber(p.total) : '') + ' ' + p.unit +
+    (p.percent !== null && p.percent !== undefined ? ' (' + Math.floor(p.percent) + '%)' : '')];
+  if (p.rate) parts.push(fmtNumber(p.rate) + ' ' + p.unit + '/s');
+  if (p.eta_seconds !== null && p.eta_seconds !== undefined) parts.push('ETA ' + (p.eta_seconds < 60 ? Math.round(p.eta_seconds) + ' s' : fmtDuration(p.eta_seconds)));
+  if (p.phase && p.phase !== 'loading' && p.phase !== 'transforming') parts.push(p.phase.replace(/_/g, ' '));
+  return parts.join(', ');
+}
+// A small bar filled to the progress's percent (striped while waiting).
+function progressBar(p, cls) {
+  const waiting = p.phase === 'waiting_for_lock';
+  const fill = h('span', { class: 'fill' });
+  fill.style.width = (waiting ? 100 : Math.max(0, Math.min(100, Number(p.percent) || 0))) + '%';
+  return h('span', { class: cls + (waiting ? ' waiting' : ''), 'data-percent': p.percent === null ? '' : String(p.percent) }, fill);
+}
 function runDuration(run) {
   if (!run.start_date) return null;
   const end = run.end_date ? new Date(run.end_date) : new Date();
@@ -472,9 +494,11 @@ async function renderDag(main, dagId, tab, params) {
       runs.map((r) => {
         const ti = r.task_instances[t.task_id];
         const state = ti ? ti.state : null;
+        const progress = ti && ti.progress;
         const cell = h('span', { class: 'cell ' + stateClass(state) + (r.dag_run_id === selRun && t.task_id === selTask ? ' selected' : ''),
-          title: t.task_id + '\n' + r.dag_run_id + '\n' + (state || 'no status') + (ti && ti.duration ? '\n' + fmtDuration(ti.duration) : ''),
-          'data-run': r.dag_run_id, 'data-task': t.task_id, 'data-state': state || 'none' });
+          title: t.task_id + '\n' + r.dag_run_id + '\n' + (state || 'no status') + (ti && ti.duration ? '\n' + fmtDuration(ti.duration) : '') +
+            (progress ? '\n' + progressText(progress) : ''),
+          'data-run': r.dag_run_id, 'data-task': t.task_id, 'data-state': state || 'none' }, progress ? progressBar(progress, 'cell-progress') : null);
         cell.addEventListener('click', () => select(r.dag_run_id, t.task_id));
         return h('td', null, cell);
       })));
@@ -577,6 +601,8 @@ function tiTable(ti, run) {
     h('tr', null, h('th', null, 'Started'), h('td', null, fmtDate(ti.start_date))),
     h('tr', null, h('th', null, 'Ended'), h('td', null, fmtDate(ti.end_date))),
     h('tr', null, h('th', null, 'Duration'), h('td', { id: 'ti-duration' }, fmtDuration(ti.duration))),
+    ti.progress ? h('tr', null, h('th', null, 'Progress'), h('td', { id: 'ti-progress' }, progressBar(ti.progress, 'progress'),
+      h('span', { class: 'progress-text' }, progressText(ti.progress)))) : null,
     h('tr', null, h('th', null, 'Host / pid'), h('td', null, (ti.hostname || '') + (ti.pid ? ' / ' + ti.pid : ''))));
 }
 
