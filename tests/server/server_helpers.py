@@ -130,9 +130,11 @@ class Server:
         self.log.close()
         return self.start(*self.extra)
 
-    def start_scheduler(self):
+    def start_scheduler(self, *extra):
         log = open(os.path.join(self.root, "scheduler.log"), "w")
-        self.procs.append(subprocess.Popen([BIN, "scheduler"], env=self.env, stdout=log, stderr=subprocess.STDOUT))
+        p = subprocess.Popen([BIN, "scheduler", *extra], env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.procs.append(p)
+        return p
 
     def client(self, basic=None):
         return Client(self.base, basic)
