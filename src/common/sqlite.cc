@@ -96,7 +96,7 @@ Status Database::Open(const std::string& path, const OpenOptions& options, const
     return Status::IOError(path + ": cannot open the " + what + ": " + msg);
   }
   sqlite3_busy_timeout(db_, options.busy_timeout_ms);
-  if (!options.read_only) {
+  if (!options.read_only && options.wal) {
     AF_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
     AF_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));
   }

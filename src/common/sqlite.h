@@ -1,8 +1,8 @@
 // The one SQLite layer: a connection, prepared statements and transactions.
 //
 // Contract: a Database owns one connection (not shared between threads; open
-// one per thread). Open() sets a busy timeout and, unless read-only, WAL mode
-// and synchronous=NORMAL. Statement binds parameters by position (1-based) and
+// one per thread). Open() sets a busy timeout and, unless read-only or told
+// otherwise, WAL mode and synchronous=NORMAL. Statement binds parameters by position (1-based) and
 // steps rows; errors come back as Status naming the database file and the
 // SQL (for logs: never send them to a client). Transaction is a scoped
 // BEGIN IMMEDIATE that rolls back unless Commit() succeeded; a Transaction
@@ -62,6 +62,7 @@ class Statement {
 struct OpenOptions {
   bool read_only = false;
   bool create = true;           // create the file when absent (read-write only)
+  bool wal = true;              // journal_mode=WAL, synchronous=NORMAL (read-write only)
   int busy_timeout_ms = 30000;
   bool foreign_keys = false;
 };
