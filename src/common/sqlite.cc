@@ -124,7 +124,24 @@ Result<Statement> Database::Prepare(const std::string& sql) {
   return Statement(db_, stmt);
 }
 
+Result<Statement> Database::PrepareFirst(std::string_view sql, std::string_view* rest) {
+  sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, &tail);
+  if (rc != SQLITE_OK) return Status::InvalidArgument(path_ + ": " + sqlite3_errmsg(db_));
+  if (rest) *rest = tail ? sql.substr(static_cast<size_t>(tail - sql.data())) : std::string_view();
+  return Statement(db_, stmt);
+}
+
 int Database::Changes() const { return sqlite3_changes(db_); }
+
+Status Database::Close() {
+  if (!db_) return Status::OK();
+  int rc = sqlite3_close(db_);
+  if (rc != SQLITE_OK) return Status::IOError(path_ + ": close failed: " + sqlite3_errstr(rc));
+  db_ = nullptr;
+  return Status::OK();
+}
 
 int64_t Database::DataVersion() {
   auto st = Prepare("PRAGMA data_version");

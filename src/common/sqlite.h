@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -52,6 +53,8 @@ class Statement {
   double Real(int col) const;
   std::vector<uint8_t> Blob(int col) const;
 
+  // True for SQL holding no statement (blanks or comments only).
+  bool is_empty() const { return stmt_ == nullptr; }
   sqlite3_stmt* raw() { return stmt_; }
 
  private:
@@ -79,11 +82,15 @@ class Database {
   // Runs one or more statements that return no rows.
   Status Exec(const std::string& sql);
   Result<Statement> Prepare(const std::string& sql);
+  // Compiles the first statement of `sql`; *rest receives what follows it.
+  Result<Statement> PrepareFirst(std::string_view sql, std::string_view* rest);
   // Rows changed by the last INSERT/UPDATE/DELETE.
   int Changes() const;
   // PRAGMA data_version: changes when another connection commits.
   int64_t DataVersion();
   bool is_open() const { return db_ != nullptr; }
+  // Closes the connection (every Statement must be gone); OK when not open.
+  Status Close();
   sqlite3* raw() { return db_; }
   const std::string& path() const { return path_; }
 

@@ -5,11 +5,10 @@
 // old rows and inserts the new ones through one prepared statement. DATE and
 // TIMESTAMP values are stored as ISO-8601 text (value_format.h). After papers,
 // titles or abstracts change, the FTS5 table papers_fts is rebuilt.
-#include <sqlite3.h>
-
 #include <algorithm>
 
 #include "common/logging.h"
+#include "common/sqlite.h"
 #include "warehouse/sql_identifier.h"
 #include "warehouse/value_format.h"
 #include "warehouse/warehouse.h"
@@ -22,31 +21,16 @@ using parquet::ColumnVector;
 using parquet::LogicalType;
 using parquet::PhysicalType;
 
-class Statement {
- public:
-  Statement() = default;
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  sqlite3_stmt** out() { return &stmt_; }
-  sqlite3_stmt* get() const { return stmt_; }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
 class SqliteWarehouse : public Warehouse {
  public:
-  SqliteWarehouse(ConnectionSpec spec, sqlite3* db) : spec_(std::move(spec)), db_(db) {}
+  SqliteWarehouse(ConnectionSpec spec, std::unique_ptr<sqlite::Database> db)
+      : spec_(std::move(spec)), owned_(std::move(db)), db_(owned_->raw()) {}
   ~SqliteWarehouse() override { (void)Close(); }
 
   TargetKind kind() const override { return TargetKind::kSqlite; }
   std::string Describe() const override { return spec_.Describe(); }
 
   Status Init() {
-    sqlite3_busy_timeout(db_, 30000);
-    AF_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
-    AF_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));
     AF_RETURN_IF_ERROR(Exec("PRAGMA cache_size=-65536"));  // 64 MiB: index inserts of big loads
     return Status::OK();
   }
@@ -69,16 +53,11 @@ class SqliteWarehouse : public Warehouse {
   }
 
   Result<bool> TableExists(const std::string& table) override {
-    Statement stmt;
-    if (sqlite3_prepare_v2(db_, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1, stmt.out(),
-                           nullptr) != SQLITE_OK) {
-      return Error("looking up table " + table);
-    }
-    sqlite3_bind_text(stmt.get(), 1, table.data(), static_cast<int>(table.size()), SQLITE_TRANSIENT);
-    int rc = sqlite3_step(stmt.get());
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    return Error("looking up table " + table);
+    auto stmt = owned_->Prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
+    if (!stmt.ok()) return Error("looking up table " + table);
+    auto row = stmt->Bind(1, table).Step();
+    if (!row.ok()) return Error("looking up table " + table);
+    return *row;
   }
 
   Result<int64_t> LoadTable(const schema::TableDef& table, const TableLoadInput& input) override {
@@ -119,56 +98,49 @@ class SqliteWarehouse : public Warehouse {
   }
 
   Result<ScalarValue> QueryScalar(const std::string& sql) override {
-    Statement stmt;
-    const char* tail = nullptr;
+    std::string_view tail;
     // Only reading is authorised while the statement is compiled: no writes,
     // no PRAGMA, ATTACH or transaction control.
     sqlite3_set_authorizer(db_, &ReadOnlyAuthorizer, nullptr);
-    const int rc_prepare = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), stmt.out(), &tail);
+    auto stmt = owned_->PrepareFirst(sql, &tail);
     sqlite3_set_authorizer(db_, nullptr, nullptr);
-    if (rc_prepare != SQLITE_OK) {
+    if (!stmt.ok()) {
       return Status::InvalidArgument(Describe() + ": " + sqlite3_errmsg(db_));
     }
-    if (!stmt.get()) return Status::InvalidArgument(Describe() + ": empty query");
-    for (const char* p = tail; p && *p; ++p) {
-      if (!(*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r' || *p == ';')) {
+    if (stmt->is_empty()) return Status::InvalidArgument(Describe() + ": empty query");
+    for (char c : tail) {
+      if (!(c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == ';')) {
         return Status::InvalidArgument(Describe() + ": a check query must be a single statement");
       }
     }
-    if (!sqlite3_stmt_readonly(stmt.get())) {
+    if (!sqlite3_stmt_readonly(stmt->raw())) {
       return Status::InvalidArgument(Describe() + ": a check query must not modify the database");
     }
     ScalarValue value;
-    int rc = sqlite3_step(stmt.get());
-    if (rc == SQLITE_DONE) return value;
-    if (rc != SQLITE_ROW) return Error("query");
-    switch (sqlite3_column_type(stmt.get(), 0)) {
+    auto row = stmt->Step();
+    if (!row.ok()) return Error("query");
+    if (!*row) return value;
+    switch (sqlite3_column_type(stmt->raw(), 0)) {
       case SQLITE_NULL: break;
       case SQLITE_INTEGER:
         value.type = ScalarValue::Type::kInteger;
-        value.integer = sqlite3_column_int64(stmt.get(), 0);
+        value.integer = stmt->Int(0);
         break;
       case SQLITE_FLOAT:
         value.type = ScalarValue::Type::kReal;
-        value.real = sqlite3_column_double(stmt.get(), 0);
+        value.real = stmt->Real(0);
         break;
-      default: {
+      default:
         value.type = ScalarValue::Type::kText;
-        const auto* text = sqlite3_column_text(stmt.get(), 0);
-        value.text.assign(reinterpret_cast<const char*>(text),
-                          static_cast<size_t>(sqlite3_column_bytes(stmt.get(), 0)));
-      }
+        value.text = stmt->Text(0);
     }
     return value;
   }
 
   Status Close() override {
-    if (db_) {
-      int rc = sqlite3_close(db_);
-      db_ = nullptr;
-      if (rc != SQLITE_OK) return Status::IOError(Describe() + ": close failed");
-    }
-    return Status::OK();
+    db_ = nullptr;
+    Status st = owned_->Close();
+    return st.ok() ? st : Status::IOError(Describe() + ": close failed");
   }
 
  private:
@@ -183,10 +155,9 @@ class SqliteWarehouse : public Warehouse {
       params += "?";
     }
     sql += ") VALUES (" + params + ")";
-    Statement insert;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, insert.out(), nullptr) != SQLITE_OK) {
-      return Error("preparing the insert into " + table.name);
-    }
+    auto prepared = owned_->Prepare(sql);
+    if (!prepared.ok()) return Error("preparing the insert into " + table.name);
+    sqlite3_stmt* insert = prepared->raw();
     int64_t rows = 0;
     Batch batch;
     std::string scratch;
@@ -195,14 +166,14 @@ class SqliteWarehouse : public Warehouse {
       if (!more) break;
       for (int64_t r = 0; r < batch.rows; ++r) {
         for (size_t c = 0; c < batch.columns.size(); ++c) {
-          Bind(insert.get(), static_cast<int>(c) + 1, table.schema.columns[c], batch.columns[c], r);
+          Bind(insert, static_cast<int>(c) + 1, table.schema.columns[c], batch.columns[c], r);
         }
-        if (sqlite3_step(insert.get()) != SQLITE_DONE) {
+        if (sqlite3_step(insert) != SQLITE_DONE) {
           Status st = Error("inserting into " + table.name + " (" + batch.origin + ", row " + std::to_string(r) + ")");
-          sqlite3_reset(insert.get());
+          sqlite3_reset(insert);
           return st;
         }
-        sqlite3_reset(insert.get());
+        sqlite3_reset(insert);
         ++rows;
       }
     }
@@ -264,19 +235,10 @@ class SqliteWarehouse : public Warehouse {
     }
   }
 
-  Status Exec(const std::string& sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err ? err : sqlite3_errmsg(db_);
-      sqlite3_free(err);
-      std::string head = sql.substr(0, sql.find('\n'));
-      return Status::IOError(Describe() + ": " + msg + " (in: " + head.substr(0, 120) + ")");
-    }
-    return Status::OK();
-  }
+  Status Exec(const std::string& sql) { return owned_->Exec(sql); }
 
   void Rollback() {
-    if (db_ && !sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (db_ && !sqlite3_get_autocommit(db_)) (void)owned_->Exec("ROLLBACK");
   }
 
   Status Error(const std::string& what) const {
@@ -284,21 +246,17 @@ class SqliteWarehouse : public Warehouse {
   }
 
   ConnectionSpec spec_;
-  sqlite3* db_;
+  std::unique_ptr<sqlite::Database> owned_;
+  sqlite3* db_;  // owned_'s connection, for the hot insert loop and error messages
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Warehouse>> OpenSqliteWarehouse(const ConnectionSpec& spec) {
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(spec.sqlite_path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    return Status::IOError(spec.Describe() + ": cannot open: " + msg);
-  }
-  auto wh = std::make_unique<SqliteWarehouse>(spec, db);
+  auto db = std::make_unique<sqlite::Database>();
+  Status opened = db->Open(spec.sqlite_path, {}, "warehouse");  // WAL, synchronous=NORMAL, 30 s busy timeout
+  if (!opened.ok()) return Status::IOError(spec.Describe() + ": " + opened.message());
+  auto wh = std::make_unique<SqliteWarehouse>(spec, std::move(db));
   AF_RETURN_IF_ERROR(wh->Init());
   return std::unique_ptr<Warehouse>(std::move(wh));
 }
