@@ -15,9 +15,11 @@
 #include "orchestrator/run_control.h"
 #include "orchestrator/scheduler_health.h"
 #include "orchestrator/time_util.h"
+#include "schema/area_manifest.h"
 #include "schema/star_schema.h"
 #include "server/backend_records.h"
 #include "server/fts_query.h"
+#include "server/rejects_sample.h"
 #include "server/store_pool.h"
 #include "server/task_logs.h"
 
@@ -463,7 +465,7 @@ class OrchestratorBackend : public Backend {
 
   Result<json> LastManifest() override {
     std::string lake = LakePath();
-    std::string path = lake + "/_manifest.json";
+    std::string path = lake + "/" + schema::kManifestFileName;
     std::ifstream in(path, std::ios::binary);
     if (!in) return Status::NotFound("no transform output yet (" + path + " does not exist)");
     std::string text;
@@ -472,17 +474,10 @@ class OrchestratorBackend : public Backend {
       in.read(buf, sizeof buf);
       text.append(buf, static_cast<size_t>(in.gcount()));
     }
-    json doc = json::parse(text, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) return Status::Corruption(path + ": not a JSON object");
-    json sample = json::array();
-    std::ifstream rejects(lake + "/_rejects.jsonl", std::ios::binary);
-    std::string line;
-    while (rejects && sample.size() < 20 && std::getline(rejects, line)) {
-      if (line.size() > 4000) line.resize(Utf8SafeLength(line.substr(0, 4000)));
-      json r = json::parse(line, nullptr, false);
-      sample.push_back(r.is_discarded() ? json{{"raw", line}} : r);
-    }
-    doc["rejects_sample"] = sample;
+    if (in && in.peek() != std::ifstream::traits_type::eof()) return Status::Corruption(path + ": larger than 16 MiB");
+    AF_ASSIGN_OR_RETURN(auto manifest, schema::ParseAreaManifest(text, path));
+    json doc = json::parse(manifest.ToJsonValue().dump());
+    doc["rejects_sample"] = ReadRejectsSample(lake + "/" + RejectsFileName(manifest));
     doc["output"] = lake;
     return doc;
   }
