@@ -191,6 +191,9 @@ void WebApp::AddDagRoutes() {
           return JsonResponse({{"dag", DagToJson(*dag)}, {"tasks", tasks}, {"dag_runs", runs}});
         });
 
+}
+
+void WebApp::AddDagRunRoutes() {
   Route("GET", "/api/v1/dags/{dag_id}/dagRuns", "DAGRun", "List DAG runs (newest first)", [this](ApiCall& c) {
     auto paging = ParsePaging(c.request);
     if (!paging.ok()) return Problem(400, paging.status().message());

@@ -86,6 +86,7 @@ class WebApp {
   HttpResponse Logout(const HttpRequest& request);
   void AddRoutes();
   void AddDagRoutes();
+  void AddDagRunRoutes();  // runs and clearing
   void AddTaskRoutes();
   void AddConnectionRoutes();
   void AddVariableRoutes();
