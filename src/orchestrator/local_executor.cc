@@ -14,8 +14,10 @@
 #include <iterator>
 #include <set>
 
+#include "common/host_name.h"
 #include "common/logging.h"
 #include "orchestrator/operators.h"
+#include "orchestrator/spawn_attributes.h"
 #include "orchestrator/time_util.h"
 
 extern char** environ;
@@ -23,12 +25,6 @@ extern char** environ;
 namespace arxivflow::orchestrator {
 
 namespace {
-
-std::string Hostname() {
-  char buf[256] = {0};
-  gethostname(buf, sizeof buf - 1);
-  return buf;
-}
 
 // True if `pid` runs on this host and is not a zombie (an exited process
 // whose parent, after a scheduler crash, may be a non-reaping init).
@@ -68,7 +64,7 @@ LocalExecutor::~LocalExecutor() = default;
 
 Status LocalExecutor::Start(const std::string& token_prefix) {
   (void)token_prefix;  // tokens of this scheduler are exactly those of children_
-  hostname_ = Hostname();
+  hostname_ = HostName();
   program_ = opt_.program.empty() ? SelfExecutable() : opt_.program;
   task_env_.clear();
   for (char** e = environ; e && *e; ++e) {
@@ -129,25 +125,15 @@ Result<pid_t> LocalExecutor::SpawnProcess(const TaskInstance& ti, const DagSpec&
   for (auto& e : task_env_) envp.push_back(e.data());
   envp.push_back(nullptr);
 
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setpgroup(&attr, 0);  // own process group: a timeout kills the whole tree
-  sigset_t empty, defaults;
-  sigemptyset(&empty);
-  posix_spawnattr_setsigmask(&attr, &empty);
-  sigemptyset(&defaults);
-  for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGPIPE}) sigaddset(&defaults, sig);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  SpawnAttributes attr(/*new_process_group=*/true);  // a timeout kills the whole tree
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&fa, 1, 2);
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, program_.c_str(), &fa, &attr, argv.data(), envp.data());
+  int rc = posix_spawn(&pid, program_.c_str(), &fa, attr.get(), argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
   if (rc != 0) return Status::IOError("posix_spawn " + program_ + ": " + std::strerror(rc));
   return pid;
 }

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/host_name.h"
 #include "orchestrator/test_home_test_util.h"
 #include "orchestrator/time_util.h"
 
@@ -158,9 +159,7 @@ TEST_F(LocalExecutorTest, ARunningTaskOfAnEarlierSchedulerIsAdoptedWhileItLivesA
   TiKey key{"d", "r", "adopted"};
   ASSERT_TRUE(*home_.store().TransitionTaskInstance(key, TiState::kNone, TiState::kScheduled, NowEpoch()));
   ASSERT_TRUE(*home_.store().QueueTaskInstance(key, "sched-old-1", NowEpoch()));
-  char host[256] = {0};
-  gethostname(host, sizeof host - 1);
-  ASSERT_EQ(*home_.store().ClaimTaskInstance(key, "sched-old-1", pid, host, NowEpoch()), 1);
+  ASSERT_EQ(*home_.store().ClaimTaskInstance(key, "sched-old-1", pid, HostName(), NowEpoch()), 1);
 
   double now = NowEpoch();
   ASSERT_TRUE(executor_->Supervise(now).ok());
@@ -183,9 +182,7 @@ TEST_F(LocalExecutorTest, ATaskWhoseProcessIsGoneIsFailed) {
   TiKey key{"d", "r", "adopted"};
   ASSERT_TRUE(*home_.store().TransitionTaskInstance(key, TiState::kNone, TiState::kScheduled, NowEpoch()));
   ASSERT_TRUE(*home_.store().QueueTaskInstance(key, "sched-old-2", NowEpoch()));
-  char host[256] = {0};
-  gethostname(host, sizeof host - 1);
-  ASSERT_EQ(*home_.store().ClaimTaskInstance(key, "sched-old-2", pid, host, NowEpoch()), 1);
+  ASSERT_EQ(*home_.store().ClaimTaskInstance(key, "sched-old-2", pid, HostName(), NowEpoch()), 1);
   ASSERT_TRUE(executor_->Supervise(NowEpoch() + 2).ok());
   TaskInstance ti = Ti("adopted");
   EXPECT_EQ(ti.state, TiState::kFailed);

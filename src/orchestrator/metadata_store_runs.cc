@@ -14,6 +14,17 @@ using sqlite::Transaction;
 
 namespace {
 
+Result<std::vector<DagRun>> ReadDagRuns(sqlite::Statement& st) {
+  std::vector<DagRun> out;
+  while (true) {
+    AF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    AF_ASSIGN_OR_RETURN(auto run, ReadDagRun(st));
+    out.push_back(std::move(run));
+  }
+  return out;
+}
+
 double DurationSince(const std::optional<std::string>& start, double now) {
   if (!start) return 0;
   auto t = ParseIso(*start);
@@ -87,14 +98,7 @@ Result<std::vector<DagRun>> MetadataStore::ListDagRuns(const std::string& dag_id
   int i = 1;
   if (!dag_id.empty()) st.Bind(i++, dag_id);
   for (DagRunState s : states) st.Bind(i++, StateName(s));
-  std::vector<DagRun> out;
-  while (true) {
-    AF_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    AF_ASSIGN_OR_RETURN(auto run, ReadDagRun(st));
-    out.push_back(std::move(run));
-  }
-  return out;
+  return ReadDagRuns(st);
 }
 
 Result<std::vector<DagRun>> MetadataStore::ListDagRunsPage(const std::string& dag_id, std::optional<DagRunState> state,
@@ -107,14 +111,7 @@ Result<std::vector<DagRun>> MetadataStore::ListDagRunsPage(const std::string& da
   st.Bind(i++, dag_id);
   if (state) st.Bind(i++, StateName(*state));
   st.Bind(i, limit).Bind(i + 1, offset);
-  std::vector<DagRun> out;
-  while (true) {
-    AF_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    AF_ASSIGN_OR_RETURN(auto run, ReadDagRun(st));
-    out.push_back(std::move(run));
-  }
-  return out;
+  return ReadDagRuns(st);
 }
 
 Result<int64_t> MetadataStore::CountDagRuns(const std::string& dag_id, std::optional<DagRunState> state) {

@@ -9,22 +9,13 @@
 #include <cstring>
 #include <thread>
 
+#include "common/host_name.h"
 #include "common/logging.h"
 #include "common/random.h"
 #include "orchestrator/scheduler_rules.h"
 #include "orchestrator/time_util.h"
 
 namespace arxivflow::orchestrator {
-
-namespace {
-
-std::string Hostname() {
-  char buf[256] = {0};
-  gethostname(buf, sizeof buf - 1);
-  return buf;
-}
-
-}  // namespace
 
 Scheduler::Scheduler(HomePaths home, SchedulerOptions options, std::unique_ptr<Executor> executor)
     : home_(std::move(home)), opt_(std::move(options)), bag_(home_.dags()), executor_(std::move(executor)) {
@@ -63,7 +54,7 @@ Status Scheduler::Start() {
     AF_ASSIGN_OR_RETURN(int reset, store_->ResetQueuedNotOwnedBy(token_prefix_));
     if (reset) spdlog::info("re-queued {} task instance(s) left queued by a previous scheduler", reset);
     double now = NowEpoch();
-    AF_ASSIGN_OR_RETURN(job_id_, store_->StartSchedulerJob(Hostname(), getpid(), now));
+    AF_ASSIGN_OR_RETURN(job_id_, store_->StartSchedulerJob(HostName(), getpid(), now));
     last_heartbeat_ = now;
   }
   AF_RETURN_IF_ERROR(ScanDags(NowEpoch()));

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/host_name.h"
 #include "common/random.h"
 #include "orchestrator/connection.h"
 #include "orchestrator/dag_bag.h"
@@ -65,12 +66,6 @@ class SecretMasker {
   std::mutex mu_;
   std::vector<std::string> secrets_;
 };
-
-std::string Hostname() {
-  char buf[256] = {0};
-  gethostname(buf, sizeof buf - 1);
-  return buf;
-}
 
 double HeartbeatInterval() {
   if (const char* env = std::getenv("ARXIVFLOW_HEARTBEAT_INTERVAL")) {
@@ -356,7 +351,7 @@ int RunTaskInstance(const TaskRunRequest& request) {
         return 1;
       }
     }
-    auto claimed = r.store->ClaimTaskInstance(key, token, getpid(), Hostname(), NowEpoch());
+    auto claimed = r.store->ClaimTaskInstance(key, token, getpid(), HostName(), NowEpoch());
     if (!claimed.ok()) {
       r.Log("ERROR", claimed.status().message());
       return 1;

@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
+#include "orchestrator/run_control.h"
 #include "orchestrator/states.h"
 
 namespace arxivflow::server {
@@ -114,15 +115,8 @@ struct LogChunk {
   bool exists = false;      // false: no log file for this try (yet)
 };
 
-struct ClearRequest {
-  std::vector<std::string> run_ids;   // empty = every run of the DAG
-  std::vector<std::string> task_ids;  // empty = every task
-  bool only_failed = false;
-  bool include_upstream = false;
-  bool include_downstream = false;
-  bool reset_dag_runs = true;  // put the cleared runs back to queued
-  bool dry_run = false;
-};
+// Which task instances to clear, as run control takes it (run_control.h).
+using ClearRequest = orchestrator::ClearRequest;
 
 struct ConnectionInfo {
   std::string conn_id;

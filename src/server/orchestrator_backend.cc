@@ -233,15 +233,7 @@ class OrchestratorBackend : public Backend {
   Result<std::vector<TaskInstanceInfo>> ClearTaskInstances(const std::string& dag_id, const ClearRequest& req,
                                                            const Caller& caller) override {
     AF_ASSIGN_OR_RETURN(auto store, Store());
-    orch::ClearRequest clear;
-    clear.run_ids = req.run_ids;
-    clear.task_ids = req.task_ids;
-    clear.include_upstream = req.include_upstream;
-    clear.include_downstream = req.include_downstream;
-    clear.only_failed = req.only_failed;
-    clear.reset_dag_runs = req.reset_dag_runs;
-    clear.dry_run = req.dry_run;
-    AF_ASSIGN_OR_RETURN(auto cleared, Control(*store).Clear(ActorOf(caller), dag_id, clear));
+    AF_ASSIGN_OR_RETURN(auto cleared, Control(*store).Clear(ActorOf(caller), dag_id, req));
     return TaskInstanceInfos(cleared);
   }
 

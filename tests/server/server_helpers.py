@@ -165,3 +165,34 @@ def wait_for(fn, timeout=60, what="condition"):
             return last
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what} (last: {last})")
+
+
+class CheckRun:
+    """Runs a test's checks against `srv`: `check(cond, what)` records a
+    failure and goes on; leaving the `with` block stops the server (keeping
+    its home when something failed), prints the server log's tail and exits 1
+    if any check failed."""
+
+    def __init__(self, srv):
+        self.srv = srv
+        self.failures = []
+
+    def check(self, cond, what):
+        if not cond:
+            self.failures.append(what)
+            print("FAIL:", what)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.failures or exc_type:
+            print(self.srv.server_log()[-4000:])
+        self.srv.stop(keep=bool(self.failures or exc_type))
+        if exc_type:
+            return False
+        if self.failures:
+            print(f"{len(self.failures)} check(s) failed")
+            sys.exit(1)
+        return False
+

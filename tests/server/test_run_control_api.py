@@ -6,9 +6,8 @@ process turns unhealthy though its pid lives), and a logical date can be
 triggered only once."""
 import os
 import signal
-import sys
 
-from server_helpers import Server, wait_for
+from server_helpers import CheckRun, Server, wait_for
 
 GATE_DAG = """
 dag_id: gated
@@ -22,35 +21,24 @@ tasks:
     upstream: [first]
 """
 
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
+check = None  # CheckRun.check of the running test
 
 
 def main():
+    global check
     srv = Server(keep_shipped_dags=False)
     gate = os.path.join(srv.root, "gate")
     srv.write_dag("gated.yaml", GATE_DAG.replace("{gate}", gate))
     srv.start("--scheduler-health-threshold", "2")
     scheduler = srv.start_scheduler("--heartbeat-interval", "0.1")
-    try:
+    with CheckRun(srv) as run:
+        check = run.check
         admin = srv.client(basic="admin:admin-pass")
         wait_for(lambda: admin.get("/api/v1/dags/gated").status == 200, 30, "the DAG to be listed")
         check_health_follows_the_heartbeat(admin, scheduler)
         check_pause_stops_new_task_instances(srv, admin, gate)
         check_patch_task_instance_is_a_dry_run_by_default(admin)
         check_a_logical_date_is_triggered_once(srv, admin)
-    finally:
-        if failures:
-            print(srv.server_log()[-4000:])
-        srv.stop(keep=bool(failures))
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        sys.exit(1)
     print("all run-control checks passed")
 
 
