@@ -28,6 +28,15 @@ bool IsSecretExtraKey(std::string key) {
   return false;
 }
 
+// A host that must be written in brackets: an IPv6 address.
+bool IsIpv6Literal(const std::string& host) {
+  if (host.find(':') == std::string::npos) return false;
+  for (unsigned char ch : host) {
+    if (!std::isxdigit(ch) && ch != ':' && ch != '.') return false;
+  }
+  return true;
+}
+
 std::string BuildUri(const Connection& c, const std::string& password, bool mask_secret_extras = false) {
   std::string scheme = c.conn_type.empty() ? "generic" : c.conn_type;
   for (char& ch : scheme) if (ch == '_') ch = '-';
@@ -40,7 +49,7 @@ std::string BuildUri(const Connection& c, const std::string& password, bool mask
     if (!password.empty()) uri += ":" + password;
     uri += "@";
   }
-  uri += c.host.find(':') != std::string::npos ? "[" + c.host + "]" : PercentEncode(c.host);  // [IPv6]
+  uri += IsIpv6Literal(c.host) ? "[" + c.host + "]" : PercentEncode(c.host);
   if (c.port) uri += ":" + std::to_string(c.port);
   if (!c.schema.empty()) uri += "/" + PercentEncode(c.schema);
   if (c.extra.is_object() && !c.extra.empty()) {
