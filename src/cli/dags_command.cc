@@ -220,9 +220,8 @@ void AddDagsTest(CLI::App* dags) {
     OkOrFail(scheduler.Loop());
     PrintFailureLogs(*c.store, run);
     auto final_run = ValueOrFail(c.store->GetDagRun(run.dag_id, run.run_id));
-    std::string state = final_run ? orch::StateName(final_run->state) : "?";
-    std::printf("DAG run %s: %s\n", run.run_id.c_str(), state.c_str());
-    if (state != "success") throw CLI::RuntimeError(1);
+    std::printf("DAG run %s: %s\n", run.run_id.c_str(), final_run ? orch::StateName(final_run->state) : "?");
+    if (!final_run || final_run->state != orch::DagRunState::kSuccess) throw CLI::RuntimeError(1);
   });
 }
 
