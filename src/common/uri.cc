@@ -1,5 +1,7 @@
 #include "common/uri.h"
 
+#include <cctype>
+
 #include "common/percent_encoding.h"
 
 namespace arxivflow {
@@ -30,6 +32,13 @@ Result<UriParts> ParseUri(std::string_view uri) {
   size_t sep = uri.find("://");
   if (sep == std::string_view::npos || sep == 0) return Status::InvalidArgument("has no scheme (scheme://...)");
   parts.scheme = std::string(uri.substr(0, sep));
+  // RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
+  for (size_t i = 0; i < parts.scheme.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(parts.scheme[i]);
+    if (!std::isalpha(c) && (i == 0 || !(std::isdigit(c) || c == '+' || c == '-' || c == '.'))) {
+      return Status::InvalidArgument("has an invalid scheme (letters, digits, '+', '-', '.')");
+    }
+  }
   std::string_view rest = uri.substr(sep + 3);
   std::string_view query;
   if (size_t q = rest.find('?'); q != std::string_view::npos) {

@@ -3,7 +3,8 @@
 // and of the warehouse.
 //
 // Contract: the query starts at the first '?'; the user info ends at the last
-// '@' before it (so an unencoded '@' in a password still works); the path
+// '@' before it (so an unencoded '@' in a password still works); the scheme
+// is RFC 3986's (a letter, then letters, digits, '+', '-', '.'); the path
 // starts at the first '/' after the user info. User, password, host, path and
 // query keys and values are percent-decoded strictly ('+' stays '+'); a host
 // in brackets is an IPv6 address, returned without them. Errors are

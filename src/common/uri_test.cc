@@ -65,7 +65,7 @@ TEST(Uri, OptionalPartsIPv6AndPlus) {
 }
 
 TEST(Uri, ErrorsNameThePartAndNeverTheInput) {
-  for (const char* bad : {"no-scheme", "://h", "pg://u:Secret99%zz@h/d", "pg://u:Secret99@h:99999/d",
+  for (const char* bad : {"no-scheme", "://h", "sql:/ite://h", "1pg://h", "p g://h", "pg://u:Secret99%zz@h/d", "pg://u:Secret99@h:99999/d",
                           "pg://u:Secret99@h:/d", "pg://u:Secret99@h:port/d", "pg://u:Secret99@[::1/d",
                           "pg://u:Secret99@[::1]x/d", "pg://h/d?k=Secret99%"}) {
     auto u = ParseUri(bad);

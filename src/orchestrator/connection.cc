@@ -80,7 +80,9 @@ Result<Connection> ParseConnectionUri(const std::string& conn_id, const std::str
   };
   Connection c;
   c.conn_id = conn_id;
-  if (uri.rfind("sqlite:", 0) == 0) {
+  std::string prefix = uri.substr(0, 7);
+  for (char& ch : prefix) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (prefix == "sqlite:") {
     // sqlite:relative/path.db; sqlite:///abs/path.db and sqlite:////abs/path.db
     // both mean /abs/path.db. The path goes to `host`.
     c.conn_type = "sqlite";
