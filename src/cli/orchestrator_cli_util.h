@@ -1,10 +1,12 @@
 // Helpers shared by the orchestrator's CLI commands: listing output in
-// Airflow's formats (--output table|json|plain) and opening the home.
+// Airflow's formats (--output table|json|plain), opening the home, and the
+// run-control service the dags/tasks verbs adapt.
 //
 // Contract: PrintListing writes to stdout; json is an array of objects keyed
 // by the column names (values as strings), table is aligned columns with a
-// header, plain is tab-separated rows without header. OpenStoreOrFail calls
-// Fail() (commands.h) on error. Single-threaded CLI use only.
+// header, plain is tab-separated rows without header. OpenStoreOrFail and
+// OpenRunControlOrFail call Fail() (commands.h) on error. Single-threaded CLI
+// use only.
 #pragma once
 
 #include <cstdio>
@@ -15,7 +17,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "orchestrator/dag_catalog.h"
 #include "orchestrator/metadata_store.h"
+#include "orchestrator/run_control.h"
 
 namespace arxivflow::cli {
 
@@ -86,6 +90,22 @@ inline std::unique_ptr<orchestrator::MetadataStore> OpenStoreOrFail() {
 }
 
 inline std::string OrEmpty(const std::optional<std::string>& v) { return v ? *v : ""; }
+
+// The store, the DAG folder (parsed and written to the store, as Airflow's CLI
+// parses the DAG folder, so commands work without a running scheduler) and
+// run control over both.
+struct RunControlContext {
+  std::unique_ptr<orchestrator::MetadataStore> store;
+  std::unique_ptr<orchestrator::DagCatalog> dags;
+  std::unique_ptr<orchestrator::RunControl> control;
+};
+RunControlContext OpenRunControlOrFail();
+
+// The operating-system user running the CLI, from the "cli" origin.
+orchestrator::Actor CliActor();
+
+// The DAG's spec, or Fail() naming the DAG folder and the import errors.
+orchestrator::DagSpec DagOrFail(const RunControlContext& context, const std::string& dag_id);
 
 // Adds the options every orchestrator command shares (--home) and lets a
 // parent's options appear after the subcommand.

@@ -1,5 +1,5 @@
 // The orchestrator's CLI, in Airflow's shape: db, connections, variables,
-// scheduler, standalone (dags and tasks are in orchestrator_dags_command.cc).
+// scheduler, standalone (dags and tasks are in dags_command.cc and tasks_command.cc).
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -193,7 +193,7 @@ void AddVariablesCommand(CLI::App& app) {
   AddOutputOption(list, *list_output);
   list->callback([list_output] {
     std::vector<std::vector<std::string>> rows;
-    for (const auto& [k, v] : ValueOrFail(OpenStoreOrFail()->ListVariables())) rows.push_back({k});
+    for (const auto& v : ValueOrFail(OpenStoreOrFail()->ListVariables())) rows.push_back({v.key});
     PrintListing({"key"}, rows, *list_output);
   });
 
@@ -211,6 +211,7 @@ struct SchedulerArgs {
   int parallelism = 0;
   double zombie_threshold = 30;
   double kill_grace = 5;
+  double heartbeat_interval = 5;
 };
 
 void AddSchedulerOptions(CLI::App* cmd, SchedulerArgs& a) {
@@ -218,14 +219,19 @@ void AddSchedulerOptions(CLI::App* cmd, SchedulerArgs& a) {
   cmd->add_option("--zombie-threshold", a.zombie_threshold,
                   "Seconds without heartbeat after which a running task counts as dead")->capture_default_str();
   cmd->add_option("--kill-grace", a.kill_grace, "Seconds between SIGTERM and SIGKILL")->capture_default_str();
+  cmd->add_option("--heartbeat-interval", a.heartbeat_interval,
+                  "Seconds between the scheduler's heartbeats in the metadata DB (/api/v1/health)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 3600.0));
 }
 
 void RunScheduler(const SchedulerArgs& a) {
   InstallStopHandlers();
   orch::SchedulerOptions o;
   o.parallelism = a.parallelism;
-  o.zombie_threshold = a.zombie_threshold;
-  o.kill_grace = a.kill_grace;
+  o.executor.zombie_threshold = a.zombie_threshold;
+  o.executor.kill_grace = a.kill_grace;
+  o.heartbeat_interval = a.heartbeat_interval;
   o.stop = &g_stop;
   orch::Scheduler scheduler(orch::Paths(), o);
   OkOrFail(scheduler.Start());

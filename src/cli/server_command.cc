@@ -35,6 +35,10 @@ void AddWebserverCommand(CLI::App& app) {
   cmd->add_option("--warehouse-db", opts->warehouse_db, "SQLite warehouse shown on the Data page (default: the sqlite connection `warehouse`)");
   cmd->add_option("--parquet-dir", opts->parquet_dir,
                   "Transform output whose manifest the Data page shows (default: the variable LAKE_URI)");
+  cmd->add_option("--scheduler-health-threshold", opts->scheduler_health_threshold,
+                  "Seconds after which a scheduler without a new heartbeat counts as unhealthy (/api/v1/health)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 86400.0));
   cmd->callback([opts] {
     Status st = server::RunWebserver(*opts);
     if (!st.ok()) Fail(st.message());

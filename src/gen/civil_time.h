@@ -1,4 +1,5 @@
-// Calendar arithmetic and the date formats of the arXiv snapshot.
+// The date formats of the arXiv snapshot (the calendar arithmetic is
+// common/civil_date.h).
 //
 // Contract: pure functions over proleptic Gregorian UTC time, valid for years
 // 1..9999; no time zones, no locale, no global state (thread-safe). Seconds
@@ -8,22 +9,10 @@
 #include <cstdint>
 #include <string>
 
+#include "common/civil_date.h"
 #include "gen/out_buffer.h"
 
 namespace arxivflow::gen {
-
-struct CivilDate {
-  int year;
-  int month;  // 1..12
-  int day;    // 1..31
-};
-
-// Days since 1970-01-01 for a civil date (negative before 1970).
-int64_t DaysFromCivil(int year, int month, int day);
-CivilDate CivilFromDays(int64_t days);
-// 0 = Sunday .. 6 = Saturday.
-int WeekdayFromDays(int64_t days);
-int DaysInMonth(int year, int month);
 
 // Appends "Mon, 2 Apr 2007 19:18:42 GMT" (RFC 2822, day without leading zero,
 // as the snapshot writes it); the weekday is computed from the date.

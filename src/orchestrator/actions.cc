@@ -40,36 +40,4 @@ Status RefreshDags(MetadataStore& store, DagBag& bag) {
   return bag.SyncToStore(store, NowEpoch());
 }
 
-Result<DagRun> TriggerDagRun(MetadataStore& store, DagBag& bag, const TriggerRequest& req) {
-  const DagSpec* dag = bag.Find(req.dag_id);
-  if (!dag) {
-    for (const auto& [file, err] : bag.import_errors()) {
-      (void)file;
-      if (err.find("'" + req.dag_id + "'") != std::string::npos) {
-        return Status::InvalidArgument("DAG '" + req.dag_id + "' does not import: " + err);
-      }
-    }
-    return Status::NotFound("DAG '" + req.dag_id + "' not found in " + bag.folder());
-  }
-  std::string conf = req.conf_json.empty() ? "{}" : req.conf_json;
-  auto parsed = nlohmann::json::parse(conf, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object()) {
-    return Status::InvalidArgument("--conf must be a JSON object, like '{\"key\": \"value\"}'");
-  }
-  double now = NowEpoch();
-  double logical = now;
-  if (!req.logical_date.empty()) {
-    auto t = ParseIso(req.logical_date);
-    if (!t) return Status::InvalidArgument("logical date '" + req.logical_date + "' is not an ISO date");
-    logical = *t;
-  }
-  std::string run_id = req.run_id;
-  if (run_id.empty()) {
-    run_id = req.run_type + "__" + FormatIso(logical, false);
-    AF_ASSIGN_OR_RETURN(auto clash, store.GetDagRun(req.dag_id, run_id));
-    if (clash) run_id = req.run_type + "__" + FormatIso(logical, true);
-  }
-  return store.CreateDagRun(req.dag_id, run_id, req.run_type, logical, parsed.dump(), now);
-}
-
 }  // namespace arxivflow::orchestrator

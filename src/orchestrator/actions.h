@@ -1,5 +1,6 @@
-// Operations shared by the CLI and the web server: initialising a home,
-// refreshing the DAG folder into the metadata DB, triggering a DAG run.
+// Operations on a home shared by the CLI and the web server: initialising it,
+// and refreshing the DAG folder into the metadata DB. (The verbs on runs and
+// task instances are run_control.h.)
 //
 // Contract: each call opens what it needs from `home`, reports failures as
 // Status with a message fit for an operator, and is safe to run while a
@@ -24,17 +25,5 @@ Status InitHome(const HomePaths& home, std::vector<std::string>* report);
 
 // Parses the DAG folder and writes DAGs and import errors to the DB.
 Status RefreshDags(MetadataStore& store, DagBag& bag);
-
-struct TriggerRequest {
-  std::string dag_id;
-  std::string run_id;        // empty: manual__<logical date>
-  std::string conf_json;     // empty: {}
-  std::string logical_date;  // empty: now
-  std::string run_type = "manual";
-};
-
-// Creates a queued DAG run (the scheduler starts it). The DAG must exist in
-// the folder and parse.
-Result<DagRun> TriggerDagRun(MetadataStore& store, DagBag& bag, const TriggerRequest& request);
 
 }  // namespace arxivflow::orchestrator

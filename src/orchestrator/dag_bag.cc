@@ -108,21 +108,7 @@ std::vector<const DagSpec*> DagBag::dags() const {
 }
 
 Status DagBag::SyncToStore(MetadataStore& store, double now) const {
-  Transaction tx(store.db());
-  AF_RETURN_IF_ERROR(tx.Begin());
-  std::set<std::string> active;
-  for (const auto& [id, dag] : dags_) {
-    AF_RETURN_IF_ERROR(store.SyncDag(dag, now));
-    active.insert(id);
-  }
-  AF_RETURN_IF_ERROR(store.MarkDagsInactiveExcept(active));
-  std::set<std::string> failing;
-  for (const auto& [file, msg] : import_errors_) {
-    AF_RETURN_IF_ERROR(store.SetImportError(file, msg, now));
-    failing.insert(file);
-  }
-  AF_RETURN_IF_ERROR(store.ClearImportErrorsExcept(failing));
-  return tx.Commit();
+  return store.SyncDagFolder(dags(), import_errors_, now);
 }
 
 }  // namespace arxivflow::orchestrator

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "orchestrator/spawn_attributes.h"
 #include "orchestrator/time_util.h"
 
 namespace arxivflow::orchestrator {
@@ -49,23 +50,14 @@ Status LauncherClient::Start() {
   for (auto& e : env_) envp.push_back(e.data());
   envp.push_back(bind_now.data());
   envp.push_back(nullptr);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t empty, defaults;
-  sigemptyset(&empty);
-  posix_spawnattr_setsigmask(&attr, &empty);
-  sigemptyset(&defaults);
-  for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGPIPE}) sigaddset(&defaults, sig);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  SpawnAttributes attr(/*new_process_group=*/false);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&fa, child_end, 3);
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, self_exe_.c_str(), &fa, &attr, argv.data(), envp.data());
+  int rc = posix_spawn(&pid, self_exe_.c_str(), &fa, attr.get(), argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
   close(child_end);
   if (rc != 0) {
     close(sv[0]);

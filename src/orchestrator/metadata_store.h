@@ -1,17 +1,24 @@
 // The metadata DB: DAGs, import errors, DAG runs, task instances, tries,
-// connections, variables and users, in SQLite at $ARXIVFLOW_HOME/arxivflow.db.
+// connections, variables, users, web sessions and scheduler jobs, in SQLite at
+// $ARXIVFLOW_HOME/arxivflow.db. This class is the only code that speaks SQL to
+// these tables: everything else (scheduler, task runner, run control, CLI,
+// web server) calls its methods.
 //
 // Contract: Open() applies the versioned migrations (table schema_version)
 // when `create` is true; with create=false a missing DB is NotFound ("run
 // `arxivflow db init`"). Many processes share the file (scheduler, one process
 // per task, CLI, web server): WAL mode and a busy timeout make that safe, and
 // every state change that two processes could race on is a conditional UPDATE
-// whose row count says who won (e.g. ClaimTaskInstance). One MetadataStore per
-// thread. Connection passwords/extras and variable values are stored only
-// encrypted (secrets.h); the key is loaded lazily, so stores that never touch
-// secrets work without it. A task instance's state "none" is NULL in the DB.
+// whose row count says who won (e.g. ClaimTaskInstance). Atomically() runs
+// several calls as one transaction (calls made inside it join it). One
+// MetadataStore per thread. Connection passwords/extras and variable values
+// are stored only encrypted (secrets.h); the key is loaded lazily, so stores
+// that never touch secrets work without it. States are the enums of states.h;
+// TiState::kNone is NULL in the DB.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -19,12 +26,13 @@
 #include <utility>
 #include <vector>
 
+#include "common/sqlite.h"
 #include "common/status.h"
 #include "orchestrator/connection.h"
 #include "orchestrator/dag.h"
 #include "orchestrator/home.h"
 #include "orchestrator/secrets.h"
-#include "orchestrator/sqlite_db.h"
+#include "orchestrator/states.h"
 
 namespace arxivflow::orchestrator {
 
@@ -40,6 +48,7 @@ struct DagRow {
 };
 
 struct ImportError {
+  int64_t id = 0;
   std::string filename;
   std::string timestamp;
   std::string message;
@@ -49,13 +58,23 @@ struct DagRun {
   int64_t id = 0;
   std::string dag_id;
   std::string run_id;
-  std::string state;     // queued, running, success, failed
+  DagRunState state = DagRunState::kQueued;
   std::string run_type;  // manual, scheduled, test
   std::string logical_date;
   std::string queued_at;
   std::optional<std::string> start_date;
   std::optional<std::string> end_date;
   std::string conf = "{}";  // JSON object
+};
+
+// A DAG run to create.
+struct NewDagRun {
+  std::string run_id;
+  std::string run_type = "manual";
+  double logical_date = 0;
+  std::string conf_json = "{}";
+  // kAlreadyExists also when the DAG has a run with this logical date.
+  bool unique_logical_date = false;
 };
 
 struct TiKey {
@@ -67,7 +86,7 @@ struct TiKey {
 struct TaskInstance {
   TiKey key;
   int map_index = -1;
-  std::string state = "none";
+  TiState state = TiState::kNone;
   int try_number = 0;
   int max_tries = 0;
   std::string operator_name;
@@ -81,41 +100,74 @@ struct TaskInstance {
   std::optional<std::string> next_retry_at;
   std::string external_executor_id;  // token of the executor that queued it
   std::string note;                  // why it last changed state abnormally
+  std::optional<std::string> result;  // what the task reported (JSON text); not read by every query
 };
 
 struct TaskTry {
   TiKey key;
   int try_number = 0;
-  std::string state;
+  TiState state = TiState::kRunning;  // running, success or failed
   std::string start_date;
   std::optional<std::string> end_date;
   int64_t pid = 0;
   std::string hostname;
 };
 
+struct Variable {
+  std::string key;
+  std::string value;
+  std::string description;
+};
+
 struct UserRow {
   std::string username;
   std::string password_hash;
   std::string role;
+  std::string created;
 };
 
-bool IsTerminalTiState(const std::string& state);  // success, failed, skipped, upstream_failed
+// A web session. The cookie's token itself is never stored, only its SHA-256.
+struct SessionRow {
+  std::string token_hash;
+  std::string username;
+  std::string role;
+  std::string csrf_token;
+  std::string created;
+  std::string expires;
+  std::string last_seen;
+};
+
+// A scheduler process, as Airflow's `job` table records it.
+struct SchedulerJob {
+  int64_t id = 0;
+  std::string state;  // running, success (stopped cleanly)
+  std::string hostname;
+  int64_t pid = 0;
+  std::string start_date;
+  std::optional<std::string> end_date;
+  std::string latest_heartbeat;
+};
 
 class MetadataStore {
  public:
   static Result<std::unique_ptr<MetadataStore>> Open(const HomePaths& home, bool create);
 
-  SqliteDb& db() { return db_; }
   int SchemaVersion();
+  // A trivial query: OK when the DB answers.
+  Status Ping();
+  // Changes whenever another connection commits (PRAGMA data_version).
+  int64_t DataVersion();
+  // Runs `body` in one transaction: its calls on this store commit together or not at all.
+  Status Atomically(const std::function<Status()>& body);
 
   // --- DAGs and import errors (written by the DAG folder scan) ---
-  Status SyncDag(const DagSpec& dag, double now);
-  Status MarkDagsInactiveExcept(const std::set<std::string>& active_dag_ids);
+  // In one transaction: upserts `dags`, marks the others inactive, and makes
+  // `import_errors` (file -> message) the complete set of import errors.
+  Status SyncDagFolder(const std::vector<const DagSpec*>& dags, const std::map<std::string, std::string>& import_errors,
+                       double now);
   Result<std::vector<DagRow>> ListDags(bool include_inactive);
   Result<std::optional<DagRow>> GetDag(const std::string& dag_id);
   Status SetPaused(const std::string& dag_id, bool paused);
-  Status SetImportError(const std::string& filename, const std::string& message, double now);
-  Status ClearImportErrorsExcept(const std::set<std::string>& failing_files);
   Result<std::vector<ImportError>> ListImportErrors();
 
   // --- DAG runs ---
@@ -123,22 +175,36 @@ class MetadataStore {
   Result<DagRun> CreateDagRun(const std::string& dag_id, const std::string& run_id,
                               const std::string& run_type, double logical_date,
                               const std::string& conf_json, double now);
+  // In one transaction: the run (queued) and a task instance (state none) per
+  // task of `dag`. AlreadyExists when the run id, or with
+  // unique_logical_date the logical date, is taken.
+  Result<DagRun> CreateDagRunWithTasks(const DagSpec& dag, const NewDagRun& run, double now);
   Result<std::optional<DagRun>> GetDagRun(const std::string& dag_id, const std::string& run_id);
   // Empty dag_id/states = all. Newest logical date first.
-  Result<std::vector<DagRun>> ListDagRuns(const std::string& dag_id, const std::vector<std::string>& states);
-  Status SetDagRunState(const std::string& dag_id, const std::string& run_id, const std::string& state, double now);
+  Result<std::vector<DagRun>> ListDagRuns(const std::string& dag_id, const std::vector<DagRunState>& states);
+  // One page of a DAG's runs, newest first (index dag_runs_dag_date), and
+  // how many there are in all.
+  Result<std::vector<DagRun>> ListDagRunsPage(const std::string& dag_id, std::optional<DagRunState> state,
+                                              int64_t limit, int64_t offset);
+  Result<int64_t> CountDagRuns(const std::string& dag_id, std::optional<DagRunState> state);
+  Status SetDagRunState(const std::string& dag_id, const std::string& run_id, DagRunState state, double now);
   Result<std::optional<double>> LastLogicalDate(const std::string& dag_id, const std::string& run_type);
 
   // --- task instances ---
   // Creates missing task instances (state none) for every task of `dag`.
   Status CreateTaskInstances(const DagSpec& dag, const std::string& run_id);
+  // With their results.
   Result<std::vector<TaskInstance>> ListTaskInstances(const std::string& dag_id, const std::string& run_id);
-  Result<std::vector<TaskInstance>> ListTaskInstancesInStates(const std::vector<std::string>& states);
+  // The task instances of several runs of one DAG, without results (the grid).
+  Result<std::vector<TaskInstance>> ListTaskInstancesOfRuns(const std::string& dag_id,
+                                                            const std::vector<std::string>& run_ids);
+  Result<std::vector<TaskInstance>> ListTaskInstancesInStates(const std::vector<TiState>& states);
+  // With its result.
   Result<std::optional<TaskInstance>> GetTaskInstance(const TiKey& key);
-  Result<int> CountTaskInstancesInStates(const std::vector<std::string>& states);
+  Result<int> CountTaskInstancesInStates(const std::vector<TiState>& states);
   // Conditional state change: true if the row was in `from` and now is `to`.
-  Result<bool> TransitionTaskInstance(const TiKey& key, const std::string& from, const std::string& to,
-                                      double now, const std::string& note = "");
+  Result<bool> TransitionTaskInstance(const TiKey& key, TiState from, TiState to, double now,
+                                      const std::string& note = "");
   // scheduled -> queued, try_number+1, stamped with the executor's token.
   Result<bool> QueueTaskInstance(const TiKey& key, const std::string& token, double now);
   // queued (with this token) -> running; records the try. Returns the try
@@ -149,11 +215,11 @@ class MetadataStore {
   Result<bool> HeartbeatTaskInstance(const TiKey& key, const std::string& token, double now);
   // Ends the try owned by `token` (state running or queued): success, or a
   // failure that becomes up_for_retry (next_retry_at from `policy`) while
-  // tries remain, else failed. Returns the new state, or "" if not owned.
+  // tries remain, else failed. Returns the new state, or nullopt if not owned.
   // task_instances.result becomes `result` (JSON text; NULL when none).
-  Result<std::string> FinishTaskInstance(const TiKey& key, const std::string& token, bool success,
-                                         const RetryPolicy& policy, double now, const std::string& note,
-                                         const std::optional<std::string>& result = std::nullopt);
+  Result<std::optional<TiState>> FinishTaskInstance(const TiKey& key, const std::string& token, bool success,
+                                                    const RetryPolicy& policy, double now, const std::string& note,
+                                                    const std::optional<std::string>& result = std::nullopt);
   // queued (with this token) -> scheduled, try_number-1, token cleared: its
   // process, if one was started and has not claimed it yet, never will.
   // False when the instance is not queued under `token` (e.g. it is running).
@@ -161,31 +227,54 @@ class MetadataStore {
   // Queued instances whose token does not start with `token_prefix` go back
   // to scheduled (their executor is gone). Returns how many.
   Result<int> ResetQueuedNotOwnedBy(const std::string& token_prefix);
-  // Airflow's clear: state none, tries left again; the run goes back to queued.
-  Status ClearTaskInstances(const DagSpec& dag, const std::string& run_id,
-                            const std::vector<std::string>& task_ids);
-  // Manual mark (success/failed/skipped); a running process notices and stops.
-  Status SetTaskInstanceState(const TiKey& key, const std::string& state, double now);
+  // Airflow's clear: state none, tries left again; with reset_run a finished
+  // run goes back to queued (so the scheduler takes it up again).
+  Status ClearTaskInstances(const DagSpec& dag, const std::string& run_id, const std::vector<std::string>& task_ids,
+                            bool reset_run = true);
+  // Manual mark; a running process notices and stops.
+  Status SetTaskInstanceState(const TiKey& key, TiState state, double now);
   Result<std::vector<TaskTry>> ListTries(const std::string& dag_id, const std::string& run_id);
 
-  // --- connections, variables (encrypted), users ---
+  // --- connections, variables (encrypted) ---
   Status UpsertConnection(const Connection& conn);
   Result<Connection> GetConnection(const std::string& conn_id);  // the DB only, no env
   Result<std::vector<Connection>> ListConnections();
   Status DeleteConnection(const std::string& conn_id);
   Status SetVariable(const std::string& key, const std::string& value, const std::string& description = "");
   Result<std::optional<std::string>> GetVariable(const std::string& key);  // the DB only, no env
-  Result<std::vector<std::pair<std::string, std::string>>> ListVariables();
+  Result<std::optional<Variable>> GetVariableRecord(const std::string& key);
+  Result<std::vector<Variable>> ListVariables();
   Status DeleteVariable(const std::string& key);
+
+  // --- web users and sessions ---
   Status UpsertUser(const UserRow& user);
   Result<std::optional<UserRow>> GetUser(const std::string& username);
+  Result<std::vector<UserRow>> ListUsers();  // without password hashes
+  // Creates or replaces the session with this token_hash.
+  Status PutSession(const SessionRow& session);
+  Result<std::optional<SessionRow>> GetSession(const std::string& token_hash);
+  Status TouchSession(const std::string& token_hash, const std::string& last_seen, const std::string& expires);
+  Status DeleteSession(const std::string& token_hash);
+  // Deletes the sessions whose `expires` <= now, then, while more than
+  // `max_live` remain, the least recently seen ones.
+  Status PruneSessions(const std::string& now, int64_t max_live);
+
+  // --- scheduler jobs (the scheduler's heartbeat) ---
+  Result<int64_t> StartSchedulerJob(const std::string& hostname, int64_t pid, double now);
+  Status HeartbeatSchedulerJob(int64_t job_id, double now);
+  Status EndSchedulerJob(int64_t job_id, double now);
+  // The most recently started scheduler, if any ever ran.
+  Result<std::optional<SchedulerJob>> LatestSchedulerJob();
 
  private:
   Status Migrate();
   Result<const SecretBox*> Box();
+  Result<std::optional<DagRun>> FindRunByLogicalDate(const std::string& dag_id, const std::string& logical_date);
+  Result<std::vector<TaskInstance>> QueryTaskInstances(const std::string& where, const std::vector<std::string>& args,
+                                                       bool with_result);
 
   HomePaths home_;
-  SqliteDb db_;
+  sqlite::Database db_;
   std::optional<SecretBox> box_;
 };
 

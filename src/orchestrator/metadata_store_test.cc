@@ -68,18 +68,18 @@ TEST_F(StoreTest, ClaimIsExclusiveAndRetriesFollowPolicy) {
             Status::Code::kAlreadyExists);
   ASSERT_TRUE(store_->CreateTaskInstances(dag, "manual__1").ok());
   TiKey key{"d", "manual__1", "a"};
-  EXPECT_TRUE(*store_->TransitionTaskInstance(key, "none", "scheduled", now));
-  EXPECT_FALSE(*store_->TransitionTaskInstance(key, "none", "scheduled", now));
+  EXPECT_TRUE(*store_->TransitionTaskInstance(key, TiState::kNone, TiState::kScheduled, now));
+  EXPECT_FALSE(*store_->TransitionTaskInstance(key, TiState::kNone, TiState::kScheduled, now));
   EXPECT_TRUE(*store_->QueueTaskInstance(key, "tok1", now));
   EXPECT_EQ(*store_->ClaimTaskInstance(key, "other", 1, "h", now), 0);
   EXPECT_EQ(*store_->ClaimTaskInstance(key, "tok1", 1, "h", now), 1);
   EXPECT_EQ(*store_->ClaimTaskInstance(key, "tok1", 1, "h", now), 0);  // already running
-  EXPECT_EQ(*store_->FinishTaskInstance(key, "other", false, dag.tasks[0].policy, now, "x"), "");
-  EXPECT_EQ(*store_->FinishTaskInstance(key, "tok1", false, dag.tasks[0].policy, now, "boom"), "up_for_retry");
-  EXPECT_TRUE(*store_->TransitionTaskInstance(key, "up_for_retry", "scheduled", now));
+  EXPECT_EQ(*store_->FinishTaskInstance(key, "other", false, dag.tasks[0].policy, now, "x"), std::nullopt);
+  EXPECT_EQ(*store_->FinishTaskInstance(key, "tok1", false, dag.tasks[0].policy, now, "boom"), TiState::kUpForRetry);
+  EXPECT_TRUE(*store_->TransitionTaskInstance(key, TiState::kUpForRetry, TiState::kScheduled, now));
   EXPECT_TRUE(*store_->QueueTaskInstance(key, "tok2", now));
   EXPECT_EQ(*store_->ClaimTaskInstance(key, "tok2", 1, "h", now), 2);
-  EXPECT_EQ(*store_->FinishTaskInstance(key, "tok2", false, dag.tasks[0].policy, now, "boom"), "failed");
+  EXPECT_EQ(*store_->FinishTaskInstance(key, "tok2", false, dag.tasks[0].policy, now, "boom"), TiState::kFailed);
   EXPECT_EQ(store_->ListTries("d", "manual__1")->size(), 2u);
 }
 

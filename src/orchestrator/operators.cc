@@ -1,10 +1,8 @@
 #include "orchestrator/operators.h"
 
 #include <fcntl.h>
-#include <libpq-fe.h>
 #include <poll.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,10 +12,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/sqlite.h"
 #include "common/task_result.h"
 #include "orchestrator/connection.h"
 #include "orchestrator/operator_args.h"
 #include "orchestrator/ssh_operator.h"
+#include "warehouse/pg_connection.h"
 
 extern char** environ;
 
@@ -203,64 +203,37 @@ Status ExecuteWarehouseIndex(TaskContext& ctx) { return ExecuteCliOperator(ctx, 
 Status ExecuteWarehousePublish(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"warehouse", "publish"}); }
 Status ExecuteQualityCheck(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"warehouse", "check"}); }
 
-std::string QuoteConninfo(const std::string& v) {
-  std::string out = "'";
-  for (char c : v) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
-
+// The one PostgreSQL client (warehouse/pg_connection.h) on a stored
+// postgres or redshift connection.
 Status RunPostgres(TaskContext& ctx, const Connection& c, const std::string& sql) {
-  std::string info;
-  if (!c.host.empty()) info += "host=" + QuoteConninfo(c.host) + " ";
-  if (c.port) info += "port=" + std::to_string(c.port) + " ";
-  if (!c.schema.empty()) info += "dbname=" + QuoteConninfo(c.schema) + " ";
-  if (!c.login.empty()) info += "user=" + QuoteConninfo(c.login) + " ";
-  if (!c.password.empty()) info += "password=" + QuoteConninfo(c.password) + " ";
+  warehouse::ConnectionSpec spec;
+  spec.kind = c.conn_type == "redshift" ? warehouse::TargetKind::kRedshift : warehouse::TargetKind::kPostgres;
+  if (!c.host.empty()) spec.params.emplace_back("host", c.host);
+  if (c.port) spec.params.emplace_back("port", std::to_string(c.port));
+  if (!c.schema.empty()) spec.params.emplace_back("dbname", c.schema);
+  if (!c.login.empty()) spec.params.emplace_back("user", c.login);
+  if (!c.password.empty()) spec.params.emplace_back("password", c.password);
   for (const char* key : {"sslmode", "connect_timeout", "application_name"}) {
-    if (c.extra.contains(key)) info += std::string(key) + "=" + QuoteConninfo(ScalarText(c.extra[key])) + " ";
+    if (c.extra.contains(key)) spec.params.emplace_back(key, ScalarText(c.extra[key]));
   }
-  PGconn* pg = PQconnectdb(info.c_str());
-  if (PQstatus(pg) != CONNECTION_OK) {
-    std::string msg = ctx.mask(PQerrorMessage(pg));
-    PQfinish(pg);
-    return Status::Unavailable("connection '" + c.conn_id + "': " + msg);
-  }
-  PGresult* res = PQexec(pg, sql.c_str());
-  auto status = PQresultStatus(res);
-  Status out = Status::OK();
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
-    out = Status::InvalidArgument("SQL on '" + c.conn_id + "' failed: " + ctx.mask(PQresultErrorMessage(res)));
-  } else if (status == PGRES_TUPLES_OK) {
-    ctx.log("returned " + std::to_string(PQntuples(res)) + " row(s)");
-  }
-  PQclear(res);
-  PQfinish(pg);
-  return out;
+  auto pg = warehouse::PgConnection::Connect(spec);
+  if (!pg.ok()) return Status::Unavailable("connection '" + c.conn_id + "': " + ctx.mask(pg.status().message()));
+  Status st = (*pg)->Exec(sql);
+  if (!st.ok()) return Status::InvalidArgument("SQL on '" + c.conn_id + "' failed: " + ctx.mask(st.message()));
+  return Status::OK();
 }
 
 Status RunSqlite(TaskContext& ctx, const Connection& c, const std::string& sql) {
   std::string path = c.host.empty() ? c.schema : c.host;
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
-    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    return Status::IOError("connection '" + c.conn_id + "': cannot open " + path + ": " + msg);
-  }
-  sqlite3_busy_timeout(db, 30000);
-  char* err = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  Status out = Status::OK();
-  if (rc != SQLITE_OK) {
-    out = Status::InvalidArgument("SQL on '" + c.conn_id + "' failed: " + std::string(err ? err : sqlite3_errstr(rc)));
-  } else {
-    ctx.log(std::to_string(sqlite3_total_changes(db)) + " row(s) changed");
-  }
-  sqlite3_free(err);
-  sqlite3_close(db);
-  return out;
+  sqlite::Database db;
+  sqlite::OpenOptions options;
+  options.wal = false;  // the user's database keeps its journal mode
+  Status opened = db.Open(path, options, "database");
+  if (!opened.ok()) return Status::IOError("connection '" + c.conn_id + "': " + opened.message());
+  Status st = db.Exec(sql);
+  if (!st.ok()) return Status::InvalidArgument("SQL on '" + c.conn_id + "' failed: " + st.message());
+  ctx.log(std::to_string(sqlite3_total_changes(db.raw())) + " row(s) changed");
+  return Status::OK();
 }
 
 // Statements in a script: non-blank pieces between semicolons outside
@@ -316,7 +289,10 @@ Status ExecuteSql(TaskContext& ctx) {
   ctx.log("running SQL on connection '" + conn_id + "' (" + conn.conn_type + "):\n" + script);
   if (ctx.set_result) ctx.set_result({{"statements", CountSqlStatements(script)}});
   if (conn.conn_type == "sqlite") return RunSqlite(ctx, conn, script);
-  if (conn.conn_type == "postgres" || conn.conn_type == "redshift") return RunPostgres(ctx, conn, script);
+  if (conn.conn_type == "postgres" || conn.conn_type == "redshift") {
+    if (CountSqlStatements(script) == 0) return Status::OK();  // only comments: nothing to send
+    return RunPostgres(ctx, conn, script);
+  }
   return Status::Unsupported("connection '" + conn_id + "' has type '" + conn.conn_type +
                              "'; the sql operator supports sqlite, postgres and redshift");
 }

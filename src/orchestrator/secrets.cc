@@ -74,14 +74,4 @@ Result<std::string> SecretBox::Decrypt(const std::vector<uint8_t>& sealed) const
   return out;
 }
 
-std::string RandomToken(size_t bytes) {
-  if (sodium_init() < 0) return std::string();
-  std::vector<unsigned char> raw(bytes);
-  randombytes_buf(raw.data(), raw.size());
-  std::string hex(bytes * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), raw.data(), raw.size());
-  hex.pop_back();
-  return hex;
-}
-
 }  // namespace arxivflow::orchestrator

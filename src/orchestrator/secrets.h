@@ -31,7 +31,4 @@ class SecretBox {
 
 // Web users' passwords are hashed by the server (server/password.h).
 
-// A random URL-safe token of `bytes` random bytes (hex encoded).
-std::string RandomToken(size_t bytes);
-
 }  // namespace arxivflow::orchestrator

@@ -17,6 +17,8 @@
 #include <sstream>
 #include <thread>
 
+#include "common/host_name.h"
+#include "common/random.h"
 #include "orchestrator/connection.h"
 #include "orchestrator/dag_bag.h"
 #include "orchestrator/dag_parser.h"
@@ -66,12 +68,6 @@ class SecretMasker {
   std::mutex mu_;
   std::vector<std::string> secrets_;
 };
-
-std::string Hostname() {
-  char buf[256] = {0};
-  gethostname(buf, sizeof buf - 1);
-  return buf;
-}
 
 double HeartbeatInterval() {
   if (const char* env = std::getenv("ARXIVFLOW_HEARTBEAT_INTERVAL")) {
@@ -358,19 +354,19 @@ int RunTaskInstance(const TaskRunRequest& request) {
                            "' not found (trigger the DAG first)");
         return 1;
       }
-      if ((*ti)->state == "running" || (*ti)->state == "queued") {
-        r.Log("ERROR", "task instance is " + (*ti)->state + "; not starting it a second time");
+      if (IsExecuting((*ti)->state)) {
+        r.Log("ERROR", std::string("task instance is ") + StateName((*ti)->state) + "; not starting it a second time");
         return 1;
       }
-      token = "manual-" + RandomToken(8);
-      (void)r.store->TransitionTaskInstance(key, (*ti)->state, "scheduled", NowEpoch());
+      token = "manual-" + RandomHex(8);
+      (void)r.store->TransitionTaskInstance(key, (*ti)->state, TiState::kScheduled, NowEpoch());
       auto queued = r.store->QueueTaskInstance(key, token, NowEpoch());
       if (!queued.ok() || !*queued) {
         r.Log("ERROR", "could not queue the task instance (changed concurrently)");
         return 1;
       }
     }
-    auto claimed = r.store->ClaimTaskInstance(key, token, getpid(), Hostname(), NowEpoch());
+    auto claimed = r.store->ClaimTaskInstance(key, token, getpid(), HostName(), NowEpoch());
     if (!claimed.ok()) {
       r.Log("ERROR", claimed.status().message());
       return 1;
@@ -420,11 +416,11 @@ int RunTaskInstance(const TaskRunRequest& request) {
       r.Log("ERROR", "cannot record the end state: " + state.status().message());
       return 1;
     }
-    if (state->empty()) {
+    if (!*state) {
       r.Log("WARNING", "task instance state was changed while running; the end state was not recorded");
       return 1;
     }
-    r.Log("INFO", "marking task as " + std::string(*state == "up_for_retry" ? "UP_FOR_RETRY" : *state == "success" ? "SUCCESS" : "FAILED") +
+    r.Log("INFO", "marking task as " + std::string(**state == TiState::kUpForRetry ? "UP_FOR_RETRY" : **state == TiState::kSuccess ? "SUCCESS" : "FAILED") +
                       ". dag_id=" + request.dag_id + ", task_id=" + request.task_id + ", run_id=" + request.run_id +
                       ", try_number=" + std::to_string(try_number));
     return success ? 0 : 1;

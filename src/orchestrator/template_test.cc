@@ -49,6 +49,19 @@ TEST(Connection, ParsesAirflowUris) {
   EXPECT_EQ(s->host, "/tmp/w.db");
   EXPECT_EQ(s->ToUri(), "sqlite:///tmp/w.db");
   EXPECT_FALSE(ParseConnectionUri("x", "no-scheme").ok());
+  EXPECT_FALSE(ParseConnectionUri("x", "post:gres://h/d").ok());  // not a scheme
+  auto upper = ParseConnectionUri("w", "SQLITE:///tmp/w.db");
+  ASSERT_TRUE(upper.ok());
+  EXPECT_EQ(upper->conn_type, "sqlite");
+  EXPECT_EQ(upper->host, "/tmp/w.db");
+  auto v6 = ParseConnectionUri("v6", "postgres://u:p%2Bq@[::1]:5432/d");
+  ASSERT_TRUE(v6.ok());
+  EXPECT_EQ(v6->host, "::1");
+  EXPECT_EQ(v6->password, "p+q");
+  auto back6 = ParseConnectionUri("v6", v6->ToUri());
+  ASSERT_TRUE(back6.ok()) << v6->ToUri();
+  EXPECT_EQ(back6->host, "::1");
+  EXPECT_EQ(back6->password, "p+q");
   EXPECT_FALSE(ParseConnectionUri("x", "postgres://h:99999/db").ok());
   EXPECT_EQ(ConnectionEnvName("my-conn.1"), "ARXIVFLOW_CONN_MY_CONN_1");
 }

@@ -6,20 +6,17 @@
 #include <cstring>
 #include <limits>
 
+#include "common/civil_date.h"
+
 namespace arxivflow::parquet {
 
 namespace {
 
 void CivilFromDays(int64_t days, int64_t* y, int* m, int* d) {
-  int64_t z = days + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  *y = yoe + era * 400 + (*m <= 2 ? 1 : 0);
+  const CivilDate c = arxivflow::CivilFromDays(days);
+  *y = c.year;
+  *m = c.month;
+  *d = c.day;
 }
 
 std::string DateText(int64_t days) {

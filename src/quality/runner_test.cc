@@ -32,7 +32,7 @@ class RunnerTest : public ::testing::Test {
 TEST_F(RunnerTest, DefaultsPassOnConsistentData) {
   for (const auto& t : schema::StarSchema()) Load(t.id, 20);
   warehouse::ParquetArea area;
-  for (const auto& t : schema::StarSchema()) area.manifest["tables"][t.name]["rows"] = 20;
+  for (const auto& t : schema::StarSchema()) area.manifest.tables[t.name].rows = 20;
   auto results = RunChecks(*wh_, *DefaultChecks(), &area);
   EXPECT_TRUE(AllPassed(results)) << FormatResults(results);
   for (const auto& r : results) EXPECT_EQ(r.verdict, Verdict::kPass) << r.name << " " << r.message;
@@ -58,7 +58,7 @@ TEST_F(RunnerTest, FailuresAreReportedClearly) {
   Load(schema::TableId::kPapers, 10);
   Load(schema::TableId::kAuthors, 12);  // two authors of papers that do not exist
   warehouse::ParquetArea area;
-  area.manifest["tables"]["papers"]["rows"] = 11;
+  area.manifest.tables["papers"].rows = 11;
   auto results = RunChecks(*wh_, *DefaultChecks(), &area);
   EXPECT_FALSE(AllPassed(results));
   auto find = [&](const std::string& name) -> const CheckResult& {

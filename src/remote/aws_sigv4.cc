@@ -9,6 +9,8 @@
 #include <ctime>
 #include <map>
 
+#include "common/percent_encoding.h"
+
 namespace arxivflow::remote {
 namespace {
 
@@ -33,10 +35,6 @@ std::string CanonicalHeaderValue(std::string_view v) {
     out.push_back(c);
   }
   return out;
-}
-
-bool IsUnreserved(unsigned char c) {
-  return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 }  // namespace
@@ -67,19 +65,7 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
 }
 
 std::string AwsUriEncode(std::string_view text, bool keep_slash) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (IsUnreserved(c) || (keep_slash && c == '/')) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
+  return PercentEncode(text, keep_slash ? "/" : "");
 }
 
 std::string CanonicalUri(std::string_view path, bool normalize_path) {

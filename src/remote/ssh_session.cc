@@ -10,20 +10,16 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <random>
 #include <thread>
+
+#include "common/random.h"
 
 namespace arxivflow::remote {
 namespace {
 
 constexpr size_t kCopyChunk = 64 * 1024;
 
-std::string RandomSuffix() {
-  std::random_device rd;
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
-  return buf;
-}
+std::string RandomSuffix() { return RandomHex(8); }
 
 // 'text' for a POSIX shell.
 std::string ShellQuote(std::string_view text) {

@@ -224,7 +224,9 @@ void WebApp::AddMiscRoutes() {
           json scheduler = {{"status", h.scheduler_status.empty() ? json(nullptr) : json(h.scheduler_status)},
                             {"latest_scheduler_heartbeat", h.latest_scheduler_heartbeat.empty()
                                                                ? json(nullptr)
-                                                               : json(h.latest_scheduler_heartbeat)}};
+                                                               : json(h.latest_scheduler_heartbeat)},
+                            {"heartbeat_age_seconds",
+                             h.scheduler_heartbeat_age ? json(*h.scheduler_heartbeat_age) : json(nullptr)}};
           return JsonResponse({{"metadatabase", {{"status", h.metadatabase_ok ? "healthy" : "unhealthy"}}},
                                {"scheduler", scheduler}});
         });

@@ -116,7 +116,7 @@ void WebApp::AddDagRoutes() {
     json list = json::array();
     for (DagInfo& d : *dags) {
       if (!MatchesPattern(d.dag_id, c.request.Query("dag_id_pattern"))) continue;
-      Status st = backend_.SetPaused(d.dag_id, paused);
+      Status st = backend_.SetPaused(d.dag_id, paused, c.caller());
       if (!st.ok()) return FromStatus(st, "pausing " + d.dag_id);
       d.is_paused = paused;
       list.push_back(DagToJson(d));
@@ -146,7 +146,7 @@ void WebApp::AddDagRoutes() {
     if (!body->contains("is_paused") || !(*body)["is_paused"].is_boolean()) {
       return Problem(400, "field 'is_paused' (boolean) is required");
     }
-    Status st = backend_.SetPaused(c.Param("dag_id"), (*body)["is_paused"].get<bool>());
+    Status st = backend_.SetPaused(c.Param("dag_id"), (*body)["is_paused"].get<bool>(), c.caller());
     if (!st.ok()) return FromStatus(st, "pausing DAG");
     auto dag = backend_.GetDag(c.Param("dag_id"));
     if (!dag.ok()) return FromStatus(dag.status(), "reading DAG");
@@ -175,7 +175,7 @@ void WebApp::AddDagRoutes() {
           if (!grid.ok()) return FromStatus(grid.status(), "reading grid");
           std::map<std::string, json> by_run;
           for (const auto& ti : grid->task_instances) {
-            json cell = {{"state", ti.state.empty() ? json(nullptr) : json(ti.state)}, {"try_number", ti.try_number}};
+            json cell = {{"state", TiStateToJson(ti.state)}, {"try_number", ti.try_number}};
             if (ti.duration) cell["duration"] = *ti.duration;
             if (!ti.progress.is_null()) cell["progress"] = ti.progress;  // a running task's latest progress
             by_run[ti.run_id][ti.task_id] = std::move(cell);
@@ -192,13 +192,19 @@ void WebApp::AddDagRoutes() {
           return JsonResponse({{"dag", DagToJson(*dag)}, {"tasks", tasks}, {"dag_runs", runs}});
         });
 
+}
+
+void WebApp::AddDagRunRoutes() {
   Route("GET", "/api/v1/dags/{dag_id}/dagRuns", "DAGRun", "List DAG runs (newest first)", [this](ApiCall& c) {
     auto paging = ParsePaging(c.request);
     if (!paging.ok()) return Problem(400, paging.status().message());
     ListRunsQuery q;
     q.limit = paging->limit;
     q.offset = paging->offset;
-    q.state = c.request.Query("state");
+    if (c.request.HasQuery("state") && !c.request.Query("state").empty()) {
+      q.state = orchestrator::ParseDagRunState(c.request.Query("state"));
+      if (!q.state) return Problem(400, "query parameter 'state' must be one of queued, running, success, failed");
+    }
     auto page = backend_.ListDagRuns(c.Param("dag_id"), q);
     if (!page.ok()) return FromStatus(page.status(), "listing DAG runs");
     json list = json::array();
@@ -230,7 +236,7 @@ void WebApp::AddDagRoutes() {
               logical_date = b[key].get<std::string>();
             }
           }
-          auto run = backend_.TriggerDag(c.Param("dag_id"), run_id, conf, logical_date);
+          auto run = backend_.TriggerDag(c.Param("dag_id"), run_id, conf, logical_date, c.caller());
           if (!run.ok()) return FromStatus(run.status(), "triggering DAG");
           return JsonResponse(DagRunToJson(*run));
         });
@@ -247,11 +253,11 @@ void WebApp::AddDagRoutes() {
           if (!body.ok()) return Problem(400, body.status().message());
           const json& b = *body;
           if (!b.contains("state") || !b["state"].is_string()) return Problem(400, "field 'state' (string) is required");
-          std::string state = b["state"].get<std::string>();
-          if (state != "success" && state != "failed" && state != "queued") {
+          auto state = orchestrator::ParseDagRunState(b["state"].get<std::string>());
+          if (!state || *state == DagRunState::kRunning) {
             return Problem(400, "field 'state' must be one of success, failed, queued");
           }
-          Status st = backend_.SetDagRunState(c.Param("dag_id"), c.Param("dag_run_id"), state);
+          Status st = backend_.SetDagRunState(c.Param("dag_id"), c.Param("dag_run_id"), *state, c.caller());
           if (!st.ok()) return FromStatus(st, "setting DAG run state");
           auto run = backend_.GetDagRun(c.Param("dag_id"), c.Param("dag_run_id"));
           if (!run.ok()) return FromStatus(run.status(), "reading DAG run");
@@ -274,7 +280,7 @@ void WebApp::AddDagRoutes() {
           if (!err.empty()) return Problem(400, err);
           auto run = backend_.GetDagRun(c.Param("dag_id"), c.Param("dag_run_id"));
           if (!run.ok()) return FromStatus(run.status(), "reading DAG run");
-          auto cleared = backend_.ClearTaskInstances(c.Param("dag_id"), req);
+          auto cleared = backend_.ClearTaskInstances(c.Param("dag_id"), req, c.caller());
           if (!cleared.ok()) return FromStatus(cleared.status(), "clearing DAG run");
           if (req.dry_run) {
             json list = json::array();
@@ -295,6 +301,7 @@ void WebApp::AddDagRoutes() {
           ClearRequest req;
           req.dry_run = OptBool(b, "dry_run", err).value_or(true);
           req.only_failed = OptBool(b, "only_failed", err).value_or(true);
+          req.include_upstream = OptBool(b, "include_upstream", err).value_or(false);
           req.include_downstream = OptBool(b, "include_downstream", err).value_or(false);
           req.reset_dag_runs = OptBool(b, "reset_dag_runs", err).value_or(true);
           if (!err.empty()) return Problem(400, err);
@@ -305,14 +312,14 @@ void WebApp::AddDagRoutes() {
             if (!b["dag_run_id"].is_string()) return Problem(400, "field 'dag_run_id' must be a string");
             req.run_ids.push_back(b["dag_run_id"].get<std::string>());
           }
-          auto cleared = backend_.ClearTaskInstances(c.Param("dag_id"), req);
+          auto cleared = backend_.ClearTaskInstances(c.Param("dag_id"), req, c.caller());
           if (!cleared.ok()) return FromStatus(cleared.status(), "clearing task instances");
           json list = json::array();
           for (const auto& ti : *cleared) {
             list.push_back({{"dag_id", ti.dag_id},
                             {"dag_run_id", ti.run_id},
                             {"task_id", ti.task_id},
-                            {"state", ti.state.empty() ? json(nullptr) : json(ti.state)}});
+                            {"state", TiStateToJson(ti.state)}});
           }
           return JsonResponse({{"task_instances", list}});
         });

@@ -18,9 +18,7 @@ constexpr int64_t kMaxLogChunk = 16 * 1024 * 1024;
 // instance is in a state where nothing is running it.
 bool TryFinished(const TaskInstanceInfo& ti, int try_number) {
   if (try_number < ti.try_number) return true;
-  static const char* kDone[] = {"success", "failed", "upstream_failed", "skipped", "up_for_retry", "removed"};
-  return std::find_if(std::begin(kDone), std::end(kDone), [&](const char* s) { return ti.state == s; }) !=
-         std::end(kDone);
+  return orchestrator::IsFinished(ti.state) || ti.state == TiState::kUpForRetry || ti.state == TiState::kRemoved;
 }
 
 bool WantsText(const HttpRequest& req) {
@@ -54,7 +52,8 @@ void WebApp::AddTaskRoutes() {
         });
 
   Route("PATCH", "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}", "TaskInstance",
-        "Mark a task instance success or failed (new_state)", [this](ApiCall& c) {
+        "Mark a task instance success or failed (new_state; dry_run defaults to true, as in Airflow)",
+        [this](ApiCall& c) {
           auto body = ParseJsonBody(c.request.body);
           if (!body.ok()) return Problem(400, body.status().message());
           const json& b = *body;
@@ -62,20 +61,20 @@ void WebApp::AddTaskRoutes() {
             return Problem(400, "field 'new_state' (string) is required");
           }
           std::string state = b["new_state"].get<std::string>();
-          if (state != "success" && state != "failed") {
+          auto new_state = orchestrator::ParseTiState(state);
+          if (new_state != TiState::kSuccess && new_state != TiState::kFailed) {
             return Problem(400, "field 'new_state' must be success or failed");
           }
-          bool dry_run = false;
+          bool dry_run = true;
           if (b.contains("dry_run")) {
             if (!b["dry_run"].is_boolean()) return Problem(400, "field 'dry_run' must be a boolean");
             dry_run = b["dry_run"].get<bool>();
           }
           auto ti = backend_.GetTaskInstance(c.Param("dag_id"), c.Param("dag_run_id"), c.Param("task_id"));
           if (!ti.ok()) return FromStatus(ti.status(), "reading task instance");
-          if (!dry_run) {
-            Status st = backend_.SetTaskInstanceState(c.Param("dag_id"), c.Param("dag_run_id"), c.Param("task_id"), state);
-            if (!st.ok()) return FromStatus(st, "setting task instance state");
-          }
+          Status st = backend_.SetTaskInstanceState(c.Param("dag_id"), c.Param("dag_run_id"), c.Param("task_id"),
+                                                    *new_state, dry_run, c.caller());
+          if (!st.ok()) return FromStatus(st, "setting task instance state");
           return JsonResponse({{"dag_id", ti->dag_id},
                                {"dag_run_id", ti->run_id},
                                {"task_id", ti->task_id},
@@ -129,7 +128,7 @@ void WebApp::AddTaskRoutes() {
                                {"exists", chunk->exists},
                                {"end_of_log", end_of_log},
                                {"try_number", *try_number},
-                               {"task_state", ti->state.empty() ? json(nullptr) : json(ti->state)}});
+                               {"task_state", TiStateToJson(ti->state)}});
         });
 }
 

@@ -4,6 +4,7 @@
 #include <semaphore>
 
 #include "common/logging.h"
+#include "common/random.h"
 #include "orchestrator/time_util.h"
 #include "server/password.h"
 

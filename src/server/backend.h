@@ -12,7 +12,9 @@
 // - Nothing here ever returns a connection password: ConnectionInfo only says
 //   whether one is set. Passwords go in (ConnectionInput) but never come out.
 // - Times are ISO 8601 UTC strings ("2026-11-23T21:00:00.123456+00:00"), empty
-//   when unknown.
+//   when unknown. States are the orchestrator's enums (orchestrator/states.h).
+// - Every state-changing call names its Caller (who, from where), for the
+//   orchestrator's run control to record.
 #pragma once
 
 #include <cstdint>
@@ -23,8 +25,19 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
+#include "orchestrator/run_control.h"
+#include "orchestrator/states.h"
 
 namespace arxivflow::server {
+
+using orchestrator::DagRunState;
+using orchestrator::TiState;
+
+// Who makes a state-changing call, and from where.
+struct Caller {
+  std::string username;
+  std::string address;  // the client's IP address
+};
 
 struct TaskInfo {
   std::string task_id;
@@ -50,7 +63,7 @@ struct DagInfo {
 struct DagRunInfo {
   std::string dag_id;
   std::string run_id;
-  std::string state;     // queued, running, success, failed
+  DagRunState state = DagRunState::kQueued;
   std::string run_type;  // manual, scheduled
   std::string logical_date;
   std::string queued_at;
@@ -64,8 +77,7 @@ struct TaskInstanceInfo {
   std::string dag_id;
   std::string run_id;
   std::string task_id;
-  std::string state;  // "" (none), scheduled, queued, running, success, failed,
-                      // up_for_retry, upstream_failed, skipped, removed
+  TiState state = TiState::kNone;
   int try_number = 0;
   int max_tries = 0;
   std::string operator_name;
@@ -91,7 +103,7 @@ struct Page {
 struct ListRunsQuery {
   int64_t limit = 100;
   int64_t offset = 0;
-  std::string state;  // "" = any
+  std::optional<DagRunState> state;  // nullopt = any
 };
 
 // The grid: the newest `runs` (newest first) and every task instance of them.
@@ -107,14 +119,8 @@ struct LogChunk {
   bool exists = false;      // false: no log file for this try (yet)
 };
 
-struct ClearRequest {
-  std::vector<std::string> run_ids;   // empty = every run of the DAG
-  std::vector<std::string> task_ids;  // empty = every task
-  bool only_failed = false;
-  bool include_downstream = false;
-  bool reset_dag_runs = true;  // put the cleared runs back to queued
-  bool dry_run = false;
-};
+// Which task instances to clear, as run control takes it (run_control.h).
+using ClearRequest = orchestrator::ClearRequest;
 
 struct ConnectionInfo {
   std::string conn_id;
@@ -200,6 +206,7 @@ struct HealthInfo {
   bool metadatabase_ok = false;
   std::string scheduler_status;  // "healthy", "unhealthy" or "" (unknown)
   std::string latest_scheduler_heartbeat;
+  std::optional<double> scheduler_heartbeat_age;  // seconds since that heartbeat
 };
 
 class Backend {
@@ -215,18 +222,21 @@ class Backend {
   // --- DAGs
   virtual Result<std::vector<DagInfo>> ListDags() = 0;
   virtual Result<DagInfo> GetDag(const std::string& dag_id) = 0;
-  virtual Status SetPaused(const std::string& dag_id, bool paused) = 0;
+  virtual Status SetPaused(const std::string& dag_id, bool paused, const Caller& caller) = 0;
   // The DAG's latest runs, newest first, at most `limit`.
   virtual Result<std::vector<DagRunInfo>> RecentRuns(const std::string& dag_id, int limit) = 0;
 
   // --- runs
   // run_id empty = generated ("manual__<logical date>"); logical_date empty = now.
+  // kAlreadyExists when the DAG has a run with this run id or logical date.
   virtual Result<DagRunInfo> TriggerDag(const std::string& dag_id, const std::string& run_id,
-                                        const nlohmann::json& conf, const std::string& logical_date) = 0;
+                                        const nlohmann::json& conf, const std::string& logical_date,
+                                        const Caller& caller) = 0;
   virtual Result<Page<DagRunInfo>> ListDagRuns(const std::string& dag_id, const ListRunsQuery& query) = 0;
   virtual Result<DagRunInfo> GetDagRun(const std::string& dag_id, const std::string& run_id) = 0;
-  // state: "success", "failed" or "queued" (queued = rerun from scratch).
-  virtual Status SetDagRunState(const std::string& dag_id, const std::string& run_id, const std::string& state) = 0;
+  // state: success, failed or queued (queued = rerun from scratch).
+  virtual Status SetDagRunState(const std::string& dag_id, const std::string& run_id, DagRunState state,
+                                const Caller& caller) = 0;
   virtual Result<GridData> Grid(const std::string& dag_id, int runs) = 0;
 
   // --- task instances
@@ -234,12 +244,15 @@ class Backend {
                                                                   const std::string& run_id) = 0;
   virtual Result<TaskInstanceInfo> GetTaskInstance(const std::string& dag_id, const std::string& run_id,
                                                    const std::string& task_id) = 0;
-  // new_state: "success" or "failed".
+  // new_state: success or failed. With dry_run nothing changes (the task
+  // instance must still exist).
   virtual Status SetTaskInstanceState(const std::string& dag_id, const std::string& run_id,
-                                      const std::string& task_id, const std::string& new_state) = 0;
+                                      const std::string& task_id, TiState new_state, bool dry_run,
+                                      const Caller& caller) = 0;
   // Returns the task instances cleared (or that would be, when dry_run).
   virtual Result<std::vector<TaskInstanceInfo>> ClearTaskInstances(const std::string& dag_id,
-                                                                   const ClearRequest& request) = 0;
+                                                                   const ClearRequest& request,
+                                                                   const Caller& caller) = 0;
   // Reads at most max_bytes of try `try_number`'s log from `offset`.
   virtual Result<LogChunk> ReadLog(const std::string& dag_id, const std::string& run_id, const std::string& task_id,
                                    int try_number, int64_t offset, int64_t max_bytes) = 0;

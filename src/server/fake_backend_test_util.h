@@ -42,7 +42,7 @@ class FakeBackend : public Backend {
     fail_ = std::move(message);
   }
 
-  HealthInfo Health() override { return {true, "healthy", "2026-11-23T21:00:00+00:00"}; }
+  HealthInfo Health() override { return {true, "healthy", "2026-11-23T21:00:00+00:00", 1.5}; }
   std::string ChangeToken() override {
     std::lock_guard<std::mutex> l(mu_);
     return change_token_;
@@ -66,7 +66,7 @@ class FakeBackend : public Backend {
     if (it == dags_.end()) return Status::NotFound("DAG '" + id + "' not found");
     return it->second;
   }
-  Status SetPaused(const std::string& id, bool paused) override {
+  Status SetPaused(const std::string& id, bool paused, const Caller&) override {
     std::lock_guard<std::mutex> l(mu_);
     auto it = dags_.find(id);
     if (it == dags_.end()) return Status::NotFound("DAG '" + id + "' not found");
@@ -82,7 +82,7 @@ class FakeBackend : public Backend {
     return out;
   }
   Result<DagRunInfo> TriggerDag(const std::string& id, const std::string& run_id, const nlohmann::json& conf,
-                                const std::string& logical_date) override {
+                                const std::string& logical_date, const Caller&) override {
     std::lock_guard<std::mutex> l(mu_);
     auto d = dags_.find(id);
     if (d == dags_.end()) return Status::NotFound("DAG '" + id + "' not found");
@@ -92,7 +92,7 @@ class FakeBackend : public Backend {
     for (const auto& e : runs_) {
       if (e.dag_id == id && e.run_id == r.run_id) return Status::AlreadyExists("DAG run '" + r.run_id + "' exists");
     }
-    r.state = "queued";
+    r.state = DagRunState::kQueued;
     r.run_type = "manual";
     r.logical_date = logical_date.empty() ? "2026-11-23T21:00:00+00:00" : logical_date;
     r.conf = conf;
@@ -113,7 +113,7 @@ class FakeBackend : public Backend {
     Page<DagRunInfo> p;
     std::vector<DagRunInfo> all;
     for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) {
-      if (it->dag_id == id && (q.state.empty() || q.state == it->state)) all.push_back(*it);
+      if (it->dag_id == id && (!q.state || *q.state == it->state)) all.push_back(*it);
     }
     p.total = static_cast<int64_t>(all.size());
     for (int64_t i = q.offset; i < p.total && static_cast<int64_t>(p.items.size()) < q.limit; ++i) {
@@ -128,7 +128,7 @@ class FakeBackend : public Backend {
     }
     return Status::NotFound("DAG run '" + run_id + "' not found");
   }
-  Status SetDagRunState(const std::string& id, const std::string& run_id, const std::string& state) override {
+  Status SetDagRunState(const std::string& id, const std::string& run_id, DagRunState state, const Caller&) override {
     std::lock_guard<std::mutex> l(mu_);
     for (auto& r : runs_) {
       if (r.dag_id == id && r.run_id == run_id) {
@@ -167,26 +167,27 @@ class FakeBackend : public Backend {
     return Status::NotFound("task instance not found");
   }
   Status SetTaskInstanceState(const std::string& id, const std::string& run_id, const std::string& task_id,
-                              const std::string& state) override {
+                              TiState state, bool dry_run, const Caller&) override {
     std::lock_guard<std::mutex> l(mu_);
     for (auto& ti : tis_) {
       if (ti.dag_id == id && ti.run_id == run_id && ti.task_id == task_id) {
-        ti.state = state;
+        if (!dry_run) ti.state = state;
         return Status::OK();
       }
     }
     return Status::NotFound("task instance not found");
   }
-  Result<std::vector<TaskInstanceInfo>> ClearTaskInstances(const std::string& id, const ClearRequest& req) override {
+  Result<std::vector<TaskInstanceInfo>> ClearTaskInstances(const std::string& id, const ClearRequest& req,
+                                                           const Caller&) override {
     std::lock_guard<std::mutex> l(mu_);
     if (!dags_.count(id)) return Status::NotFound("DAG '" + id + "' not found");
     std::vector<TaskInstanceInfo> out;
     for (auto& ti : tis_) {
       if (ti.dag_id != id) continue;
       if (!req.run_ids.empty() && std::find(req.run_ids.begin(), req.run_ids.end(), ti.run_id) == req.run_ids.end()) continue;
-      if (req.only_failed && ti.state != "failed") continue;
+      if (req.only_failed && ti.state != TiState::kFailed) continue;
       out.push_back(ti);
-      if (!req.dry_run) ti.state.clear();
+      if (!req.dry_run) ti.state = TiState::kNone;
     }
     return out;
   }
@@ -200,7 +201,7 @@ class FakeBackend : public Backend {
     c.next_offset = offset + static_cast<int64_t>(c.content.size());
     return c;
   }
-  void SetTaskState(const std::string& state, int try_number) {
+  void SetTaskState(TiState state, int try_number) {
     std::lock_guard<std::mutex> l(mu_);
     for (auto& ti : tis_) {
       ti.state = state;

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/percent_encoding.h"
+
 namespace arxivflow::server {
 
 struct CaseInsensitiveLess {
@@ -51,10 +53,8 @@ struct HttpResponse {
 // Splits "a=1&b=x%20y" into decoded pairs ('+' means space, as in forms).
 std::multimap<std::string, std::string> ParseQueryString(const std::string& query);
 
-// Percent-decodes a path segment ('+' stays '+'). Invalid escapes are kept
-// literally.
-std::string PercentDecode(const std::string& text, bool plus_is_space = false);
-// Percent-encodes everything outside RFC 3986 unreserved characters.
-std::string PercentEncode(const std::string& text);
+// Path segments are decoded with PercentDecode ('+' stays '+'; invalid
+// escapes are kept literally) and encoded with PercentEncode, both from
+// common/percent_encoding.h.
 
 }  // namespace arxivflow::server

@@ -12,6 +12,10 @@ namespace {
 json NullIfEmpty(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 }  // namespace
 
+json TiStateToJson(TiState state) {
+  return state == TiState::kNone ? json(nullptr) : json(orchestrator::StateName(state));
+}
+
 json TaskToJson(const TaskInfo& task) {
   return {
       {"task_id", task.task_id},
@@ -50,7 +54,7 @@ json DagRunToJson(const DagRunInfo& run) {
   return {
       {"dag_id", run.dag_id},
       {"dag_run_id", run.run_id},
-      {"state", run.state},
+      {"state", orchestrator::StateName(run.state)},
       {"run_type", run.run_type},
       {"logical_date", NullIfEmpty(run.logical_date)},
       {"execution_date", NullIfEmpty(run.logical_date)},
@@ -67,7 +71,7 @@ json TaskInstanceToJson(const TaskInstanceInfo& ti) {
       {"dag_id", ti.dag_id},
       {"dag_run_id", ti.run_id},
       {"task_id", ti.task_id},
-      {"state", NullIfEmpty(ti.state)},
+      {"state", TiStateToJson(ti.state)},
       {"try_number", ti.try_number},
       {"max_tries", ti.max_tries},
       {"operator", ti.operator_name},

@@ -20,6 +20,10 @@
 
 namespace arxivflow::server {
 
+// A task instance's state as the API shows it: null for "no state yet",
+// else the state's name (Airflow's one representation).
+nlohmann::json TiStateToJson(TiState state);
+
 nlohmann::json DagToJson(const DagInfo& dag);
 nlohmann::json TaskToJson(const TaskInfo& task);
 nlohmann::json DagRunToJson(const DagRunInfo& run);

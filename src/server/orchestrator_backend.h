@@ -6,8 +6,11 @@
 // ("run `arxivflow db init`"). The backend keeps a small pool of store
 // connections (one per concurrently serving thread) and one DAG folder cache
 // (re-scanned at most once a second; changes are written to the store, as the
-// scheduler does, so the UI is right even before a scheduler has run). The
-// warehouse is opened read-only per request. Thread-safe.
+// scheduler does, so the UI is right even before a scheduler has run). Reads
+// go to the metadata store; every state change goes through the
+// orchestrator's run control (run_control.h), so the API follows the same
+// rules as the CLI. The warehouse is opened read-only per request.
+// Thread-safe.
 #pragma once
 
 #include <memory>
@@ -26,6 +29,8 @@ struct OrchestratorBackendOptions {
   // Last transform output; "" = the variable LAKE_URI when it is a local
   // folder, else <home>/parquet.
   std::string parquet_dir;
+  // A scheduler whose last heartbeat is older than this (seconds) is unhealthy.
+  double scheduler_health_threshold = 30;
 };
 
 Result<std::unique_ptr<Backend>> OpenOrchestratorBackend(const OrchestratorBackendOptions& options);

@@ -5,6 +5,8 @@
 #include <mutex>
 #include <vector>
 
+#include "common/random.h"
+
 namespace arxivflow::server {
 
 namespace {
@@ -63,23 +65,8 @@ bool CheckPassword(const std::string& hash, const std::string& password) {
   return ok && well_formed;
 }
 
-std::string RandomHex(size_t bytes) {
-  EnsureSodium();
-  std::vector<unsigned char> raw(bytes);
-  randombytes_buf(raw.data(), raw.size());
-  std::string hex(bytes * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), raw.data(), raw.size());
-  hex.pop_back();
-  return hex;
-}
-
 std::string RandomPassword(size_t length) {
-  EnsureSodium();
-  static const char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-  const uint32_t n = sizeof(kAlphabet) - 1;
-  std::string out;
-  for (size_t i = 0; i < length; ++i) out.push_back(kAlphabet[randombytes_uniform(n)]);
-  return out;
+  return RandomString(length, "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789");
 }
 
 std::string KeyedDigest(const std::string& text) {

@@ -1,11 +1,12 @@
 // Password hashing for web users: Argon2id through libsodium's
 // crypto_pwhash_str (salted, self-describing "$argon2id$v=19$m=...,t=...,p=1$..."
-// strings), and random tokens.
+// strings), and generated passwords.
 //
 // Contract: HashUserPassword fails (kInvalidArgument) on an empty password or
 // one longer than 1024 bytes, kInternal when memory runs out. CheckPassword
 // never throws and takes the same time whether or not the hash is well formed.
-// RandomHex/RandomPassword use the OS CSPRNG. All thread-safe.
+// RandomPassword uses the OS CSPRNG (common/random.h, which also makes
+// tokens). All thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -18,8 +19,6 @@ namespace arxivflow::server {
 Result<std::string> HashUserPassword(const std::string& password);
 bool CheckPassword(const std::string& hash, const std::string& password);
 
-// `bytes` random bytes as lowercase hex.
-std::string RandomHex(size_t bytes);
 // A random password of `length` characters from [A-Za-z0-9] (no look-alikes).
 std::string RandomPassword(size_t length);
 

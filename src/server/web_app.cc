@@ -92,6 +92,7 @@ void WebApp::Route(const char* method, const char* pattern, const char* tag, con
 
 void WebApp::AddRoutes() {
   AddDagRoutes();
+  AddDagRunRoutes();
   AddTaskRoutes();
   AddConnectionRoutes();
   AddVariableRoutes();

@@ -63,6 +63,7 @@ struct ApiCall {
   Principal user;
 
   const std::string& Param(const std::string& name) const { return params.at(name); }
+  Caller caller() const { return {user.username, request.remote_addr}; }
 };
 
 using ApiHandler = std::function<HttpResponse(ApiCall&)>;
@@ -85,6 +86,7 @@ class WebApp {
   HttpResponse Logout(const HttpRequest& request);
   void AddRoutes();
   void AddDagRoutes();
+  void AddDagRunRoutes();  // runs and clearing
   void AddTaskRoutes();
   void AddConnectionRoutes();
   void AddVariableRoutes();

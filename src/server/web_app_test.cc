@@ -279,14 +279,14 @@ TEST_F(WebAppTest, SecurityHeadersEverywhere) {
 TEST_F(WebAppTest, LogsFollowWithOffsets) {
   Login("admin", "admin-pw");
   ASSERT_EQ(Call("POST", "/api/v1/dags/arxiv_full_pipeline/dagRuns", R"({"dag_run_id":"r"})").status, 200);
-  backend_.SetTaskState("running", 1);
+  backend_.SetTaskState(TiState::kRunning, 1);
   backend_.SetLog("line one\nline two\n");
   json first = json::parse(Call("GET", "/api/v1/dags/arxiv_full_pipeline/dagRuns/r/taskInstances/begin/logs/1").body);
   EXPECT_EQ(first["content"], "line one\nline two\n");
   EXPECT_EQ(first["end_of_log"], false);
   std::string token = first["continuation_token"];
   backend_.SetLog("line one\nline two\nline three\n");
-  backend_.SetTaskState("success", 1);
+  backend_.SetTaskState(TiState::kSuccess, 1);
   json next = json::parse(
       Call("GET", "/api/v1/dags/arxiv_full_pipeline/dagRuns/r/taskInstances/begin/logs/1?token=" + token).body);
   EXPECT_EQ(next["content"], "line three\n");
@@ -304,8 +304,15 @@ TEST_F(WebAppTest, LogsFollowWithOffsets) {
 TEST_F(WebAppTest, ClearAndMarkFailed) {
   Login("admin", "admin-pw");
   ASSERT_EQ(Call("POST", "/api/v1/dags/arxiv_full_pipeline/dagRuns", R"({"dag_run_id":"r"})").status, 200);
+  // Without dry_run nothing changes (Airflow's default is dry_run: true).
+  HttpResponse dry = Call("PATCH", "/api/v1/dags/arxiv_full_pipeline/dagRuns/r/taskInstances/load",
+                          R"({"new_state":"failed"})");
+  ASSERT_EQ(dry.status, 200) << dry.body;
+  EXPECT_EQ(json::parse(dry.body)["dry_run"], true);
+  EXPECT_EQ(json::parse(Call("GET", "/api/v1/dags/arxiv_full_pipeline/dagRuns/r/taskInstances/load").body)["state"],
+            nullptr);
   HttpResponse mark = Call("PATCH", "/api/v1/dags/arxiv_full_pipeline/dagRuns/r/taskInstances/load",
-                           R"({"new_state":"failed"})");
+                           R"({"new_state":"failed","dry_run":false})");
   ASSERT_EQ(mark.status, 200) << mark.body;
   EXPECT_EQ(json::parse(Call("GET", "/api/v1/dags/arxiv_full_pipeline/dagRuns/r/taskInstances/load").body)["state"],
             "failed");

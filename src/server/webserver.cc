@@ -174,6 +174,7 @@ Status RunWebserver(const WebserverOptions& options) {
   bo.home = options.home;
   bo.warehouse_db = options.warehouse_db;
   bo.parquet_dir = options.parquet_dir;
+  bo.scheduler_health_threshold = options.scheduler_health_threshold;
   AF_ASSIGN_OR_RETURN(auto backend, OpenOrchestratorBackend(bo));
   return ServeBackend(*backend, options);
 }

@@ -35,6 +35,7 @@ struct WebserverOptions {
   std::string home;                  // "" = the current home
   std::string warehouse_db;          // "" = connection `warehouse` (sqlite), else <home>/warehouse.db
   std::string parquet_dir;           // "" = variable LAKE_URI (local), else <home>/parquet
+  double scheduler_health_threshold = 30;  // seconds: an older scheduler heartbeat is unhealthy
   const std::atomic<bool>* stop = nullptr;
   std::function<void(int port)> on_ready;
 };

@@ -6,9 +6,9 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <random>
 
 #include "common/logging.h"
+#include "common/random.h"
 #include "schema/star_schema.h"
 
 namespace arxivflow::transform {
@@ -19,10 +19,7 @@ std::string NewRunId() {
   gmtime_r(&t, &tm);
   char stamp[32];
   std::strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-  std::random_device rd;
-  char tail[16];
-  std::snprintf(tail, sizeof(tail), "%08x", static_cast<unsigned>(rd()));
-  return std::string(stamp) + "-" + tail;
+  return std::string(stamp) + "-" + RandomHex(4);
 }
 
 Status UploadFile(const remote::ObjectStore& store, const std::string& local, const std::string& path) {

@@ -8,6 +8,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "common/civil_date.h"
+
 namespace arxivflow::transform {
 
 namespace {
@@ -120,40 +122,13 @@ size_t NormalizeParagraphs(std::string_view in, char* out) {
 void NormalizeInline(std::string_view in, std::string* out) { NormalizeString<false>(in, out); }
 void NormalizeParagraphs(std::string_view in, std::string* out) { NormalizeString<true>(in, out); }
 
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  // Howard Hinnant's days_from_civil.
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
 void YearMonthFromMicros(int64_t micros, int* year, int* month) {
-  int64_t days = micros / 86400000000LL;
-  if (micros % 86400000000LL < 0) --days;
-  // Howard Hinnant's civil_from_days.
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  *year = static_cast<int>(static_cast<int64_t>(yoe) + era * 400 + (m <= 2));
-  *month = static_cast<int>(m);
+  const CivilDate c = CivilFromDays(FloorDiv(micros, 86400000000LL));
+  *year = static_cast<int>(c.year);
+  *month = c.month;
 }
 
 namespace {
-
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-unsigned DaysInMonth(int64_t y, unsigned m) {
-  static constexpr std::array<unsigned, 12> kDays = {31, 28, 31, 30, 31, 30,
-                                                     31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
-}
 
 // Reads 1..max_digits decimal digits at *pos.
 bool ReadInt(std::string_view s, size_t* pos, int min_digits, int max_digits, int64_t* out) {
@@ -202,10 +177,10 @@ std::optional<int32_t> ParseIsoDate(std::string_view s) {
       !Expect(s, &pos, '-') || !ReadInt(s, &pos, 2, 2, &d)) {
     return std::nullopt;
   }
-  if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, static_cast<unsigned>(m))) {
+  if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) {
     return std::nullopt;
   }
-  return static_cast<int32_t>(DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)));
+  return static_cast<int32_t>(DaysFromCivil(y, m, d));
 }
 
 std::optional<int64_t> ParseRfc2822(std::string_view s) {
@@ -232,7 +207,7 @@ std::optional<int64_t> ParseRfc2822(std::string_view s) {
     return std::nullopt;
   }
   if (Expect(s, &pos, ':') && !ReadInt(s, &pos, 2, 2, &second)) return std::nullopt;
-  if (day < 1 || day > DaysInMonth(year, static_cast<unsigned>(month)) || hour > 23 ||
+  if (day < 1 || day > DaysInMonth(year, month) || hour > 23 ||
       minute > 59 || second > 60) {
     return std::nullopt;
   }
@@ -257,7 +232,7 @@ std::optional<int64_t> ParseRfc2822(std::string_view s) {
   pos += zone_len;
   SkipSpaces(s, &pos);
   if (pos != s.size()) return std::nullopt;
-  const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t days = DaysFromCivil(year, month, day);
   const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
   return secs * 1000000;
 }

@@ -42,8 +42,6 @@ std::optional<int32_t> ParseIsoDate(std::string_view text);
 // epoch, UTC. Surrounding whitespace is ignored; anything else fails.
 std::optional<int64_t> ParseRfc2822(std::string_view text);
 
-// Days since the epoch for a proleptic Gregorian date (no range checks).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 // Year and month (1..12) of a UTC timestamp in microseconds.
 void YearMonthFromMicros(int64_t micros, int* year, int* month);
 

@@ -22,6 +22,7 @@
 #include "remote/object_store.h"
 #include "remote/parquet_object_io.h"
 #include "remote/s3_uri.h"
+#include "schema/area_manifest.h"
 #include "transform/object_publish.h"
 #include "transform/block_reader.h"
 #include "transform/csv_reader.h"
@@ -681,11 +682,11 @@ Status Engine::Run(TransformSummary* summary, std::string* manifest) {
   AF_RETURN_IF_ERROR(rejects_->Close());
 
   using nlohmann::ordered_json;
-  ordered_json m;
-  m["program"] = "arxivflow transform";
-  m["version"] = ARXIVFLOW_VERSION;
-  m["created_at"] = IsoNow();
-  if (!run_id_.empty()) m["run_id"] = run_id_;
+  schema::AreaManifest m;
+  m.program = "arxivflow transform";
+  m.version = ARXIVFLOW_VERSION;
+  m.created_at = IsoNow();
+  m.run_id = run_id_;
   ordered_json o;
   o["input"] = opt_.input;
   o["nips"] = opt_.nips.empty() ? ordered_json(nullptr) : ordered_json(opt_.nips);
@@ -701,58 +702,38 @@ Status Engine::Run(TransformSummary* summary, std::string* manifest) {
   if (opt_.max_rejects_percent) o["max_rejects_percent"] = *opt_.max_rejects_percent;
   o["block_bytes"] = opt_.block_bytes;
   o["rows_per_part"] = opt_.rows_per_part;
-  m["options"] = o;
-  ordered_json inputs = ordered_json::array();
+  m.options = o;
+  m.inputs.emplace();
   for (const InputSummary& in : summary->inputs) {
-    ordered_json j;
-    j["kind"] = in.kind;
-    j["path"] = in.path;
-    j["size_bytes"] = in.size_bytes;
-    if (!in.etag.empty()) j["etag"] = in.etag;
-    j["bytes_read"] = in.bytes_read;
-    j["sha256"] = in.sha256.empty() ? ordered_json(nullptr) : ordered_json(in.sha256);
-    j["compression"] = in.compression;
-    j["layout"] = in.layout;
-    j["records_read"] = in.read;
-    j["records_accepted"] = in.accepted;
-    j["records_rejected"] = in.rejected;
-    if (!in.line_numbers.empty()) j["line_numbers"] = in.line_numbers;
-    inputs.push_back(j);
+    m.inputs->push_back({in.kind, in.path, in.size_bytes, in.etag, in.bytes_read, in.sha256, in.compression,
+                         in.layout, in.read, in.accepted, in.rejected, in.line_numbers});
   }
-  m["inputs"] = inputs;
-  m["records"] = {{"read", summary->read},
-                  {"accepted", summary->accepted},
-                  {"rejected", summary->rejected},
-                  {"duplicates", summary->duplicates}};
-  m["unparsed_values"] = summary->unparsed_values;
-  m["truncations"] = {{"count", 0}};
-  m["rejects_file"] = rejects_name_;
-  ordered_json tables;
+  m.records = schema::ManifestRecords{summary->read, summary->accepted, summary->rejected, summary->duplicates};
+  m.unparsed_values = summary->unparsed_values;
+  m.truncations = 0;
+  m.rejects_file = rejects_name_;
   for (int t = 0; t < schema::kTableCount; ++t) {
     const std::string& name = schema::Table(static_cast<TableId>(t)).name;
-    ordered_json tj;
-    tj["rows"] = summary->rows[t];
-    ordered_json parts = ordered_json::array();
+    schema::ManifestTable& table = m.tables[name];
+    table.rows = static_cast<int64_t>(summary->rows[t]);
+    table.parts.emplace();
     uint64_t bytes = 0;
     for (const PartFile& p : summary->parts) {
       if (p.table != name) continue;
-      parts.push_back({{"path", p.path}, {"rows", p.rows}, {"bytes", p.bytes}});
+      table.parts->push_back({p.path, static_cast<int64_t>(p.rows), p.bytes});
       bytes += p.bytes;
     }
-    tj["bytes"] = bytes;
-    tj["parts"] = parts;
-    tables[name] = tj;
+    table.bytes = bytes;
   }
-  m["tables"] = tables;
   const auto t_final = Clock::now();
   auto ms = [](Clock::duration d) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   };
-  m["timings_ms"] = {{"process", ms(t_process - t0)},
-                     {"finalize", ms(t_final - t_process)},
-                     {"total_before_publish", ms(t_final - t0)}};
+  m.timings_ms = {{"process", ms(t_process - t0)},
+                  {"finalize", ms(t_final - t_process)},
+                  {"total_before_publish", ms(t_final - t0)}};
   summary->seconds = std::chrono::duration<double>(t_final - t0).count();
-  *manifest = m.dump(2) + "\n";
+  *manifest = m.ToJson();
   return Status::OK();
 }
 

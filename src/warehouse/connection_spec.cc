@@ -3,6 +3,8 @@
 #include <cctype>
 #include <mutex>
 
+#include "common/uri.h"
+
 namespace arxivflow::warehouse {
 
 namespace {
@@ -10,32 +12,6 @@ namespace {
 Status Bad(std::string msg) { return Status::InvalidArgument("connection string: " + std::move(msg)); }
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decodes `in`; `what` names the component in errors.
-Result<std::string> PercentDecode(std::string_view in, std::string_view what) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out += in[i];
-      continue;
-    }
-    if (i + 2 >= in.size()) return Bad("bad percent-encoding in the " + std::string(what));
-    const int hi = HexValue(in[i + 1]);
-    const int lo = HexValue(in[i + 2]);
-    if (hi < 0 || lo < 0) return Bad("bad percent-encoding in the " + std::string(what));
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
-  return out;
-}
 
 bool HasControl(std::string_view s) {
   for (unsigned char c : s) {
@@ -81,100 +57,43 @@ Result<ConnectionSpec> ParseSqlite(std::string_view rest) {
 }
 
 Status ValidatePort(std::string_view port) {
-  if (port.empty() || port.size() > 5) return Bad("port must be a number from 1 to 65535");
-  int value = 0;
-  for (char c : port) {
-    if (c < '0' || c > '9') return Bad("port must be a number from 1 to 65535");
-    value = value * 10 + (c - '0');
-  }
-  if (value < 1 || value > 65535) return Bad("port must be a number from 1 to 65535");
-  return Status::OK();
+  auto valid = ParsePort(port);
+  return valid.ok() ? Status::OK() : Bad(valid.status().message());
 }
 
-// scheme://[user[:password]@]host[:port][/dbname][?k=v&...]
-Result<ConnectionSpec> ParseUri(std::string_view rest, TargetKind kind) {
+// scheme://[user[:password]@]host[:port][/dbname][?k=v&...], split by the
+// one URI reader (common/uri.h); what a warehouse accepts is checked here.
+Result<ConnectionSpec> ParseWarehouseUri(std::string_view text, TargetKind kind) {
+  auto uri = ParseUri(text);
+  if (!uri.ok()) return Bad(uri.status().message());
   ConnectionSpec spec;
   spec.kind = kind;
-  std::string_view query;
-  if (size_t q = rest.find('?'); q != std::string_view::npos) {
-    query = rest.substr(q + 1);
-    rest = rest.substr(0, q);
-  }
-  std::string_view userinfo;
-  if (size_t at = rest.rfind('@'); at != std::string_view::npos) {
-    userinfo = rest.substr(0, at);
-    rest = rest.substr(at + 1);
-  }
-  std::string_view hostport = rest;
-  std::string_view dbname;
-  if (size_t slash = rest.find('/'); slash != std::string_view::npos) {
-    hostport = rest.substr(0, slash);
-    dbname = rest.substr(slash + 1);
-  }
-  std::string_view host = hostport;
-  std::string_view port;
-  if (StartsWith(hostport, "[")) {  // [IPv6]:port
-    size_t close = hostport.find(']');
-    if (close == std::string_view::npos) return Bad("unterminated '[' in the host");
-    host = hostport.substr(1, close - 1);
-    std::string_view after = hostport.substr(close + 1);
-    if (!after.empty()) {
-      if (after[0] != ':') return Bad("unexpected text after ']' in the host");
-      port = after.substr(1);
-      if (port.empty()) return Bad("port must be a number from 1 to 65535");
-    }
-  } else if (size_t colon = hostport.rfind(':'); colon != std::string_view::npos) {
-    host = hostport.substr(0, colon);
-    port = hostport.substr(colon + 1);
-    if (port.empty()) return Bad("port must be a number from 1 to 65535");
-  }
-  if (!port.empty()) AF_RETURN_IF_ERROR(ValidatePort(port));
-  for (char c : host) {
+  for (char c : uri->host) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == ':' ||
           c == '%')) {
       return Bad("the host name contains an invalid character");
     }
   }
-  if (!userinfo.empty()) {
-    std::string_view user = userinfo;
-    if (size_t colon = userinfo.find(':'); colon != std::string_view::npos) {
-      user = userinfo.substr(0, colon);
-      AF_ASSIGN_OR_RETURN(std::string password, PercentDecode(userinfo.substr(colon + 1), "password"));
-      if (password.find('\0') != std::string::npos) return Bad("the password contains a NUL byte");
-      if (!user.empty() || !password.empty()) {
-        AF_ASSIGN_OR_RETURN(std::string u, PercentDecode(user, "user name"));
-        if (HasControl(u)) return Bad("the user name contains control characters");
-        if (!u.empty()) spec.params.emplace_back("user", std::move(u));
-        if (!password.empty()) spec.params.emplace_back("password", std::move(password));
-      }
-    } else {
-      AF_ASSIGN_OR_RETURN(std::string u, PercentDecode(user, "user name"));
-      if (HasControl(u)) return Bad("the user name contains control characters");
-      if (!u.empty()) spec.params.emplace_back("user", std::move(u));
-    }
-  }
-  if (!host.empty()) spec.params.emplace_back("host", std::string(host));
-  if (!port.empty()) {
-    spec.params.emplace_back("port", std::string(port));
+  if (uri->password && uri->password->find('\0') != std::string::npos) return Bad("the password contains a NUL byte");
+  if (HasControl(uri->user)) return Bad("the user name contains control characters");
+  if (!uri->user.empty()) spec.params.emplace_back("user", uri->user);
+  if (uri->password && !uri->password->empty()) spec.params.emplace_back("password", *uri->password);
+  if (!uri->host.empty()) spec.params.emplace_back("host", uri->host);
+  if (uri->port) {
+    spec.params.emplace_back("port", std::to_string(*uri->port));
   } else if (kind == TargetKind::kRedshift) {
     spec.params.emplace_back("port", "5439");
   }
-  if (!dbname.empty()) {
-    AF_ASSIGN_OR_RETURN(std::string db, PercentDecode(dbname, "database name"));
-    if (HasControl(db)) return Bad("the database name contains control characters");
-    spec.params.emplace_back("dbname", std::move(db));
+  if (!uri->path.empty()) {
+    if (HasControl(uri->path)) return Bad("the database name contains control characters");
+    spec.params.emplace_back("dbname", uri->path);
   }
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    if (eq == std::string_view::npos) return Bad("query parameter without '=' (expected key=value)");
-    std::string_view key = pair.substr(0, eq);
+  for (auto& param : uri->query) {
+    if (!param.has_value) return Bad("query parameter without '=' (expected key=value)");
+    const std::string& key = param.key;
     if (!IsKeyword(key)) return Bad("invalid query parameter name (expected lower-case letters and '_')");
-    AF_ASSIGN_OR_RETURN(std::string value, PercentDecode(pair.substr(eq + 1), "query parameter " + std::string(key)));
-    if (HasControl(value)) return Bad("query parameter " + std::string(key) + " contains control characters");
+    std::string value = std::move(param.value);
+    if (HasControl(value)) return Bad("query parameter " + key + " contains control characters");
     if (kind == TargetKind::kRedshift && key == "iam_role") {
       spec.iam_role = std::move(value);
     } else if (kind == TargetKind::kRedshift && key == "s3_prefix") {
@@ -183,7 +102,7 @@ Result<ConnectionSpec> ParseUri(std::string_view rest, TargetKind kind) {
     } else if (key == "password") {
       return Bad("put the password in the user-info part (user:password@host), not in the query");
     } else {
-      spec.params.emplace_back(std::string(key), std::move(value));
+      spec.params.emplace_back(key, std::move(value));
     }
   }
   if (kind == TargetKind::kRedshift) {
@@ -323,9 +242,10 @@ Result<ConnectionSpec> ParseConnection(std::string_view text) {
   if (text.empty()) return Bad("empty");
   if (text.size() > 8192) return Bad("longer than 8192 bytes");
   if (StartsWith(text, "sqlite:")) return ParseSqlite(text.substr(7));
-  if (StartsWith(text, "postgresql://")) return ParseUri(text.substr(13), TargetKind::kPostgres);
-  if (StartsWith(text, "postgres://")) return ParseUri(text.substr(11), TargetKind::kPostgres);
-  if (StartsWith(text, "redshift://")) return ParseUri(text.substr(11), TargetKind::kRedshift);
+  if (StartsWith(text, "postgresql://") || StartsWith(text, "postgres://")) {
+    return ParseWarehouseUri(text, TargetKind::kPostgres);
+  }
+  if (StartsWith(text, "redshift://")) return ParseWarehouseUri(text, TargetKind::kRedshift);
   if (text.find('=') != std::string_view::npos && text.find("://") == std::string_view::npos) {
     return ParseKeywords(text);
   }

@@ -48,7 +48,9 @@ std::string StageTableName(const std::string& table, const std::string& load_id)
 }
 
 std::string AreaId(const ParquetArea& area) {
-  return remote::Sha256Hex(area.manifest.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)).substr(0, 16);
+  const std::string canonical =
+      area.manifest.ToJsonValue().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return remote::Sha256Hex(canonical).substr(0, 16);
 }
 
 std::string LedgerCreateSql() {

@@ -35,39 +35,29 @@ bool SafeRelative(const std::string& p) {
   return true;
 }
 
-// The part list of a manifest table entry: `files` (strings or {path}) or,
-// as the transform writes it, `parts` ({path, rows, bytes}). nullopt when
-// the entry has neither.
-Result<std::optional<std::vector<std::pair<std::string, uint64_t>>>> ListedFiles(const nlohmann::json& entry,
+// The files a manifest lists for a table (`files`, else the transform's
+// `parts`), checked to stay inside the area; nullopt when it lists none.
+Result<std::optional<std::vector<std::pair<std::string, uint64_t>>>> ListedFiles(const schema::AreaManifest& manifest,
                                                                                  const std::string& origin,
-                                                                                 const std::string& table,
-                                                                                 bool accept_parts) {
-  const char* key = "files";
-  auto f = entry.find("files");
-  if ((f == entry.end() || !f->is_array()) && accept_parts) {
-    key = "parts";
-    f = entry.find("parts");
-  }
-  if (f == entry.end() || !f->is_array()) return std::optional<std::vector<std::pair<std::string, uint64_t>>>();
+                                                                                 const std::string& table) {
+  using Listed = std::optional<std::vector<std::pair<std::string, uint64_t>>>;
+  auto entry = manifest.tables.find(table);
+  if (entry == manifest.tables.end() || !entry->second.listed()) return Listed();
+  const char* key = entry->second.files ? "files" : "parts";
   std::vector<std::pair<std::string, uint64_t>> out;
-  for (const auto& file : *f) {
-    std::string rel;
-    uint64_t bytes = 0;
-    if (file.is_string()) {
-      rel = file.get<std::string>();
-    } else if (file.is_object() && file.contains("path") && file["path"].is_string()) {
-      rel = file["path"].get<std::string>();
-      if (auto b = file.find("bytes"); b != file.end() && b->is_number_unsigned()) bytes = b->get<uint64_t>();
-    } else {
-      return Status::Corruption(origin + ": tables." + table + "." + key + " holds an entry without a path");
-    }
-    if (!SafeRelative(rel)) {
-      return Status::Corruption(origin + ": tables." + table + "." + key + ": path '" + rel +
+  for (const schema::ManifestFile& f : *entry->second.listed()) {
+    if (!SafeRelative(f.path)) {
+      return Status::Corruption(origin + ": tables." + table + "." + key + ": path '" + f.path +
                                 "' must be relative to the area, without '..'");
     }
-    out.emplace_back(rel, bytes);
+    out.emplace_back(f.path, f.bytes.value_or(0));
   }
-  return std::optional<std::vector<std::pair<std::string, uint64_t>>>(std::move(out));
+  return Listed(std::move(out));
+}
+
+std::optional<int64_t> ManifestRows(const schema::AreaManifest& manifest, const std::string& table) {
+  auto entry = manifest.tables.find(table);
+  return entry == manifest.tables.end() ? std::nullopt : entry->second.rows;
 }
 
 // An area under s3://bucket/prefix: the manifest is read first and only the
@@ -89,29 +79,15 @@ Result<ParquetArea> OpenS3ParquetArea(const std::string& dir) {
                             ": missing; a Parquet area needs the manifest written by `arxivflow transform`");
   }
   AF_RETURN_IF_ERROR(st);
-  area.manifest = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (area.manifest.is_discarded() || !area.manifest.is_object()) {
-    return Status::Corruption(manifest_uri + ": not a JSON object");
-  }
+  AF_ASSIGN_OR_RETURN(area.manifest, schema::ParseAreaManifest(text, manifest_uri));
   AF_ASSIGN_OR_RETURN(std::vector<remote::ObjectEntry> objects, store->List(""));
   std::map<std::string, uint64_t> present;
   for (const auto& o : objects) present.emplace(o.path, o.size);
-  const nlohmann::json* tables = nullptr;
-  if (auto t = area.manifest.find("tables"); t != area.manifest.end() && t->is_object()) tables = &*t;
   for (const auto& def : schema::StarSchema()) {
     AreaTable table;
     table.name = def.name;
-    const nlohmann::json* entry = nullptr;
-    if (tables) {
-      if (auto e = tables->find(def.name); e != tables->end() && e->is_object()) entry = &*e;
-    }
-    std::optional<std::vector<std::pair<std::string, uint64_t>>> listed;
-    if (entry) {
-      if (auto r = entry->find("rows"); r != entry->end() && (r->is_number_integer() || r->is_number_unsigned())) {
-        table.rows = r->get<int64_t>();
-      }
-      AF_ASSIGN_OR_RETURN(listed, ListedFiles(*entry, manifest_uri, def.name, /*accept_parts=*/true));
-    }
+    table.rows = ManifestRows(area.manifest, def.name);
+    AF_ASSIGN_OR_RETURN(auto listed, ListedFiles(area.manifest, manifest_uri, def.name));
     if (!listed) {  // a hand-written manifest without part lists: the table folder
       listed.emplace();
       const std::string folder = def.name + "/";
@@ -136,22 +112,7 @@ Result<ParquetArea> OpenS3ParquetArea(const std::string& dir) {
 }  // namespace
 
 std::optional<int64_t> ParquetArea::ManifestNumber(const std::vector<std::string>& path) const {
-  if (path.empty()) return std::nullopt;
-  const nlohmann::json* node = &manifest;
-  size_t start = 0;
-  if (schema::FindTable(path[0]) != nullptr) {
-    auto t = manifest.find("tables");
-    if (t == manifest.end() || !t->is_object()) return std::nullopt;
-    node = &*t;
-  }
-  for (size_t i = start; i < path.size(); ++i) {
-    if (!node->is_object()) return std::nullopt;
-    auto it = node->find(path[i]);
-    if (it == node->end()) return std::nullopt;
-    node = &*it;
-  }
-  if (node->is_number_integer() || node->is_number_unsigned()) return node->get<int64_t>();
-  return std::nullopt;
+  return manifest.Number(path);
 }
 
 Result<ParquetArea> OpenParquetArea(const std::string& dir) {
@@ -167,47 +128,21 @@ Result<ParquetArea> OpenParquetArea(const std::string& dir) {
     return Status::NotFound(manifest_path.string() +
                             ": missing; a Parquet area needs the manifest written by `arxivflow transform`");
   }
+  if (fs::file_size(manifest_path, ec) > (256u << 20)) {
+    return Status::Corruption(manifest_path.string() + ": larger than 256 MiB");
+  }
   std::stringstream text;
   text << in.rdbuf();
-  area.manifest = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-  if (area.manifest.is_discarded() || !area.manifest.is_object()) {
-    return Status::Corruption(manifest_path.string() + ": not a JSON object");
-  }
-  const nlohmann::json* tables = nullptr;
-  if (auto t = area.manifest.find("tables"); t != area.manifest.end() && t->is_object()) tables = &*t;
+  AF_ASSIGN_OR_RETURN(area.manifest, schema::ParseAreaManifest(text.str(), manifest_path.string()));
   for (const auto& def : schema::StarSchema()) {
     AreaTable table;
     table.name = def.name;
-    const nlohmann::json* entry = nullptr;
-    if (tables) {
-      if (auto e = tables->find(def.name); e != tables->end() && e->is_object()) entry = &*e;
-    }
-    if (entry) {
-      if (auto r = entry->find("rows"); r != entry->end() && (r->is_number_integer() || r->is_number_unsigned())) {
-        table.rows = r->get<int64_t>();
-      }
-      if (auto f = entry->find("files"); f != entry->end() && f->is_array()) {
-        for (const auto& file : *f) {
-          std::string rel;
-          if (file.is_string()) {
-            rel = file.get<std::string>();
-          } else if (file.is_object() && file.contains("path") && file["path"].is_string()) {
-            rel = file["path"].get<std::string>();
-          } else {
-            return Status::Corruption(manifest_path.string() + ": tables." + def.name +
-                                      ".files holds an entry without a path");
-          }
-          if (!SafeRelative(rel)) {
-            return Status::Corruption(manifest_path.string() + ": tables." + def.name + ".files: path '" + rel +
-                                      "' must be relative to the area, without '..'");
-          }
-          table.files.push_back((root / rel).string());
-        }
-        std::sort(table.files.begin(), table.files.end());
-      } else {
-        AF_ASSIGN_OR_RETURN(table.files, ListParquet(root / def.name));
-      }
-    } else {
+    table.rows = ManifestRows(area.manifest, def.name);
+    AF_ASSIGN_OR_RETURN(auto listed, ListedFiles(area.manifest, manifest_path.string(), def.name));
+    if (listed) {
+      for (const auto& [rel, bytes] : *listed) table.files.push_back((root / rel).string());
+      std::sort(table.files.begin(), table.files.end());
+    } else {  // a hand-written manifest without file lists: the table folder
       AF_ASSIGN_OR_RETURN(table.files, ListParquet(root / def.name));
     }
     for (const auto& f : table.files) {

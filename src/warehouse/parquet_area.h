@@ -2,14 +2,14 @@
 // plus DIR/_manifest.json; DIR may be s3://bucket/prefix.
 //
 // Contract: OpenParquetArea() refuses a folder without a readable
-// _manifest.json (kNotFound / kCorruption naming the file). The manifest is
-// read tolerantly: for each table, `tables.<t>.rows` gives the expected row
-// count when present, and `tables.<t>.files[].path` the files (relative to
-// DIR; absolute paths and '..' are refused); when `files` is absent the table
-// folder is listed for *.parquet. File lists are sorted. Immutable after
-// opening; safe to share between threads.
-// On S3 the manifest is the only truth: `files`, else the transform's
-// `tables.<t>.parts[].path`, name the parts (objects of other runs under the
+// _manifest.json (kNotFound / kCorruption naming the file); the manifest is
+// read by its one type (schema/area_manifest.h), which checks every field.
+// For each table, `tables.<t>.rows` gives the expected row count when present,
+// and the files are `tables.<t>.files`, else the transform's `parts` (paths
+// relative to DIR; absolute paths and '..' are refused); when a table lists
+// neither, its folder is listed for *.parquet. File lists are sorted.
+// Immutable after opening; safe to share between threads.
+// On S3 the manifest is the only truth (objects of other runs under the
 // prefix are ignored), and `files` holds s3:// URIs; a missing bucket,
 // manifest or listed part is kNotFound, bad credentials kPermissionDenied.
 #pragma once
@@ -20,9 +20,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "common/status.h"
+#include "schema/area_manifest.h"
 
 namespace arxivflow::warehouse {
 
@@ -35,12 +34,10 @@ struct AreaTable {
 
 struct ParquetArea {
   std::string dir;
-  nlohmann::json manifest;
+  schema::AreaManifest manifest;
   std::map<std::string, AreaTable> tables;  // only the six star-schema tables
 
-  // A number from the manifest by dotted path: "<table>.rows" reads
-  // tables.<table>.rows, anything else is looked up from the root
-  // ("records.accepted"). nullopt when absent or not an integer.
+  // A number from the manifest by dotted path (AreaManifest::Number).
   std::optional<int64_t> ManifestNumber(const std::vector<std::string>& path) const;
 };
 

@@ -3,22 +3,18 @@
 #include <chrono>
 #include <cstdio>
 
+#include "common/civil_date.h"
+
 namespace arxivflow::warehouse {
 
 namespace {
 
-// Days since the epoch -> civil date (H. Hinnant's algorithm).
+// Days since the epoch -> civil date.
 void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t year = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = year + (*m <= 2);
+  const CivilDate c = arxivflow::CivilFromDays(z);
+  *y = c.year;
+  *m = static_cast<unsigned>(c.month);
+  *d = static_cast<unsigned>(c.day);
 }
 
 char* Two(char* p, unsigned v) {

@@ -79,7 +79,11 @@ class Server:
         self.run("db", "init")
         if not keep_shipped_dags:
             for name in os.listdir(self.dags):
-                os.remove(os.path.join(self.dags, name))
+                path = os.path.join(self.dags, name)
+                if os.path.isdir(path):
+                    shutil.rmtree(path)  # dags/spark/: the Spark job of the EMR DAG
+                else:
+                    os.remove(path)
         self.run("users", "create", "--username", "admin", "--password", "admin-pass", "--role", "admin")
         self.run("users", "create", "--username", "viewer", "--password", "viewer-pass", "--role", "viewer")
         self.port = None
@@ -130,9 +134,11 @@ class Server:
         self.log.close()
         return self.start(*self.extra)
 
-    def start_scheduler(self):
+    def start_scheduler(self, *extra):
         log = open(os.path.join(self.root, "scheduler.log"), "w")
-        self.procs.append(subprocess.Popen([BIN, "scheduler"], env=self.env, stdout=log, stderr=subprocess.STDOUT))
+        p = subprocess.Popen([BIN, "scheduler", *extra], env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.procs.append(p)
+        return p
 
     def client(self, basic=None):
         return Client(self.base, basic)
@@ -163,3 +169,34 @@ def wait_for(fn, timeout=60, what="condition"):
             return last
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what} (last: {last})")
+
+
+class CheckRun:
+    """Runs a test's checks against `srv`: `check(cond, what)` records a
+    failure and goes on; leaving the `with` block stops the server (keeping
+    its home when something failed), prints the server log's tail and exits 1
+    if any check failed."""
+
+    def __init__(self, srv):
+        self.srv = srv
+        self.failures = []
+
+    def check(self, cond, what):
+        if not cond:
+            self.failures.append(what)
+            print("FAIL:", what)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.failures or exc_type:
+            print(self.srv.server_log()[-4000:])
+        self.srv.stop(keep=bool(self.failures or exc_type))
+        if exc_type:
+            return False
+        if self.failures:
+            print(f"{len(self.failures)} check(s) failed")
+            sys.exit(1)
+        return False
+

@@ -191,7 +191,7 @@ def run_checks(srv):
     expect(admin.request("PATCH", "/api/v1/dags/api_test_dag/dagRuns/api_run_1/taskInstances/end",
                          {"new_state": "bogus"}), 400, "bad new_state")
     expect(admin.request("PATCH", "/api/v1/dags/api_test_dag/dagRuns/api_run_1/taskInstances/end",
-                         {"new_state": "failed"}), 200, "mark failed")
+                         {"new_state": "failed", "dry_run": False}), 200, "mark failed")
     ti = admin.get("/api/v1/dags/api_test_dag/dagRuns/api_run_1/taskInstances/end").json()
     check(ti["state"] == "failed", "task marked failed")
     cleared = expect(admin.request("POST", "/api/v1/dags/api_test_dag/clearTaskInstances",

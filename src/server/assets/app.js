@@ -612,8 +612,8 @@ function tiActions(dagId, runId, taskId, after) {
   return h('span', { class: 'toolbar' },
     h('button', { id: 'ti-clear', type: 'button', onclick: () => run(() => api('POST', '/dags/' + enc(dagId) + '/clearTaskInstances',
       { dry_run: false, dag_run_id: runId, task_ids: [taskId], only_failed: false, include_downstream: true }), 'Cleared ' + taskId + ' and its downstream tasks') }, 'Clear'),
-    h('button', { id: 'ti-mark-failed', type: 'button', class: 'danger', onclick: () => run(() => api('PATCH', path, { new_state: 'failed' }), 'Marked ' + taskId + ' failed') }, 'Mark failed'),
-    h('button', { id: 'ti-mark-success', type: 'button', onclick: () => run(() => api('PATCH', path, { new_state: 'success' }), 'Marked ' + taskId + ' success') }, 'Mark success'));
+    h('button', { id: 'ti-mark-failed', type: 'button', class: 'danger', onclick: () => run(() => api('PATCH', path, { new_state: 'failed', dry_run: false }), 'Marked ' + taskId + ' failed') }, 'Mark failed'),
+    h('button', { id: 'ti-mark-success', type: 'button', onclick: () => run(() => api('PATCH', path, { new_state: 'success', dry_run: false }), 'Marked ' + taskId + ' success') }, 'Mark success'));
 }
 
 // "rows_loaded" -> "rows loaded" (result keys are snake_case).

@@ -1,6 +1,15 @@
-#include "orchestrator/sqlite_db.h"
+#include "common/sqlite.h"
 
-namespace arxivflow::orchestrator {
+namespace arxivflow::sqlite {
+
+namespace {
+
+std::string Where(sqlite3* db) {
+  const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+  return file && *file ? std::string(file) : std::string("in-memory database");
+}
+
+}  // namespace
 
 Statement::~Statement() {
   if (stmt_) sqlite3_finalize(stmt_);
@@ -35,8 +44,7 @@ Result<bool> Statement::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return Status::IOError(std::string("metadata DB: ") + sqlite3_errmsg(db_) + " in: " +
-                         sqlite3_sql(stmt_));
+  return Status::IOError(Where(db_) + ": " + sqlite3_errmsg(db_) + " in: " + sqlite3_sql(stmt_));
 }
 
 Status Statement::Run() {
@@ -46,6 +54,8 @@ Status Statement::Run() {
     if (!*r) return Status::OK();
   }
 }
+
+void Statement::Reset() { sqlite3_reset(stmt_); }
 
 bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 std::string Statement::Text(int col) const {
@@ -66,26 +76,35 @@ std::vector<uint8_t> Statement::Blob(int col) const {
   return std::vector<uint8_t>(p, p + n);
 }
 
-SqliteDb::~SqliteDb() {
+Database::~Database() {
   if (db_) sqlite3_close_v2(db_);
 }
 
-Status SqliteDb::Open(const std::string& path) {
+Status Database::Open(const std::string& path, const OpenOptions& options, const std::string& what) {
   path_ = path;
-  int rc = sqlite3_open_v2(path.c_str(), &db_,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int flags = SQLITE_OPEN_NOMUTEX;
+  if (options.read_only) {
+    flags |= SQLITE_OPEN_READONLY;
+  } else {
+    flags |= SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0);
+  }
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    return Status::IOError(path + ": cannot open metadata DB: " + msg);
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    return Status::IOError(path + ": cannot open the " + what + ": " + msg);
   }
-  sqlite3_busy_timeout(db_, 30000);
-  AF_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
-  AF_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));
-  AF_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=ON"));
+  sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+  if (!options.read_only && options.wal) {
+    AF_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
+    AF_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));
+  }
+  if (options.foreign_keys) AF_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=ON"));
   return Status::OK();
 }
 
-Status SqliteDb::Exec(const std::string& sql) {
+Status Database::Exec(const std::string& sql) {
   char* err = nullptr;
   int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
@@ -96,7 +115,7 @@ Status SqliteDb::Exec(const std::string& sql) {
   return Status::OK();
 }
 
-Result<Statement> SqliteDb::Prepare(const std::string& sql) {
+Result<Statement> Database::Prepare(const std::string& sql) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) {
@@ -105,9 +124,26 @@ Result<Statement> SqliteDb::Prepare(const std::string& sql) {
   return Statement(db_, stmt);
 }
 
-int SqliteDb::Changes() const { return sqlite3_changes(db_); }
+Result<Statement> Database::PrepareFirst(std::string_view sql, std::string_view* rest) {
+  sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, &tail);
+  if (rc != SQLITE_OK) return Status::InvalidArgument(path_ + ": " + sqlite3_errmsg(db_));
+  if (rest) *rest = tail ? sql.substr(static_cast<size_t>(tail - sql.data())) : std::string_view();
+  return Statement(db_, stmt);
+}
 
-int64_t SqliteDb::DataVersion() {
+int Database::Changes() const { return sqlite3_changes(db_); }
+
+Status Database::Close() {
+  if (!db_) return Status::OK();
+  int rc = sqlite3_close(db_);
+  if (rc != SQLITE_OK) return Status::IOError(path_ + ": close failed: " + sqlite3_errstr(rc));
+  db_ = nullptr;
+  return Status::OK();
+}
+
+int64_t Database::DataVersion() {
   auto st = Prepare("PRAGMA data_version");
   if (!st.ok()) return -1;
   auto row = st->Step();
@@ -115,19 +151,43 @@ int64_t SqliteDb::DataVersion() {
 }
 
 Transaction::~Transaction() {
-  if (open_) (void)db_.Exec("ROLLBACK");
+  if (!open_) return;
+  if (--db_.tx_depth_ == 0) {
+    (void)db_.Exec("ROLLBACK");
+    db_.tx_doomed_ = false;
+  } else {
+    db_.tx_doomed_ = true;
+  }
 }
 
 Status Transaction::Begin() {
-  AF_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+  if (db_.tx_depth_ == 0) {
+    AF_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+    db_.tx_doomed_ = false;
+  }
+  ++db_.tx_depth_;
   open_ = true;
   return Status::OK();
 }
 
 Status Transaction::Commit() {
+  if (!open_) return Status::Internal(db_.path_ + ": commit without a transaction");
+  if (db_.tx_depth_ > 1) {  // the outer transaction commits
+    --db_.tx_depth_;
+    open_ = false;
+    return Status::OK();
+  }
+  if (db_.tx_doomed_) {
+    (void)db_.Exec("ROLLBACK");
+    db_.tx_depth_ = 0;
+    db_.tx_doomed_ = false;
+    open_ = false;
+    return Status::Aborted(db_.path_ + ": a nested step failed; the transaction was rolled back");
+  }
   AF_RETURN_IF_ERROR(db_.Exec("COMMIT"));
+  db_.tx_depth_ = 0;
   open_ = false;
   return Status::OK();
 }
 
-}  // namespace arxivflow::orchestrator
+}  // namespace arxivflow::sqlite
