@@ -7,7 +7,7 @@
 namespace arxivflow::server {
 
 TaskInstanceInfo WithProgress(const orchestrator::HomePaths& home, TaskInstanceInfo ti) {
-  if (ti.state == "running" && ti.try_number > 0) {
+  if (ti.state == orchestrator::TiState::kRunning && ti.try_number > 0) {
     ti.progress = orchestrator::ReadTaskProgress(
         orchestrator::TaskProgressPath(home, ti.dag_id, ti.run_id, ti.task_id, ti.try_number));
   }
