@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cli/orchestrator_cli_util.h"
+#include "common/json_limits.h"
 #include "common/logging.h"
 #include "orchestrator/actions.h"
 #include "orchestrator/connection.h"
@@ -98,9 +99,10 @@ void AddConnectionsCommand(CLI::App& app) {
       c.schema = a->schema;
     }
     if (!a->extra.empty()) {
-      auto extra = nlohmann::json::parse(a->extra, nullptr, false);
-      if (!extra.is_object()) Fail("--conn-extra must be a JSON object");
-      c.extra.update(extra);
+      auto extra = ParseJsonBounded(a->extra, "--conn-extra");
+      if (!extra.ok()) Fail(extra.status().message());
+      if (!extra->is_object()) Fail("--conn-extra must be a JSON object");
+      c.extra.update(*extra);
     }
     c.description = a->description;
     auto store = OpenStoreOrFail();

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "common/json_limits.h"
 #include "orchestrator/secrets.h"
 #include "orchestrator/shipped_dags.h"
 #include "orchestrator/time_util.h"
@@ -51,8 +52,10 @@ Result<DagRun> TriggerDagRun(MetadataStore& store, DagBag& bag, const TriggerReq
     return Status::NotFound("DAG '" + req.dag_id + "' not found in " + bag.folder());
   }
   std::string conf = req.conf_json.empty() ? "{}" : req.conf_json;
-  auto parsed = nlohmann::json::parse(conf, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object()) {
+  auto bounded = ParseJsonBounded(conf, "conf");
+  if (!bounded.ok()) return bounded.status();
+  nlohmann::json parsed = std::move(*bounded);
+  if (!parsed.is_object()) {
     return Status::InvalidArgument("--conf must be a JSON object, like '{\"key\": \"value\"}'");
   }
   double now = NowEpoch();

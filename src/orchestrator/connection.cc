@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/json_limits.h"
+#include "common/secret_names.h"
 #include "orchestrator/home.h"
 #include "orchestrator/metadata_store.h"
 
@@ -48,15 +50,6 @@ std::string EnvName(const std::string& prefix, const std::string& id) {
   return out;
 }
 
-// Extras that carry secrets (an SSH private key and its passphrase, tokens).
-bool IsSecretExtraKey(std::string key) {
-  for (char& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  for (const char* word : {"private_key", "passphrase", "password", "secret", "token"}) {
-    if (key.find(word) != std::string::npos) return true;
-  }
-  return false;
-}
-
 std::string BuildUri(const Connection& c, const std::string& password, bool mask_secret_extras = false) {
   std::string scheme = c.conn_type.empty() ? "generic" : c.conn_type;
   for (char& ch : scheme) if (ch == '_') ch = '-';
@@ -78,7 +71,7 @@ std::string BuildUri(const Connection& c, const std::string& password, bool mask
       uri += sep;
       sep = '&';
       uri += PercentEncode(k) + "=" +
-             (mask_secret_extras && IsSecretExtraKey(k) ? std::string("***")
+             (mask_secret_extras && IsSecretName(k) ? std::string("***")
                                                         : PercentEncode(v.is_string() ? v.get<std::string>() : v.dump()));
     }
   }
@@ -167,9 +160,10 @@ Result<Connection> ParseConnectionUri(const std::string& conn_id, const std::str
       std::string k = PercentDecode(kv.substr(0, eq));
       std::string v = eq == std::string::npos ? "" : PercentDecode(kv.substr(eq + 1));
       if (k == "__extra__") {
-        auto parsed = nlohmann::json::parse(v, nullptr, false);
-        if (parsed.is_discarded() || !parsed.is_object()) return bad("has a bad __extra__ JSON");
-        c.extra.update(parsed);
+        auto parsed = ParseJsonBounded(v, "__extra__");
+        if (!parsed.ok()) return bad("has a bad __extra__ JSON (" + parsed.status().message() + ")");
+        if (!parsed->is_object()) return bad("has a bad __extra__ JSON");
+        c.extra.update(*parsed);
       } else {
         c.extra[k] = v;
       }

@@ -16,12 +16,16 @@
 #include <sstream>
 #include <thread>
 
+#include "common/json_limits.h"
+#include "common/secret_names.h"
 #include "orchestrator/connection.h"
 #include "orchestrator/dag_bag.h"
 #include "orchestrator/dag_parser.h"
 #include "orchestrator/home.h"
 #include "orchestrator/metadata_store.h"
 #include "orchestrator/operators.h"
+#include "orchestrator/secret_masker.h"
+#include "orchestrator/task_environment.h"
 #include "orchestrator/template.h"
 #include "orchestrator/time_util.h"
 
@@ -30,40 +34,6 @@ namespace arxivflow::orchestrator {
 namespace {
 
 using nlohmann::json;
-
-bool IsSensitiveName(std::string name) {
-  std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-  for (const char* word : {"secret", "password", "passwd", "token", "key", "credential", "private", "auth"}) {
-    if (name.find(word) != std::string::npos) return true;
-  }
-  return false;
-}
-
-class SecretMasker {
- public:
-  void Add(const std::string& secret) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (secret.size() >= 3 && std::find(secrets_.begin(), secrets_.end(), secret) == secrets_.end()) {
-      secrets_.push_back(secret);
-      std::sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
-    }
-  }
-  std::string Mask(std::string text) {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& s : secrets_) {
-      size_t pos = 0;
-      while ((pos = text.find(s, pos)) != std::string::npos) {
-        text.replace(pos, s.size(), "***");
-        pos += 3;
-      }
-    }
-    return text;
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<std::string> secrets_;
-};
 
 std::string Hostname() {
   char buf[256] = {0};
@@ -85,6 +55,22 @@ struct Runner {
   SecretMasker masker;
   std::atomic<pid_t> child_pid{0};
   std::mutex log_mu;
+
+  // Every secret this task could come across, whether or not its templates
+  // name it: the product's own commands resolve connections by themselves,
+  // and a shell command may print its environment.
+  void LoadSecrets() {
+    masker.AddEnvironment(CurrentEnvironment());
+    if (!store) return;
+    if (auto conns = store->ListConnections(); conns.ok()) {
+      for (const auto& c : *conns) masker.AddConnection(c);
+    }
+    if (auto vars = store->ListVariables(); vars.ok()) {
+      for (const auto& [key, value] : *vars) {
+        if (IsSecretName(key)) masker.Add(value);
+      }
+    }
+  }
 
   void Log(const std::string& level, const std::string& text) {
     std::string masked = masker.Mask(text);
@@ -114,7 +100,7 @@ struct Runner {
       }
       value = *v;
     }
-    if (IsSensitiveName(key)) masker.Add(value);
+    if (IsSecretName(key)) masker.Add(value);
     return value;
   }
 
@@ -127,10 +113,7 @@ struct Runner {
     } else {
       c = Status::NotFound("connection '" + conn_id + "' not found (no metadata DB)");
     }
-    if (c.ok()) {
-      masker.Add(c->password);
-      masker.Add(c->ToUri());
-    }
+    if (c.ok()) masker.AddConnection(*c);
     return c;
   }
 };
@@ -177,6 +160,11 @@ Result<std::string> Resolve(Runner& r, TaskContext& ctx, const json& params, con
   }
   if (head == "var" && !rest.empty()) {
     std::string key = rest.rfind("value.", 0) == 0 ? rest.substr(6) : rest;  // {{ var.value.X }} as in Airflow
+    if (IsSecretName(key) && !allow_secrets) {
+      // argv is in every local user's `ps`; SQL goes to the log.
+      return Status::PermissionDenied("{{ var." + key + " }} holds a secret (its name is a secret name) and may only "
+                                      "be used in an environment value (env:), never in argv or SQL");
+    }
     return r.Variable(key);
   }
   if (head == "conn" && !rest.empty()) {
@@ -241,11 +229,11 @@ std::optional<std::string> CollectResult(Runner& r, const std::string& file, std
         std::ifstream in(file);
         std::stringstream text;
         text << in.rdbuf();
-        auto parsed = json::parse(text.str(), nullptr, false);
-        if (parsed.is_discarded()) {
-          r.Log("WARNING", "the task's result file is not valid JSON; not stored");
+        auto parsed = ParseJsonBounded(text.str(), "the task's result file");
+        if (!parsed.ok()) {
+          r.Log("WARNING", parsed.status().message() + "; not stored");
         } else {
-          value = std::move(parsed);
+          value = std::move(*parsed);
         }
       }
       unlink(file.c_str());
@@ -299,7 +287,7 @@ Result<DagSpec> LoadDagWith(MetadataStore* store, const std::string& dag_id, con
     }
   }
   DagBag bag(home.dags());
-  bag.Refresh();
+  bag.Refresh(store);
   const DagSpec* dag = bag.Find(dag_id);
   if (!dag) {
     for (const auto& [file, err] : bag.import_errors()) {
@@ -328,6 +316,7 @@ int RunTaskInstance(const TaskRunRequest& request) {
     r.Log("ERROR", store.status().message());
     return 1;
   }
+  r.LoadSecrets();
   TiKey key{request.dag_id, request.run_id, request.task_id};
   std::string token = request.job_token;
   int try_number = 1;
@@ -375,8 +364,8 @@ int RunTaskInstance(const TaskRunRequest& request) {
     auto run = r.store->GetDagRun(request.dag_id, request.run_id);
     if (run.ok() && *run) {
       if (auto t = ParseIso((*run)->logical_date)) logical_date = *t;
-      auto parsed = json::parse((*run)->conf, nullptr, false);
-      if (parsed.is_object()) conf = parsed;
+      auto parsed = ParseJsonBounded((*run)->conf, "the run's conf");
+      if (parsed.ok() && parsed->is_object()) conf = std::move(*parsed);
     }
   } else {
     if (!request.logical_date.empty()) {
@@ -388,11 +377,12 @@ int RunTaskInstance(const TaskRunRequest& request) {
       logical_date = *t;
     }
     if (!request.conf_json.empty()) {
-      conf = json::parse(request.conf_json, nullptr, false);
-      if (!conf.is_object()) {
-        r.Log("ERROR", "--conf must be a JSON object");
+      auto parsed = ParseJsonBounded(request.conf_json, "--conf");
+      if (!parsed.ok() || !parsed->is_object()) {
+        r.Log("ERROR", parsed.ok() ? "--conf must be a JSON object" : parsed.status().message());
         return 1;
       }
+      conf = std::move(*parsed);
     }
   }
 

@@ -2,6 +2,8 @@
 // (table counts, last manifest, paper search).
 #include <algorithm>
 
+#include "common/json_limits.h"
+
 #include "server/json_codec.h"
 #include "server/problem.h"
 #include "server/web_app.h"
@@ -54,8 +56,9 @@ std::string ReadConnectionFields(const json& b, ConnectionInput& in) {
     } else if (e.is_string()) {
       std::string text = e.get<std::string>();
       if (!text.empty()) {
-        json parsed = json::parse(text, nullptr, false);
-        if (parsed.is_discarded() || !parsed.is_object()) return "field 'extra' must hold a JSON object";
+        auto parsed = ParseJsonBounded(text, "field 'extra'");
+        if (!parsed.ok()) return parsed.status().message();
+        if (!parsed->is_object()) return "field 'extra' must hold a JSON object";
       }
       in.extra = text;
     } else {

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <set>
 
+#include "common/json_limits.h"
 #include "common/logging.h"
 #include "orchestrator/actions.h"
 #include "orchestrator/connection.h"
@@ -97,8 +98,8 @@ DagRunInfo ToRunInfo(const orch::DagRun& r) {
   out.start_date = Opt(r.start_date);
   out.end_date = Opt(r.end_date);
   out.external_trigger = r.run_type == "manual";
-  json conf = json::parse(r.conf, nullptr, false);
-  out.conf = conf.is_object() ? conf : json::object();
+  auto conf = ParseJsonBounded(r.conf, "conf");
+  out.conf = conf.ok() && conf->is_object() ? std::move(*conf) : json::object();
   return out;
 }
 
@@ -919,7 +920,9 @@ class OrchestratorBackend : public Backend {
       if (in.extra->empty()) {
         c.extra = json::object();
       } else {
-        json e = json::parse(*in.extra, nullptr, false);
+        auto parsed = ParseJsonBounded(*in.extra, "connection extra");
+        if (!parsed.ok()) return parsed.status();
+        json e = std::move(*parsed);
         if (!e.is_object()) return Status::InvalidArgument("connection extra must be a JSON object");
         // Masked values sent back unchanged keep their stored secret.
         for (auto it = e.begin(); it != e.end(); ++it) {
