@@ -36,7 +36,7 @@ Status InitHome(const HomePaths& home, std::vector<std::string>* report) {
 }
 
 Status RefreshDags(MetadataStore& store, DagBag& bag) {
-  bag.Refresh();
+  bag.Refresh(&store);
   return bag.SyncToStore(store, NowEpoch());
 }
 

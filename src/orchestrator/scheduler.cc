@@ -168,7 +168,7 @@ void Scheduler::AppendToLog(const std::string& path, const std::string& line) {
 
 Status Scheduler::ScanDags(double now) {
   last_scan_ = now;
-  if (bag_.Refresh()) AF_RETURN_IF_ERROR(bag_.SyncToStore(*store_, now));
+  if (bag_.Refresh(store_.get())) AF_RETURN_IF_ERROR(bag_.SyncToStore(*store_, now));
   return Status::OK();
 }
 

@@ -981,7 +981,7 @@ class OrchestratorBackend : public Backend {
     double now = orch::NowEpoch();
     if (!force && now - last_refresh_ < 1.0) return;
     last_refresh_ = now;
-    if (bag_.Refresh() || force) {
+    if (bag_.Refresh(&store) || force) {
       Status st = bag_.SyncToStore(store, now);
       if (!st.ok()) spdlog::warn("syncing the DAG folder to the metadata DB: {}", st.ToString());
     }
