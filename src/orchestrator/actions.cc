@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "common/json_limits.h"
+#include "orchestrator/run_id.h"
 #include "orchestrator/secrets.h"
 #include "orchestrator/shipped_dags.h"
 #include "orchestrator/time_util.h"
@@ -23,6 +24,7 @@ Status InitHome(const HomePaths& home, std::vector<std::string>* report) {
   }
   AF_ASSIGN_OR_RETURN(auto store, MetadataStore::Open(home, true));
   report->push_back("metadata DB " + home.db() + " at schema version " + std::to_string(store->SchemaVersion()));
+  for (auto& warning : CheckHomePermissions(home)) report->push_back(std::move(warning));
   for (const auto& dag : ShippedDags()) {
     std::string path = home.dags() + "/" + dag.file_name;
     if (stat(path.c_str(), &st) == 0) continue;
@@ -66,6 +68,7 @@ Result<DagRun> TriggerDagRun(MetadataStore& store, DagBag& bag, const TriggerReq
     logical = *t;
   }
   std::string run_id = req.run_id;
+  if (!run_id.empty()) AF_RETURN_IF_ERROR(ValidateRunId(run_id));
   if (run_id.empty()) {
     run_id = req.run_type + "__" + FormatIso(logical, false);
     AF_ASSIGN_OR_RETURN(auto clash, store.GetDagRun(req.dag_id, run_id));
