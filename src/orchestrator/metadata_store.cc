@@ -1,6 +1,8 @@
 #include "orchestrator/metadata_store.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/json_limits.h"
 #include "orchestrator/time_util.h"
@@ -195,6 +197,11 @@ Result<std::unique_ptr<MetadataStore>> MetadataStore::Open(const HomePaths& home
     return Status::NotFound(home.db() + ": no metadata DB (run `arxivflow db init`)");
   }
   if (create && !MakeDirs(home.root)) return Status::IOError(home.root + ": cannot create home folder");
+  if (create && stat(home.db().c_str(), &st) != 0) {
+    // SQLite creates the -wal and -shm files with the DB file's mode.
+    int fd = open(home.db().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kPrivateFileMode);
+    if (fd >= 0) close(fd);
+  }
   std::unique_ptr<MetadataStore> store(new MetadataStore());
   store->home_ = home;
   AF_RETURN_IF_ERROR(store->db_.Open(home.db()));

@@ -159,7 +159,7 @@ void Scheduler::Progress(const std::string& line) {
 
 void Scheduler::AppendToLog(const std::string& path, const std::string& line) {
   if (path.empty()) return;
-  int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, kPrivateFileMode);
   if (fd < 0) return;
   std::string text = "[" + FormatIso(NowEpoch()) + "] {scheduler} " + line + "\n";
   (void)!write(fd, text.data(), text.size());
@@ -421,7 +421,7 @@ Result<pid_t> Scheduler::SpawnProcess(const TaskInstance& ti, const DagSpec& dag
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&fa, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, kPrivateFileMode);
   posix_spawn_file_actions_adddup2(&fa, 1, 2);
   pid_t pid = 0;
   int rc = posix_spawn(&pid, self_exe_.c_str(), &fa, &attr, argv.data(), envp.data());

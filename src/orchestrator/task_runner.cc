@@ -1,5 +1,6 @@
 #include "orchestrator/task_runner.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -359,7 +360,9 @@ int RunTaskInstance(const TaskRunRequest& request) {
       std::string path = home.TaskLog(request.dag_id, request.run_id, request.task_id, try_number);
       MakeDirs(path.substr(0, path.rfind('/')));
       r.Log("INFO", "log file: " + path);
-      if (!std::freopen(path.c_str(), "a", stdout)) r.Log("WARNING", "cannot open " + path);
+      int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, kPrivateFileMode);
+      if (fd >= 0) close(fd);
+      if (fd < 0 || !std::freopen(path.c_str(), "a", stdout)) r.Log("WARNING", "cannot open " + path);
     }
     auto run = r.store->GetDagRun(request.dag_id, request.run_id);
     if (run.ok() && *run) {
