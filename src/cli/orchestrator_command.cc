@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cli/orchestrator_cli_util.h"
+#include "cli/secret_input.h"
 #include "common/json_limits.h"
 #include "common/logging.h"
 #include "orchestrator/actions.h"
@@ -65,7 +66,7 @@ void AddConnectionsCommand(CLI::App& app) {
   AddHomeOption(cmd);
 
   struct AddArgs {
-    std::string id, uri, type, host, login, password, schema, extra, description;
+    std::string id, uri, uri_file, type, host, login, password, password_file, schema, extra, description;
     int port = 0;
   };
   auto a = std::make_shared<AddArgs>();
@@ -73,15 +74,28 @@ void AddConnectionsCommand(CLI::App& app) {
   AddHomeOption(add);
   add->add_option("conn_id", a->id, "Connection id")->required();
   add->add_option("--conn-uri", a->uri, "URI, e.g. postgresql://user:pass@host:5432/db or sqlite:///path.db");
+  add->add_option("--conn-uri-file", a->uri_file,
+                  "Read the URI from this file ('-' = stdin), keeping its password out of argv and shell history");
   add->add_option("--conn-type", a->type, "Type: postgres, redshift, sqlite, ssh, aws, ...");
   add->add_option("--conn-host", a->host, "Host (for sqlite: the file path)");
   add->add_option("--conn-port", a->port, "Port");
   add->add_option("--conn-login", a->login, "Login");
-  add->add_option("--conn-password", a->password, "Password");
+  add->add_option("--conn-password", a->password,
+                  "Password (visible in `ps` and shell history: prefer --conn-password-file)");
+  add->add_option("--conn-password-file", a->password_file, "Read the password from this file ('-' = stdin)");
   add->add_option("--conn-schema", a->schema, "Schema (database name)");
   add->add_option("--conn-extra", a->extra, "Extra, a JSON object");
   add->add_option("--conn-description", a->description, "Description");
   add->callback([a] {
+    if (!a->uri_file.empty()) {
+      if (!a->uri.empty()) Fail("give --conn-uri or --conn-uri-file, not both");
+      a->uri = ValueOrFail(ReadSecretInput(a->uri_file, "--conn-uri-file"));
+      if (a->uri.empty()) Fail("--conn-uri-file: empty URI");
+    }
+    if (!a->password_file.empty()) {
+      if (!a->password.empty()) Fail("give --conn-password or --conn-password-file, not both");
+      a->password = ValueOrFail(ReadSecretInput(a->password_file, "--conn-password-file"));
+    }
     orch::Connection c;
     if (!a->uri.empty()) {
       if (!a->type.empty() || !a->host.empty() || !a->login.empty() || !a->password.empty() || a->port) {
@@ -157,16 +171,23 @@ void AddVariablesCommand(CLI::App& app) {
   AddHomeOption(cmd);
 
   struct SetArgs {
-    std::string key, value, description;
+    std::string key, description, value_file;
+    std::optional<std::string> value;
   };
   auto s = std::make_shared<SetArgs>();
   auto* set = cmd->add_subcommand("set", "Set a variable");
   AddHomeOption(set);
   set->add_option("key", s->key, "Variable key")->required();
-  set->add_option("value", s->value, "Variable value")->required();
+  set->add_option("value", s->value,
+                  "Variable value (omit it, or use --value-file, to keep a secret out of argv: then stdin is read)");
+  set->add_option("--value-file", s->value_file, "Read the value from this file ('-' = stdin)");
   set->add_option("--description", s->description, "Description");
   set->callback([s] {
-    OkOrFail(OpenStoreOrFail()->SetVariable(s->key, s->value, s->description));
+    if (s->value && !s->value_file.empty()) Fail("give the value or --value-file, not both");
+    std::string value = s->value ? *s->value
+                                 : ValueOrFail(ReadSecretInput(s->value_file.empty() ? "-" : s->value_file,
+                                                               "the value of " + s->key));
+    OkOrFail(OpenStoreOrFail()->SetVariable(s->key, value, s->description));
     std::printf("Variable %s created\n", s->key.c_str());
   });
 
@@ -222,14 +243,18 @@ void AddSchedulerOptions(CLI::App* cmd, SchedulerArgs& a) {
   cmd->add_option("--kill-grace", a.kill_grace, "Seconds between SIGTERM and SIGKILL")->capture_default_str();
 }
 
-void RunScheduler(const SchedulerArgs& a) {
-  InstallStopHandlers();
+orch::SchedulerOptions ToSchedulerOptions(const SchedulerArgs& a) {
   orch::SchedulerOptions o;
   o.parallelism = a.parallelism;
   o.zombie_threshold = a.zombie_threshold;
   o.kill_grace = a.kill_grace;
   o.stop = &g_stop;
-  orch::Scheduler scheduler(orch::Paths(), o);
+  return o;
+}
+
+void RunScheduler(const SchedulerArgs& a) {
+  InstallStopHandlers();
+  orch::Scheduler scheduler(orch::Paths(), ToSchedulerOptions(a));
   OkOrFail(scheduler.Start());
   OkOrFail(scheduler.Loop());
   spdlog::info("scheduler stopped (running task processes keep going; the next scheduler adopts them)");
@@ -275,7 +300,11 @@ void AddStandaloneCommand(CLI::App& app) {
     }
     std::fflush(stdout);
 
+    // The scheduler takes the home's lock before anything else starts: a
+    // second standalone on the same home stops here with a clear error.
     InstallStopHandlers();
+    orch::Scheduler scheduler(home, ToSchedulerOptions(a->scheduler));
+    OkOrFail(scheduler.Start());
     server::WebserverOptions web;
     web.host = a->host;
     web.port = a->port;
@@ -290,10 +319,12 @@ void AddStandaloneCommand(CLI::App& app) {
       web_status = server::RunWebserver(web);
       if (!web_status.ok()) g_stop = true;  // no UI: stop the scheduler too
     });
-    RunScheduler(a->scheduler);
+    Status loop_status = scheduler.Loop();
     g_stop = true;
-    web_thread.join();
+    web_thread.join();  // before any error unwinds past the thread
+    OkOrFail(loop_status);
     OkOrFail(web_status);
+    spdlog::info("scheduler stopped (running task processes keep going; the next scheduler adopts them)");
   });
 }
 
