@@ -13,6 +13,7 @@
 
 #include "cli/orchestrator_cli_util.h"
 #include "cli/secret_input.h"
+#include "cli/webserver_options.h"
 #include "common/json_limits.h"
 #include "common/logging.h"
 #include "orchestrator/actions.h"
@@ -270,8 +271,7 @@ void AddSchedulerCommand(CLI::App& app) {
 
 struct StandaloneArgs {
   SchedulerArgs scheduler;
-  std::string host = "127.0.0.1";
-  int port = 8080;
+  server::WebserverOptions web;
 };
 
 // Airflow's `standalone`: home, admin user, scheduler and webserver in one
@@ -283,8 +283,9 @@ void AddStandaloneCommand(CLI::App& app) {
                                  "Initialise the home if needed, create the admin user, run the scheduler and webserver");
   AddHomeOption(cmd);
   AddSchedulerOptions(cmd, a->scheduler);
-  cmd->add_option("--host", a->host, "Webserver address")->capture_default_str();
-  cmd->add_option("--port", a->port, "Webserver port (0 picks a free one)")->capture_default_str();
+  cmd->add_option("--host", a->web.host, "Webserver address")->capture_default_str();
+  cmd->add_option("--port", a->web.port, "Webserver port (0 picks a free one)")->capture_default_str();
+  AddWebserverOptions(cmd, a->web);
   cmd->callback([a] {
     auto home = orch::Paths();
     std::vector<std::string> report;
@@ -305,12 +306,10 @@ void AddStandaloneCommand(CLI::App& app) {
     InstallStopHandlers();
     orch::Scheduler scheduler(home, ToSchedulerOptions(a->scheduler));
     OkOrFail(scheduler.Start());
-    server::WebserverOptions web;
-    web.host = a->host;
-    web.port = a->port;
+    server::WebserverOptions web = a->web;
     web.home = home.root;
     web.stop = &g_stop;
-    web.on_ready = [host = a->host](int port) {
+    web.on_ready = [host = a->web.host](int port) {
       std::printf("standalone | webserver at http://%s:%d (login: admin)\n", host.c_str(), port);
       std::fflush(stdout);
     };

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/webserver_options.h"
 #include "server/orchestrator_backend.h"
 #include "server/webserver.h"
 
@@ -25,9 +26,7 @@ void AddWebserverCommand(CLI::App& app) {
   cmd->add_option("--host", opts->host, "Address to bind (keep 127.0.0.1 unless behind a TLS proxy)")
       ->capture_default_str();
   cmd->add_option("-p,--port", opts->port, "Port (0 = any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
-  cmd->add_option("--threads", opts->threads, "Worker threads (one per open connection)")
-      ->capture_default_str()
-      ->check(CLI::Range(2, 1024));
+  AddWebserverOptions(cmd, *opts);
   cmd->add_option("--read-cache-ms", opts->read_cache_ms,
                   "Serve polled reads from a cache while the metadata DB is unchanged, at most this old (0 = off)")
       ->capture_default_str()
@@ -79,6 +78,27 @@ void AddUsersCommand(CLI::App& app) {
 }
 
 }  // namespace
+
+void AddWebserverOptions(CLI::App* cmd, server::WebserverOptions& opts) {
+  cmd->add_option("--threads", opts.threads, "Worker threads handling complete requests (slow clients hold none)")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 1024));
+  cmd->add_option("--max-connections-per-client", opts.max_connections_per_address,
+                  "Open connections allowed per client address (0 = no cap; behind a proxy, raise it or use 0)")
+      ->capture_default_str();
+  cmd->add_option_function<double>(
+         "--request-head-timeout",
+         [&opts](double seconds) {
+           opts.request_head_timeout = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+         },
+         "Seconds a client has to send a whole request head")
+      ->default_str("10")
+      ->check(CLI::Range(0.1, 600.0));
+  cmd->add_flag("--secure-cookies", opts.secure_cookies,
+                "Mark the session and CSRF cookies Secure (when browsers reach the server over TLS, e.g. through a "
+                "TLS proxy)")
+      ->envname("ARXIVFLOW_SECURE_COOKIES");
+}
 
 void AddServerCommands(CLI::App& app) {
   AddWebserverCommand(app);

@@ -297,8 +297,9 @@ HttpResponse WebApp::Logout(const HttpRequest& request) {
   HttpResponse r;
   r.status = 204;
   r.content_type.clear();
-  r.AddHeader("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
-  r.AddHeader("Set-Cookie", std::string(kCsrfCookie) + "=; Path=/; Max-Age=0; SameSite=Strict");
+  std::string secure = options_.secure_cookies ? "; Secure" : "";
+  r.AddHeader("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + secure);
+  r.AddHeader("Set-Cookie", std::string(kCsrfCookie) + "=; Path=/; Max-Age=0; SameSite=Strict" + secure);
   return r;
 }
 
