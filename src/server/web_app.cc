@@ -8,16 +8,13 @@
 #include "server/openapi.h"
 #include "server/password.h"
 #include "server/problem.h"
+#include "server/request_guard.h"
 
 namespace arxivflow::server {
 
 using nlohmann::json;
 
 namespace {
-
-bool IsStateChanging(const std::string& method) {
-  return method == "POST" || method == "PATCH" || method == "PUT" || method == "DELETE";
-}
 
 bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
@@ -79,7 +76,7 @@ void WebApp::Route(const char* method, const char* pattern, const char* tag, con
   info.pattern = pattern;
   info.tag = tag;
   info.summary = summary;
-  info.admin_only = IsStateChanging(method);
+  info.admin_only = IsStateChangingMethod(method);
   static const char* kPolled[] = {"/api/v1/dags", "/api/v1/dags/{dag_id}", "/api/v1/dags/{dag_id}/grid",
                                   "/api/v1/dags/{dag_id}/dagRuns", "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}",
                                   "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances",
@@ -123,14 +120,15 @@ HttpResponse WebApp::Handle(const HttpRequest& request) {
 
 HttpResponse WebApp::HandleApi(const HttpRequest& request) {
   const std::string& path = request.path;
+  // Before credentials are even looked at: another site cannot make a
+  // browser write here, whatever the browser holds (request_guard.h).
+  if (auto refused = CheckCrossSiteWrite(request)) return *refused;
+  if (auto refused = CheckJsonWrite(request)) return *refused;
   if (path == "/api/v1/auth/login") {
     if (request.method != "POST") {
       HttpResponse r = Problem(405, "use POST");
       r.AddHeader("Allow", "POST");
       return r;
-    }
-    if (request.Header("Content-Type").rfind("application/json", 0) != 0) {
-      return Problem(415, "send the credentials as application/json");
     }
     return Login(request);
   }
@@ -143,10 +141,10 @@ HttpResponse WebApp::HandleApi(const HttpRequest& request) {
   std::optional<Principal> user = auth_.Identify(request);
   if (!user) {
     HttpResponse r = Problem(401, "authentication required: log in, or use HTTP basic auth");
-    if (request.Header("X-Requested-With").empty()) r.AddHeader("WWW-Authenticate", "Basic realm=\"arxivflow\"");
+    if (ShouldChallengeBasic(request)) r.AddHeader("WWW-Authenticate", "Basic realm=\"arxivflow\"");
     return r;
   }
-  if (IsStateChanging(request.method) && user->via_session) {
+  if (IsStateChangingMethod(request.method) && user->via_session) {
     std::string sent = request.Header(kCsrfHeader);
     if (sent.empty() || !SecureEquals(sent, user->csrf_token)) {
       return Problem(403, "missing or invalid CSRF token (send the X-CSRF-Token header)");
@@ -175,7 +173,7 @@ HttpResponse WebApp::HandleApi(const HttpRequest& request) {
   if (match.route->admin_only && !user->is_admin()) {
     return Problem(403, "the role '" + user->role + "' may only read; this action needs an admin");
   }
-  if (IsStateChanging(request.method)) {
+  if (IsStateChangingMethod(request.method)) {
     HttpResponse r;
     {
       ApiCall call{request, std::move(match.params), *user};

@@ -26,7 +26,7 @@ class WebAppTest : public ::testing::Test {
     r.path = target.substr(0, q);
     if (q != std::string::npos) r.query = ParseQueryString(target.substr(q + 1));
     r.body = body;
-    if (!body.empty()) r.headers.emplace("Content-Type", "application/json");
+    if (method == "POST" || method == "PATCH" || method == "PUT") r.headers.emplace("Content-Type", "application/json");
     return r;
   }
 
