@@ -122,6 +122,26 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_expires ON sessions (expires);
 )sql",
+    // 3: web users can be deleted and changed: a counter every such change
+    // bumps, so servers drop cached credentials at once; failed logins per
+    // user name and per client address, for throttling.
+    R"sql(
+CREATE TABLE auth_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  generation INTEGER NOT NULL
+);
+INSERT INTO auth_state (id, generation) VALUES (1, 0);
+CREATE INDEX sessions_username ON sessions (username);
+CREATE TABLE login_failures (
+  scope TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  failures INTEGER NOT NULL,
+  last_failure REAL NOT NULL,
+  blocked_until REAL NOT NULL,
+  PRIMARY KEY (scope, subject)
+);
+CREATE INDEX login_failures_last ON login_failures (last_failure);
+)sql",
 };
 
 std::optional<std::string> StateToDb(const std::string& state) {

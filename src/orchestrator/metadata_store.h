@@ -99,6 +99,13 @@ struct UserRow {
   std::string role;
 };
 
+// Failed logins of one user name or one client address (login throttling).
+struct LoginFailures {
+  int64_t failures = 0;
+  double last_failure = 0;   // Unix seconds
+  double blocked_until = 0;  // Unix seconds; no password is checked before
+};
+
 bool IsTerminalTiState(const std::string& state);  // success, failed, skipped, upstream_failed
 
 class MetadataStore {
@@ -179,6 +186,21 @@ class MetadataStore {
   Status DeleteVariable(const std::string& key);
   Status UpsertUser(const UserRow& user);
   Result<std::optional<UserRow>> GetUser(const std::string& username);
+
+  // --- web users' changes, sessions and login throttling (metadata_store_auth.cc)
+  // Each change below deletes every session of the user and bumps the auth
+  // generation, in one transaction. kNotFound for an unknown user;
+  // kInvalidArgument when it would leave no admin.
+  Status DeleteUser(const std::string& username);
+  Status UpdateUser(const std::string& username, const std::optional<std::string>& password_hash,
+                    const std::optional<std::string>& role);
+  // Changes whenever a user is deleted or changed, by any process.
+  Result<int64_t> AuthGeneration();
+  // scope is "user" or "address".
+  Result<std::optional<LoginFailures>> GetLoginFailures(const std::string& scope, const std::string& subject);
+  // Also forgets rows idle for a day, and keeps at most 100 000 rows.
+  Status PutLoginFailures(const std::string& scope, const std::string& subject, const LoginFailures& failures);
+  Status ClearLoginFailures(const std::string& scope, const std::string& subject);
 
  private:
   Status Migrate();

@@ -1,5 +1,5 @@
-// Connections, variables, import errors, users, health, and the warehouse
-// (table counts, last manifest, paper search).
+// Connections, variables, import errors, health, and the warehouse (table
+// counts, last manifest, paper search). Users are in api_users.cc.
 #include <algorithm>
 
 #include "common/json_limits.h"
@@ -257,18 +257,6 @@ void WebApp::AddMiscRoutes() {
       if (e.import_error_id == *id) return JsonResponse(ImportErrorToJson(e));
     }
     return Problem(404, "no import error " + std::to_string(*id));
-  });
-
-  Route("GET", "/api/v1/users", "User", "List users (admins only)", [this](ApiCall& c) {
-    if (!c.user.is_admin()) return Problem(403, "only admins may list users");
-    auto users = backend_.ListUsers();
-    if (!users.ok()) return FromStatus(users.status(), "listing users");
-    json list = json::array();
-    for (const auto& u : *users) {
-      list.push_back({{"username", u.username}, {"roles", {{{"name", u.role}}}}, {"role", u.role},
-                      {"created_on", u.created_at}});
-    }
-    return JsonResponse({{"users", list}, {"total_entries", list.size()}});
   });
 
   Route("GET", "/api/v1/warehouse/tables", "Warehouse", "The six tables with their row counts", [this](ApiCall&) {

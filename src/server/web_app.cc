@@ -38,6 +38,13 @@ HttpResponse ServeAsset(const std::string& name) {
   return r;
 }
 
+HttpResponse TooManyFailedLogins(int retry_after) {
+  HttpResponse r = Problem(429, "too many failed logins for this user name or from this address; retry in " +
+                                    std::to_string(retry_after) + " s");
+  r.AddHeader("Retry-After", std::to_string(retry_after));
+  return r;
+}
+
 HttpResponse Redirect(const std::string& location) {
   HttpResponse r;
   r.status = 302;
@@ -69,6 +76,11 @@ WebApp::WebApp(Backend& backend, WebAppOptions options)
 
 WebApp::~WebApp() = default;
 
+void WebApp::ForgetUser(const std::string& username) {
+  sessions_.ForgetUser(username);
+  auth_.ForgetUser(username);
+}
+
 void WebApp::Route(const char* method, const char* pattern, const char* tag, const char* summary,
                    ApiHandler handler) {
   RouteInfo info;
@@ -92,6 +104,7 @@ void WebApp::AddRoutes() {
   AddTaskRoutes();
   AddConnectionRoutes();
   AddVariableRoutes();
+  AddUserRoutes();
   AddMiscRoutes();
   Route("GET", "/api/v1/openapi.json", "Monitoring", "This OpenAPI document",
         [this](ApiCall&) { return JsonResponse(openapi_); });
@@ -138,7 +151,9 @@ HttpResponse WebApp::HandleApi(const HttpRequest& request) {
     return (*match.handler)(call);
   }
 
-  std::optional<Principal> user = auth_.Identify(request);
+  int retry_after = 0;
+  std::optional<Principal> user = auth_.Identify(request, &retry_after);
+  if (!user && retry_after > 0) return TooManyFailedLogins(retry_after);
   if (!user) {
     HttpResponse r = Problem(401, "authentication required: log in, or use HTTP basic auth");
     if (ShouldChallengeBasic(request)) r.AddHeader("WWW-Authenticate", "Basic realm=\"arxivflow\"");
@@ -268,13 +283,12 @@ HttpResponse WebApp::Login(const HttpRequest& request) {
       !b["password"].is_string()) {
     return Problem(400, "fields 'username' and 'password' (strings) are required");
   }
-  auto principal = auth_.CheckCredentials(b["username"].get<std::string>(), b["password"].get<std::string>());
+  int retry_after = 0;
+  auto principal = auth_.CheckCredentials(b["username"].get<std::string>(), b["password"].get<std::string>(),
+                                          request.remote_addr, "login", &retry_after);
   if (!principal.ok()) {
-    if (principal.status().code() == Status::Code::kPermissionDenied) {
-      spdlog::warn("failed login for user name of {} bytes from {}", b["username"].get<std::string>().size(),
-                   request.remote_addr);
-      return Problem(401, principal.status().message());
-    }
+    if (retry_after > 0) return TooManyFailedLogins(retry_after);
+    if (principal.status().code() == Status::Code::kPermissionDenied) return Problem(401, principal.status().message());
     return FromStatus(principal.status(), "login");
   }
   auto created = sessions_.Create(principal->username, principal->role);

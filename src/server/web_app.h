@@ -91,7 +91,11 @@ class WebApp {
   void AddTaskRoutes();
   void AddConnectionRoutes();
   void AddVariableRoutes();
+  void AddUserRoutes();
   void AddMiscRoutes();
+  // After a user was deleted or changed through this server: its cached
+  // sessions and Basic successes go at once.
+  void ForgetUser(const std::string& username);
   void Route(const char* method, const char* pattern, const char* tag, const char* summary, ApiHandler handler);
 
   struct CachedResponse {

@@ -87,22 +87,6 @@ Status RunWebserver(const WebserverOptions& options) {
   return ServeBackend(*backend, options);
 }
 
-Status CreateWebUser(const std::string& home, const std::string& username, const std::string& password,
-                     const std::string& role) {
-  if (role != "admin" && role != "viewer") return Status::InvalidArgument("role must be admin or viewer, not '" + role + "'");
-  if (username.empty() || username.size() > 64) return Status::InvalidArgument("user name must be 1-64 characters");
-  for (unsigned char c : username) {
-    if (!(std::isalnum(c) || c == '_' || c == '.' || c == '-' || c == '@')) {
-      return Status::InvalidArgument("user name may hold only letters, digits, '_', '.', '-' and '@'");
-    }
-  }
-  AF_ASSIGN_OR_RETURN(std::string hash, HashUserPassword(password));
-  OrchestratorBackendOptions bo;
-  bo.home = home;
-  AF_ASSIGN_OR_RETURN(auto backend, OpenOrchestratorBackend(bo));
-  return backend->CreateUser(username, hash, role);
-}
-
 Result<std::string> EnsureStandaloneAdmin(const std::string& home) {
   OrchestratorBackendOptions bo;
   bo.home = home;

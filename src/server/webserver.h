@@ -53,8 +53,4 @@ Status ServeBackend(Backend& backend, const WebserverOptions& options);
 
 Result<std::string> EnsureStandaloneAdmin(const std::string& home);
 
-// Creates a user (role "admin" or "viewer") in the home's metadata DB.
-Status CreateWebUser(const std::string& home, const std::string& username, const std::string& password,
-                     const std::string& role);
-
 }  // namespace arxivflow::server
