@@ -75,6 +75,7 @@ struct Conn {
   bool peer_closed = false;
   int served = 0;
   size_t drained = 0;
+  size_t accounted = 0;  // of in + body, in the loop's buffered_ total
 };
 
 struct Job {
@@ -178,8 +179,16 @@ class HttpServer::Loop {
     return it == conns_.end() ? nullptr : it->second.get();
   }
 
+  // Keeps buffered_ equal to the bytes all connections hold.
+  void Account(Conn& c) {
+    size_t now = c.in.size() + c.body.size();
+    buffered_ = buffered_ - c.accounted + now;
+    c.accounted = now;
+  }
+
   void Close(Conn& c) {
     uint64_t id = c.id;
+    buffered_ -= c.accounted;
     epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c.fd, nullptr);
     close(c.fd);
     auto count = per_address_.find(c.addr);
@@ -282,6 +291,14 @@ class HttpServer::Loop {
       Close(c);
       return;
     }
+    Account(c);
+    if (buffered_ > o_.max_buffered_bytes) {
+      c.in.clear();
+      c.body.clear();
+      Account(c);
+      SendError(c, 503, "the server is holding too many unfinished requests; retry shortly");
+      return;
+    }
     Process(c);
   }
 
@@ -363,6 +380,7 @@ class HttpServer::Loop {
     req.body = std::move(c.body);
     req.remote_addr = c.addr;
     c.body.clear();
+    Account(c);
     {
       std::lock_guard<std::mutex> lock(jobs_mu_);
       if (jobs_.size() < o_.max_pending_requests) {
@@ -412,6 +430,7 @@ class HttpServer::Loop {
       c.deadline = Clock::now() + kDrainTime;
       c.drained = 0;
       c.in.clear();
+      Account(c);
       SetEvents(c, EPOLLIN);
       return;
     }
@@ -520,6 +539,7 @@ class HttpServer::Loop {
   int wake_fd_ = -1;
   uint64_t next_id_ = 2;
   uint64_t refused_ = 0;
+  size_t buffered_ = 0;  // bytes of unfinished requests, all connections
   std::unordered_map<uint64_t, std::unique_ptr<Conn>> conns_;
   std::unordered_map<std::string, size_t> per_address_;
 

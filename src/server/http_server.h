@@ -21,8 +21,8 @@
 //   connection closes.
 // - At most max_connections connections, and max_connections_per_address per
 //   client address (0 = no cap): the one over the cap gets 429 and is closed.
-//   At most max_pending_requests complete requests wait for a worker: beyond,
-//   503.
+//   At most max_pending_requests complete requests wait for a worker, and
+//   max_buffered_bytes of unfinished requests are held in all: beyond, 503.
 // - Responses carry Content-Length (none for 1xx/204/304) and Connection:
 //   close when the connection closes after them; header fields holding CR or
 //   LF are dropped. The handler must be thread-safe; `errors` builds the
@@ -55,6 +55,10 @@ struct HttpServerOptions {
   size_t max_connections = 4096;
   size_t max_connections_per_address = 64;
   size_t max_pending_requests = 1024;
+  // Bytes of unfinished requests held for all connections together; a read
+  // beyond it gets 503 (so 4 096 clients each trickling a 1 MiB body cannot
+  // take 4 GiB).
+  size_t max_buffered_bytes = 256u << 20;
   int max_requests_per_connection = 10000;
 };
 
