@@ -407,14 +407,18 @@ class HttpServer::Loop {
   }
 
   void Write(Conn& c) {
+    bool progress = false;
     while (c.out_pos < c.out.size()) {
       ssize_t n = send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos, MSG_NOSIGNAL);
       if (n > 0) {
         c.out_pos += static_cast<size_t>(n);
+        progress = true;
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        // A slow reader of a big response is fine; one that reads nothing is not.
+        if (progress) c.deadline = Clock::now() + o_.write_timeout;
         SetEvents(c, EPOLLOUT);
         return;
       }

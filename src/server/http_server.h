@@ -14,8 +14,8 @@
 // - A request's head must arrive within head_timeout of its first byte (of
 //   the connection, for the first request); its body within body_timeout of
 //   the end of the head; otherwise 408 and the connection closes. An idle
-//   keep-alive connection closes after idle_timeout; a response not written
-//   within write_timeout is dropped with its connection.
+//   keep-alive connection closes after idle_timeout; a response whose writing
+//   makes no progress for write_timeout is dropped with its connection.
 // - Heads and bodies are parsed and bounded by http_request_parser.h; a bad
 //   head is answered at once (400, 413, 414, 417, 431, 501, 505) and the
 //   connection closes.
