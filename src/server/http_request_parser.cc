@@ -90,14 +90,16 @@ ParseOutcome ParseRequestHead(std::string_view buffer, const HttpLimits& limits,
   while (skipped < buffer.size() && (buffer[skipped] == '\r' || buffer[skipped] == '\n')) ++skipped;
   if (skipped > 8) return ParseOutcome::Error(400, "empty lines before the request line");
   std::string_view rest = buffer.substr(skipped);
+  size_t end = HeadEnd(rest);
   // Bytes no request head may hold fail at once (a TLS handshake sent to the
-  // plain-HTTP port, binary garbage), not after the head timeout.
-  for (unsigned char c : rest.substr(0, std::min(rest.size(), limits.max_head_bytes + 4))) {
+  // plain-HTTP port, binary garbage), not after the head timeout. Only the
+  // head: the body, or a pipelined request, may follow in the buffer.
+  size_t head_bytes = std::min(end == std::string_view::npos ? rest.size() : end, limits.max_head_bytes + 4);
+  for (unsigned char c : rest.substr(0, head_bytes)) {
     if ((c < 0x20 && c != '\r' && c != '\n' && c != '\t') || c == 0x7f) {
       return ParseOutcome::Error(400, "control character in the request head");
     }
   }
-  size_t end = HeadEnd(rest);
   if (end == std::string_view::npos) {
     if (rest.size() > limits.max_head_bytes) {
       if (rest.find('\n') == std::string_view::npos) return ParseOutcome::Error(414, "request line too long");

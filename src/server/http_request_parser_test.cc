@@ -39,6 +39,15 @@ TEST(HttpRequestParserTest, WaitsForTheWholeHead) {
   EXPECT_EQ(r.consumed, 18u);
 }
 
+TEST(HttpRequestParserTest, BinaryBodyBytesAfterTheHeadAreNotTheHeads) {
+  // Found by fuzzing: a NUL in the body (already in the buffer) failed the head.
+  RequestHead h;
+  std::string text("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\n\x00\x01\x02", 50);
+  auto r = Parse(text, &h);
+  ASSERT_EQ(r.state, State::kComplete) << r.message;
+  EXPECT_EQ(r.consumed, 47u);
+}
+
 TEST(HttpRequestParserTest, KeepAliveAndExpect) {
   RequestHead h;
   ASSERT_EQ(Parse("GET / HTTP/1.1\r\nHost: a\r\nConnection: Close\r\n\r\n", &h).state, State::kComplete);

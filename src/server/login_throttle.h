@@ -30,8 +30,8 @@ struct ThrottlePolicy {
 class LoginThrottle {
  public:
   static constexpr double kWindowSeconds = 900;
-  static constexpr ThrottlePolicy kUserPolicy{5, 1, 300};
-  static constexpr ThrottlePolicy kAddressPolicy{20, 1, 900};
+  static constexpr ThrottlePolicy kUserPolicy{5, 2, 300};
+  static constexpr ThrottlePolicy kAddressPolicy{20, 2, 900};
 
   explicit LoginThrottle(Backend& backend) : backend_(backend) {}
 
