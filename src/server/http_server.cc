@@ -73,6 +73,7 @@ struct Conn {
   size_t out_pos = 0;
   bool close_after_write = false;
   bool peer_closed = false;
+  bool gone = false;  // hung up while its request was handled
   int served = 0;
   size_t drained = 0;
   size_t accounted = 0;  // of in + body, in the loop's buffered_ total
@@ -80,15 +81,20 @@ struct Conn {
 
 struct Job {
   uint64_t conn_id;
+  int fd;  // the loop never closes it while the request is handled
   HttpRequest request;
   bool head_request;
   bool close;
 };
 
+// A worker writes its response itself as far as the socket takes it (the
+// loop thread would otherwise copy every response); the rest, if any, goes
+// back to the loop.
 struct Finished {
   uint64_t conn_id;
-  std::string bytes;
+  std::string rest;  // bytes the socket did not take yet
   bool close;
+  bool failed;  // the client is gone
 };
 
 }  // namespace
@@ -246,6 +252,15 @@ class HttpServer::Loop {
   void OnEvent(uint64_t id, uint32_t ev) {
     Conn* c = Find(id);
     if (!c) return;
+    if (c->state == Conn::State::kHandling) {
+      // A worker may be writing to this socket: it is closed when the
+      // worker is done; until then, no more events for it.
+      if (ev & (EPOLLERR | EPOLLHUP)) {
+        c->gone = true;
+        epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c->fd, nullptr);
+      }
+      return;
+    }
     if (ev & EPOLLERR) {
       Close(*c);
       return;
@@ -265,7 +280,8 @@ class HttpServer::Loop {
         case Conn::State::kDraining:
           Drain(*c);
           break;
-        case Conn::State::kHandling:
+        case Conn::State::kHandling:  // handled above
+          break;
         case Conn::State::kWriting:
           if (ev & EPOLLHUP) Close(*c);  // the client is gone; its response is dropped
           break;
@@ -368,6 +384,7 @@ class HttpServer::Loop {
     SetEvents(c, 0);  // nothing more is read until the response is out
     Job job;
     job.conn_id = c.id;
+    job.fd = c.fd;
     job.head_request = c.head.method == "HEAD";
     job.close = !c.head.keep_alive || c.peer_closed || c.served + 1 >= o_.max_requests_per_connection;
     HttpRequest& req = job.request;
@@ -427,6 +444,12 @@ class HttpServer::Loop {
     }
     c.out.clear();
     c.out.shrink_to_fit();
+    Written(c);
+  }
+
+  // The whole response is out: keep the connection for the next request,
+  // or close it gracefully.
+  void Written(Conn& c) {
     ++c.served;
     if (c.close_after_write) {
       shutdown(c.fd, SHUT_WR);
@@ -501,8 +524,18 @@ class HttpServer::Loop {
     }
     for (auto& f : finished) {
       Conn* c = Find(f.conn_id);
-      if (!c || c->state != Conn::State::kHandling) continue;  // closed meanwhile
-      StartWrite(*c, std::move(f.bytes), f.close);
+      if (!c || c->state != Conn::State::kHandling) continue;
+      if (f.failed || c->gone) {
+        Close(*c);
+        continue;
+      }
+      if (!f.rest.empty()) {
+        StartWrite(*c, std::move(f.rest), f.close);
+        continue;
+      }
+      c->close_after_write = f.close;
+      c->state = Conn::State::kWriting;
+      Written(*c);
     }
   }
 
@@ -527,7 +560,20 @@ class HttpServer::Loop {
         response = s_.errors_(500, "An internal error occurred; see the server log.");
       }
       spdlog::debug("{} {} {} {}", job.request.remote_addr, job.request.method, job.request.path, response.status);
-      Finished done{job.conn_id, Serialize(response, job.head_request, job.close), job.close};
+      Finished done{job.conn_id, Serialize(response, job.head_request, job.close), job.close, false};
+      size_t sent = 0;
+      while (sent < done.rest.size()) {
+        ssize_t n = send(job.fd, done.rest.data() + sent, done.rest.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+          sent += static_cast<size_t>(n);
+        } else if (n < 0 && errno == EINTR) {
+          continue;
+        } else {
+          done.failed = !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
+          break;
+        }
+      }
+      done.rest.erase(0, sent);
       {
         std::lock_guard<std::mutex> lock(finished_mu_);
         finished_.push_back(std::move(done));
