@@ -1,6 +1,8 @@
 // Web users (admins only): list, create, read, change password or role,
 // delete. Deleting a user or changing their password or role ends their
 // sessions at once (web_users.h).
+#include <cctype>
+
 #include "server/json_codec.h"
 #include "server/password.h"
 #include "server/problem.h"
