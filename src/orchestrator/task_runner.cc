@@ -181,6 +181,10 @@ Result<std::string> Resolve(Runner& r, TaskContext& ctx, const json& params, con
     if (field == "conn_id") return c.conn_id;
     if (field.rfind("extra.", 0) == 0) {
       auto key = field.substr(6);
+      if (IsSecretName(key) && !allow_secrets) {
+        return Status::PermissionDenied("{{ conn." + id + "." + field + " }} holds a secret (its name is a secret name) "
+                                        "and may only be used in an environment value (env:), never in argv or SQL");
+      }
       if (!c.extra.contains(key)) return Status::NotFound("connection '" + id + "' has no extra '" + key + "'");
       return scalar(c.extra[key]);
     }

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 namespace arxivflow::server {
 namespace {
@@ -202,6 +203,9 @@ TEST_F(HttpServerTest, SlowReadersOfBigResponsesAndVanishingClients) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the server's socket buffer fills
   std::string r = Read(fd);
   EXPECT_EQ(r.size() - (r.find("\r\n\r\n") + 4), static_cast<size_t>(8 << 20));
+  // The loop finished what the worker could not write; the connection stays usable.
+  Send(fd, "GET /after-big HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(Read(fd).find("GET /after-big"), std::string::npos);
   close(fd);
   // A client that leaves while its request is handled, and one that leaves mid-head.
   int gone = Connect();
@@ -215,6 +219,48 @@ TEST_F(HttpServerTest, SlowReadersOfBigResponsesAndVanishingClients) {
   Send(next, "GET /still HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_NE(Read(next).find("GET /still"), std::string::npos);
   close(next);
+}
+
+// Workers write their responses themselves: many connections at once, each
+// with several keep-alive requests, get every answer in order, and a HEAD
+// answer carries the length but no body.
+TEST_F(HttpServerTest, WorkersWriteResponsesOnManyKeepAliveConnections) {
+  Start(HttpServerOptions{});
+  constexpr int kClients = 16, kRequests = 20;
+  std::vector<std::thread> clients;
+  std::atomic<int> answered{0};
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&, i] {
+      int fd = Connect();
+      for (int j = 0; j < kRequests; ++j) {
+        std::string path = "/c" + std::to_string(i) + "r" + std::to_string(j);
+        Send(fd, "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        std::string r = Read(fd);
+        if (r.find("GET " + path + " ") != std::string::npos) ++answered;
+      }
+      close(fd);
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(answered.load(), kClients * kRequests);
+
+  int fd = Connect();
+  Send(fd, "HEAD /h HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string head;
+  char buf[4096];
+  while (head.find("\r\n\r\n") == std::string::npos) {
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    ASSERT_GT(n, 0);
+    head.append(buf, static_cast<size_t>(n));
+  }
+  EXPECT_EQ(head.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << head;
+  EXPECT_NE(head.find("Content-Length: "), std::string::npos) << head;
+  EXPECT_EQ(head.size(), head.find("\r\n\r\n") + 4) << "a HEAD answer has no body: " << head;
+  Send(fd, "GET /after-head HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string next = Read(fd);
+  EXPECT_EQ(next.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << next;
+  EXPECT_NE(next.find("GET /after-head"), std::string::npos) << next;
+  close(fd);
 }
 
 }  // namespace

@@ -225,13 +225,16 @@ tasks:
   - task_id: argv_secret_var
     operator: shell
     args: {argv: [echo, "{{ var.API_TOKEN }}"]}
+  - task_id: argv_secret_extra
+    operator: shell
+    args: {argv: [echo, "{{ conn.db.extra.api_key }}"]}
 """)
         h.start_scheduler()
         run = h.trigger("tmpl", "--conf", '{"size": "large"}')
         assert h.wait_run("tmpl", run) == "failed"  # argv_secret must fail
         states = {k: v["state"] for k, v in h.tis("tmpl", run).items()}
         assert states == {"echo_papers": "success", "env_secret": "success", "argv_secret": "failed",
-                          "argv_secret_var": "failed"}, states
+                          "argv_secret_var": "failed", "argv_secret_extra": "failed"}, states
         log = h.log("tmpl", "echo_papers", run)
         ds = run.split("__")[1][:10]
         for expected in [f"ds={ds}", f"run={run}", "dag=tmpl", "task=echo_papers", "item=papers", "size=large",
@@ -245,6 +248,7 @@ tasks:
         assert "tok=***" in env_log and password not in env_log and secret_var not in env_log, env_log
         assert "only be used in an environment value" in h.log("tmpl", "argv_secret", run)
         assert "only be used in an environment value" in h.log("tmpl", "argv_secret_var", run)
+        assert "only be used in an environment value" in h.log("tmpl", "argv_secret_extra", run)
         # Secrets appear nowhere on disk: not in the metadata DB, not in logs.
         blobs = b""
         for path in glob.glob(os.path.join(h.root, "arxivflow.db*")):
