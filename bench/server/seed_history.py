@@ -1,15 +1,16 @@
 """Seeds a metadata DB with DAG-run history for the web server benchmark:
-`runs` finished runs of `dag_id`, one task instance per task (state
-success), written directly with sqlite3 in one transaction.
-Usage: seed_history.py <arxivflow.db> <dag_id> <runs> <task_id>..."""
+`runs` finished runs of `dag_id`, one an hour from `start` (ISO 8601, UTC),
+5 minutes long, one task instance per task (state success, first try, started
+10 s apart, 9.5 s each), written directly with sqlite3 in one transaction.
+Usage: seed_history.py <arxivflow.db> <dag_id> <runs> <start> <task_id>..."""
 import sqlite3
 import sys
 from datetime import datetime, timedelta, timezone
 
 db_path, dag_id, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-tasks = sys.argv[4:]
+start = datetime.fromisoformat(sys.argv[4]).replace(tzinfo=timezone.utc)
+tasks = sys.argv[5:]
 db = sqlite3.connect(db_path)
-start = datetime(2024, 1, 1, tzinfo=timezone.utc)
 fmt = lambda t: t.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
 with db:
     for i in range(runs):

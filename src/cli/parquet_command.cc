@@ -1,5 +1,5 @@
 // `arxivflow parquet schema|meta|cat FILE`: inspect Parquet files with our
-// own reader.
+// own reader. Values are shown by parquet/value_text.h.
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -17,10 +17,10 @@ namespace {
 
 using namespace arxivflow::parquet;
 
-std::unique_ptr<Reader> OpenOrFail(const std::string& path) {
+std::unique_ptr<Reader> OpenOrFail(const std::string& path, const ReaderOptions& options = ReaderOptions{}) {
   auto file = OpenLocalFile(path);
   if (!file.ok()) Fail(file.status().message());
-  auto reader = Reader::Open(std::move(*file));
+  auto reader = Reader::Open(std::move(*file), options);
   if (!reader.ok()) Fail(reader.status().message());
   return std::move(*reader);
 }
@@ -29,16 +29,20 @@ std::string Quote(const std::string& s) {
   return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string ColumnType(const ColumnSchema& c) {
-  std::string t = PhysicalTypeName(c.physical);
-  if (c.logical != LogicalType::kNone) t += std::string(" ") + LogicalTypeName(c.logical);
-  return t;
+// JSON for one value: literals as they are, text quoted.
+void AppendJson(const ValueText& v, std::string* out) {
+  switch (v.kind) {
+    case ValueText::kNull: out->append("null"); break;
+    case ValueText::kNumber:
+    case ValueText::kBoolean: out->append(v.text); break;
+    case ValueText::kText: out->append(Quote(v.text)); break;
+  }
 }
 
 void PrintSchema(const std::string& path) {
   auto reader = OpenOrFail(path);
   for (const auto& c : reader->metadata().schema.columns) {
-    std::printf("%s %s %s\n", Quote(c.name).c_str(), ColumnType(c).c_str(), c.nullable ? "OPTIONAL" : "REQUIRED");
+    std::printf("%s %s %s\n", Quote(c.name).c_str(), ColumnTypeText(c).c_str(), c.nullable ? "OPTIONAL" : "REQUIRED");
   }
 }
 
@@ -60,17 +64,20 @@ void PrintMeta(const std::string& path) {
       std::string enc;
       for (const auto& e : ci.encodings) enc += (enc.empty() ? "" : ",") + e;
       std::printf("  column %s: type=%s codec=%s encodings=%s values=%lld compressed=%lld uncompressed=%lld data_page_offset=%lld",
-                  Quote(ci.column).c_str(), ColumnType(cs).c_str(), CompressionName(ci.codec), enc.c_str(),
+                  Quote(ci.column).c_str(), ColumnTypeText(cs).c_str(), CompressionName(ci.codec), enc.c_str(),
                   static_cast<long long>(ci.num_values), static_cast<long long>(ci.compressed_bytes),
                   static_cast<long long>(ci.uncompressed_bytes), static_cast<long long>(ci.data_page_offset));
       if (ci.dictionary_page_offset) std::printf(" dictionary_page_offset=%lld", static_cast<long long>(*ci.dictionary_page_offset));
       if (ci.null_count) std::printf(" nulls=%lld", static_cast<long long>(*ci.null_count));
+      // Strings and raw bytes are quoted; dates, numbers, decimals are not.
+      const bool free_text = (cs.physical == PhysicalType::kByteArray || cs.physical == PhysicalType::kFixedLenByteArray) &&
+                             (cs.logical == LogicalType::kNone || cs.logical == LogicalType::kString);
       auto stat = [&](const char* label, const std::optional<std::string>& v) {
         if (!v) return;
         auto text = FormatStatistic(cs, *v);
         if (!text) std::printf(" %s=<%zu bytes>", label, v->size());
-        else if (cs.physical == PhysicalType::kByteArray) std::printf(" %s=%s", label, Quote(*text).c_str());
-        else std::printf(" %s=%s", label, text->c_str());
+        else if (free_text) std::printf(" %s=%s", label, Quote(text->text).c_str());
+        else std::printf(" %s=%s", label, text->text.c_str());
       };
       stat("min", ci.min_value);
       stat("max", ci.max_value);
@@ -79,26 +86,14 @@ void PrintMeta(const std::string& path) {
   }
 }
 
-nlohmann::ordered_json CellJson(const ColumnVector& v, size_t row) {
-  if (!v.valid[row]) return nullptr;
-  switch (v.physical) {
-    case PhysicalType::kByteArray: return std::string(v.strings[row]);
-    case PhysicalType::kBoolean: return v.booleans[row] != 0;
-    case PhysicalType::kInt32:
-      if (v.logical == LogicalType::kDate) return FormatDate(v.i32[row]);
-      return v.i32[row];
-    case PhysicalType::kInt64:
-      if (v.logical == LogicalType::kTimestampMicrosUtc) return FormatTimestampMicros(v.i64[row]);
-      return v.i64[row];
-    case PhysicalType::kDouble: return v.f64[row];
-  }
-  return nullptr;
-}
-
-void Cat(const std::string& path, int64_t limit) {
-  auto reader = OpenOrFail(path);
+void Cat(const std::string& path, int64_t limit, bool verify_checksums) {
+  ReaderOptions options;
+  options.verify_checksums = verify_checksums;
+  auto reader = OpenOrFail(path, options);
   const FileMetadata& m = reader->metadata();
   const size_t ncols = m.schema.columns.size();
+  std::vector<std::string> keys;
+  for (const auto& c : m.schema.columns) keys.push_back(Quote(c.name) + ":");
   int64_t printed = 0;
   std::string line;
   for (size_t g = 0; g < m.row_groups.size(); ++g) {
@@ -116,10 +111,18 @@ void Cat(const std::string& path, int64_t limit) {
     const int64_t rows = m.row_groups[g].num_rows;
     for (int64_t r = 0; r < rows; ++r) {
       if (limit >= 0 && printed >= limit) break;
-      nlohmann::ordered_json obj = nlohmann::ordered_json::object();
-      for (size_t c = 0; c < ncols; ++c) obj[m.schema.columns[c].name] = CellJson(cols[c], static_cast<size_t>(r));
-      line = obj.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-      line.push_back('\n');
+      line.assign("{");
+      for (size_t c = 0; c < ncols; ++c) {
+        if (c) line.push_back(',');
+        line.append(keys[c]);
+        auto value = FormatValue(m.schema.columns[c], cols[c], static_cast<size_t>(r));
+        if (!value) {
+          std::fflush(stdout);
+          Fail(path + ": row group " + std::to_string(g) + ", column '" + m.schema.columns[c].name + "', row " + std::to_string(r) + ": value does not fit the column's type " + ColumnTypeText(m.schema.columns[c]));
+        }
+        AppendJson(*value, &line);
+      }
+      line.append("}\n");
       std::fwrite(line.data(), 1, line.size(), stdout);
       ++printed;
     }
@@ -145,10 +148,12 @@ void AddParquetCommand(CLI::App& app) {
 
   auto cat_file = std::make_shared<std::string>();
   auto cat_limit = std::make_shared<int64_t>(-1);
+  auto cat_no_verify = std::make_shared<bool>(false);
   auto* cat = pq->add_subcommand("cat", "Print rows as JSON Lines");
   cat->add_option("FILE", *cat_file, "Parquet file")->required();
   cat->add_option("--limit", *cat_limit, "Print at most N rows");
-  cat->callback([cat_file, cat_limit] { Cat(*cat_file, *cat_limit); });
+  cat->add_flag("--no-verify-checksums", *cat_no_verify, "Do not check the pages' CRC32 checksums");
+  cat->callback([cat_file, cat_limit, cat_no_verify] { Cat(*cat_file, *cat_limit, !*cat_no_verify); });
 }
 
 }  // namespace arxivflow::cli

@@ -12,6 +12,7 @@ namespace arxivflow::cli {
 void AddTransformCommand(CLI::App& app) {
   struct Args {
     std::string input, nips, output, compression = "snappy", shard, max_rejects, progress = "auto", aws_conn;
+    std::string progress_file;
     int threads = 0;
     size_t block_bytes = 8u << 20;
   };
@@ -36,6 +37,8 @@ void AddTransformCommand(CLI::App& app) {
   cmd->add_option("--max-rejects", args->max_rejects,
                   "N or P%: stop with exit code 2 (publishing nothing) past this many rejects");
   cmd->add_option("--progress", args->progress, "auto|always|never")->capture_default_str();
+  cmd->add_option("--progress-file", args->progress_file,
+                  "rewrite this JSON file every second with the progress (bytes, records, rates, ETA)");
   // Testing aid: small blocks exercise the cross-block ordering logic.
   cmd->add_option("--block-bytes", args->block_bytes, "bytes per read block")->group("");
   cmd->callback([args] {
@@ -62,6 +65,7 @@ void AddTransformCommand(CLI::App& app) {
     if (!transform::ParseProgressMode(args->progress, &o.progress)) {
       Fail("--progress must be auto, always or never, not '" + args->progress + "'");
     }
+    o.progress_file = args->progress_file;
     transform::TransformSummary summary;
     Status s = transform::RunTransform(o, &summary);
     nlohmann::json table_rows = nlohmann::json::object();  // the task's result when run by the orchestrator

@@ -10,8 +10,10 @@
 
 namespace arxivflow {
 
-Status WriteTaskResult(const nlohmann::json& result) {
-  const char* path = std::getenv(kTaskResultFileEnv);
+namespace {
+
+Status WriteJsonFileAtomically(const char* env, const nlohmann::json& result) {
+  const char* path = std::getenv(env);
   if (!path || !*path) return Status::OK();
   std::string target(path);
   std::string tmp = target + ".tmp" + std::to_string(getpid());
@@ -37,6 +39,14 @@ Status WriteTaskResult(const nlohmann::json& result) {
     return Status::IOError(target + ": cannot write the task result: " + std::strerror(e));
   }
   return Status::OK();
+}
+
+}  // namespace
+
+Status WriteTaskResult(const nlohmann::json& result) { return WriteJsonFileAtomically(kTaskResultFileEnv, result); }
+
+Status WriteTaskProgress(const nlohmann::json& progress) {
+  return WriteJsonFileAtomically(kTaskProgressFileEnv, progress);
 }
 
 std::string MaskUriCredentials(const std::string& uri) {

@@ -21,6 +21,13 @@ inline constexpr const char* kTaskResultFileEnv = "ARXIVFLOW_TASK_RESULT_FILE";
 
 Status WriteTaskResult(const nlohmann::json& result);
 
+// The same for a running command's latest progress (rows done, rate, what it
+// waits for), at ARXIVFLOW_TASK_PROGRESS_FILE=<path> when set: a reader sees
+// the previous snapshot or the next one, never half of one.
+inline constexpr const char* kTaskProgressFileEnv = "ARXIVFLOW_TASK_PROGRESS_FILE";
+
+Status WriteTaskProgress(const nlohmann::json& progress);
+
 // "scheme://user:secret@host/x?password=p" -> "scheme://user:***@host/x?password=***";
 // other text is returned unchanged.
 std::string MaskUriCredentials(const std::string& uri);

@@ -28,10 +28,11 @@ Status InitHome(const HomePaths& home, std::vector<std::string>* report) {
   for (const auto& dag : ShippedDags()) {
     std::string path = home.dags() + "/" + dag.file_name;
     if (stat(path.c_str(), &st) == 0) continue;
+    if (!MakeDirs(path.substr(0, path.rfind('/')))) return Status::IOError(path + ": cannot create its folder");
     std::ofstream out(path, std::ios::binary);
     out << dag.content;
     if (!out) return Status::IOError(path + ": cannot write DAG file");
-    report->push_back("installed DAG file " + path);
+    report->push_back("installed " + path);
   }
   DagBag bag(home.dags());
   return RefreshDags(*store, bag);

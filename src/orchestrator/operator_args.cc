@@ -34,4 +34,9 @@ Status RequireString(const json& args, const char* key, const char* what) {
   return Status::OK();
 }
 
+std::string DagRelativePath(const std::string& dag_fileloc, const std::string& path) {
+  if (path.empty() || path[0] == '/' || dag_fileloc.empty()) return path;
+  return dag_fileloc.substr(0, dag_fileloc.rfind('/') + 1) + path;
+}
+
 }  // namespace arxivflow::orchestrator

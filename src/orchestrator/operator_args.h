@@ -29,4 +29,8 @@ Status CheckOnlyKeys(const nlohmann::json& args, std::initializer_list<const cha
 // OK when args[key] is a non-empty string; `what` says what it should hold.
 Status RequireString(const nlohmann::json& args, const char* key, const char* what);
 
+// A file named in a task's args: an absolute path as given, a relative one
+// relative to the folder of the DAG file `dag_fileloc` (empty: as given).
+std::string DagRelativePath(const std::string& dag_fileloc, const std::string& path);
+
 }  // namespace arxivflow::orchestrator

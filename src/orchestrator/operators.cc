@@ -195,6 +195,8 @@ Status ExecuteCliOperator(TaskContext& ctx, std::initializer_list<const char*> s
 Status ExecuteTransform(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"transform"}); }
 Status ExecuteWarehouseCreate(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"warehouse", "create"}); }
 Status ExecuteWarehouseLoad(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"warehouse", "load"}); }
+Status ExecuteWarehouseIndex(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"warehouse", "index"}); }
+Status ExecuteWarehousePublish(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"warehouse", "publish"}); }
 Status ExecuteQualityCheck(TaskContext& ctx) { return ExecuteCliOperator(ctx, {"warehouse", "check"}); }
 
 std::string QuoteConninfo(const std::string& v) {
@@ -290,10 +292,8 @@ Status ExecuteSql(TaskContext& ctx) {
   AF_ASSIGN_OR_RETURN(auto conn, ctx.get_connection(conn_id));
   std::string script;
   if (args.contains("sql_file")) {
-    AF_ASSIGN_OR_RETURN(auto path, RenderArg(ctx, args["sql_file"]));
-    if (!path.empty() && path[0] != '/' && !ctx.dag->fileloc.empty()) {
-      path = ctx.dag->fileloc.substr(0, ctx.dag->fileloc.rfind('/') + 1) + path;  // relative to the DAG file
-    }
+    AF_ASSIGN_OR_RETURN(auto rendered, RenderArg(ctx, args["sql_file"]));
+    const std::string path = DagRelativePath(ctx.dag->fileloc, rendered);
     std::ifstream in(path);
     if (!in) return Status::IOError(path + ": cannot read SQL file");
     std::stringstream buf;
@@ -324,6 +324,9 @@ const std::vector<OperatorDef> kOperators = {
     {"transform", "runs `arxivflow transform` with args as --flags", ValidateCliArgs, ExecuteTransform},
     {"warehouse_create", "runs `arxivflow warehouse create` with args as --flags", ValidateCliArgs, ExecuteWarehouseCreate},
     {"warehouse_load", "runs `arxivflow warehouse load` with args as --flags", ValidateCliArgs, ExecuteWarehouseLoad},
+    {"warehouse_index", "runs `arxivflow warehouse index` with args as --flags", ValidateCliArgs, ExecuteWarehouseIndex},
+    {"warehouse_publish", "runs `arxivflow warehouse publish` with args as --flags", ValidateCliArgs,
+     ExecuteWarehousePublish},
     {"quality_check", "runs `arxivflow warehouse check` with args as --flags", ValidateCliArgs, ExecuteQualityCheck},
     {"ssh", "runs a command on a remote host over an ssh connection, streaming its output", ValidateSshOperator, ExecuteSshOperator},
     {"sftp", "copies one file to (put) or from (get) a remote host over an ssh connection", ValidateSftpOperator, ExecuteSftpOperator},

@@ -1,7 +1,10 @@
-// The DAG files that ship with arxivflow (dags/*.yaml, compiled in).
+// The files that ship with arxivflow into the DAGs folder, compiled in: the
+// DAG files (dags/*.yaml) and the Spark job create_parquet_area_emr uploads
+// (spark/arxiv_transform.py, as "spark/arxiv_transform.py").
 //
 // Contract: the list is immutable, built at compile time; `db init` copies
-// each file into $ARXIVFLOW_HOME/dags/ unless a file of that name exists.
+// each file into $ARXIVFLOW_HOME/dags/<file_name> (creating its folder)
+// unless a file of that name exists.
 #pragma once
 
 #include <string>
@@ -10,7 +13,7 @@
 namespace arxivflow::orchestrator {
 
 struct ShippedDag {
-  const char* file_name;
+  const char* file_name;  // relative to the DAGs folder
   const char* content;
 };
 

@@ -376,9 +376,10 @@ Status ValidateSftpOperator(const json& args) {
 
 Status ExecuteSftpOperator(TaskContext& ctx) {
   const json& args = ctx.task->args;
-  AF_ASSIGN_OR_RETURN(auto local, ctx.render(ScalarText(args["local_filepath"]), false));
+  AF_ASSIGN_OR_RETURN(auto rendered_local, ctx.render(ScalarText(args["local_filepath"]), false));
   AF_ASSIGN_OR_RETURN(auto remote_path, ctx.render(ScalarText(args["remote_filepath"]), false));
-  if (local.empty()) return Status::InvalidArgument("'local_filepath' rendered to an empty path");
+  if (rendered_local.empty()) return Status::InvalidArgument("'local_filepath' rendered to an empty path");
+  const std::string local = DagRelativePath(ctx.dag->fileloc, rendered_local);
   if (remote_path.empty()) return Status::InvalidArgument("'remote_filepath' rendered to an empty path");
   const bool put = !args.contains("operation") || args["operation"].get<std::string>() == "put";
   const bool make_dirs = !args.contains("create_intermediate_dirs") || args["create_intermediate_dirs"].get<bool>();

@@ -1,7 +1,10 @@
 #include "parquet/column_reader.h"
 
+#include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "parquet/delta.h"
@@ -18,18 +21,63 @@ uint32_t LoadLe32(const uint8_t* p) {
   return v;
 }
 
-size_t FixedWidth(PhysicalType t) {
-  switch (t) {
-    case PhysicalType::kInt32: return 4;
-    case PhysicalType::kInt64:
-    case PhysicalType::kDouble: return 8;
-    default: return 0;
+const char* PageTypeName(int32_t type) {
+  switch (type) {
+    case format::kDataPage: return "data page";
+    case format::kDataPageV2: return "data page v2";
+    case format::kDictionaryPage: return "dictionary page";
+    case format::kIndexPage: return "index page";
   }
+  return "page of unknown type";
+}
+
+std::string Hex32(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", v);
+  return buf;
 }
 
 }  // namespace
 
 Status ChunkDecoder::Corrupt(const std::string& what) const { return Status::Corruption(spec_->where + ": " + what); }
+
+Status ChunkDecoder::VerifyChecksum(const format::PageHeader& h, std::string_view page, size_t page_number, size_t header_pos) const {
+  // CRC32 (the gzip polynomial) of the page as stored: every byte after the
+  // header, compressed or not, levels included.
+  const uint32_t computed = static_cast<uint32_t>(
+      crc32_z(crc32_z(0, Z_NULL, 0), reinterpret_cast<const Bytef*>(page.data()), page.size()));
+  const uint32_t stored = static_cast<uint32_t>(*h.crc);
+  if (computed == stored) return Status::OK();
+  return Corrupt("page " + std::to_string(page_number) + " (" + PageTypeName(h.type) + " at file offset " +
+                 std::to_string(spec_->file_offset + header_pos) + "): CRC32 mismatch, stored " + Hex32(stored) +
+                 ", computed " + Hex32(computed) + " (the page or its checksum is damaged)");
+}
+
+size_t ChunkDecoder::ValueWidth() const {
+  switch (spec_->physical) {
+    case PhysicalType::kInt32:
+    case PhysicalType::kFloat: return 4;
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble: return 8;
+    case PhysicalType::kFixedLenByteArray: return static_cast<size_t>(spec_->type_length);
+    default: return 0;
+  }
+}
+
+void ChunkDecoder::StoreFixed(size_t row, const uint8_t* bytes, ColumnVector* out) {
+  switch (spec_->physical) {
+    case PhysicalType::kInt32: std::memcpy(&out->i32[row], bytes, 4); break;
+    case PhysicalType::kInt64: std::memcpy(&out->i64[row], bytes, 8); break;
+    case PhysicalType::kDouble: std::memcpy(&out->f64[row], bytes, 8); break;
+    case PhysicalType::kFloat: std::memcpy(&out->f32[row], bytes, 4); break;
+    case PhysicalType::kFixedLenByteArray:
+      str_off_[row] = arena_pending_->size();
+      str_len_[row] = static_cast<uint32_t>(spec_->type_length);
+      arena_pending_->append(reinterpret_cast<const char*>(bytes), static_cast<size_t>(spec_->type_length));
+      break;
+    default: break;
+  }
+}
 
 Status ChunkDecoder::Decompress(std::string_view in, size_t size, std::string* out) {
   if (size > options_.max_page_bytes) return Corrupt("page of " + std::to_string(size) + " bytes exceeds the limit of " + std::to_string(options_.max_page_bytes));
@@ -78,8 +126,20 @@ Status ChunkDecoder::ReadDictionary(std::string_view data, int32_t count) {
     }
   } else if (spec_->physical == PhysicalType::kBoolean) {
     return Corrupt("BOOLEAN column has a dictionary page");
+  } else if (spec_->physical == PhysicalType::kFixedLenByteArray) {
+    const size_t w = ValueWidth();
+    if (static_cast<uint64_t>(count) * w > n) return Corrupt("dictionary of " + std::to_string(count) + " values does not fit its page");
+    dict_off_.clear();
+    dict_len_.clear();
+    dict_off_.reserve(count);
+    dict_len_.reserve(count);
+    for (int32_t i = 0; i < count; ++i) {
+      dict_off_.push_back(arena_pending_->size());
+      dict_len_.push_back(static_cast<uint32_t>(w));
+      arena_pending_->append(data.data() + static_cast<size_t>(i) * w, w);
+    }
   } else {
-    size_t w = FixedWidth(spec_->physical);
+    size_t w = ValueWidth();
     if (static_cast<uint64_t>(count) * w > n) return Corrupt("dictionary of " + std::to_string(count) + " values does not fit its page");
     dict_fixed_.assign(data.data(), static_cast<size_t>(count) * w);
   }
@@ -110,7 +170,7 @@ Status ChunkDecoder::DecodeValues(int32_t encoding, std::string_view data, size_
     out->valid[row0 + i] = v;
     non_null += v;
   }
-  const size_t w = FixedWidth(spec_->physical);
+  const size_t w = ValueWidth();
 
   if (encoding == format::kPlainDictionary || encoding == format::kRleDictionary) {
     if (!has_dict_) return Corrupt("dictionary-encoded page without a dictionary page");
@@ -129,10 +189,12 @@ Status ChunkDecoder::DecodeValues(int32_t encoding, std::string_view data, size_
       if (idx >= dict_count_) return Corrupt("dictionary index " + std::to_string(idx) + " out of range (dictionary has " + std::to_string(dict_count_) + " values)");
       size_t row = row0 + i;
       switch (spec_->physical) {
-        case PhysicalType::kByteArray: str_off_[row] = dict_off_[idx]; str_len_[row] = dict_len_[idx]; break;
+        case PhysicalType::kByteArray:
+        case PhysicalType::kFixedLenByteArray: str_off_[row] = dict_off_[idx]; str_len_[row] = dict_len_[idx]; break;
         case PhysicalType::kInt32: std::memcpy(&out->i32[row], dict_fixed_.data() + idx * w, 4); break;
         case PhysicalType::kInt64: std::memcpy(&out->i64[row], dict_fixed_.data() + idx * w, 8); break;
         case PhysicalType::kDouble: std::memcpy(&out->f64[row], dict_fixed_.data() + idx * w, 8); break;
+        case PhysicalType::kFloat: std::memcpy(&out->f32[row], dict_fixed_.data() + idx * w, 4); break;
         case PhysicalType::kBoolean: break;
       }
     }
@@ -190,14 +252,11 @@ Status ChunkDecoder::DecodeValues(int32_t encoding, std::string_view data, size_
       return Status::OK();
     }
     default: {
-      if (non_null * w > n) return Corrupt("PLAIN values run past their page");
+      if (static_cast<uint64_t>(non_null) * w > n) return Corrupt("PLAIN values run past their page");
       size_t k = 0;
       for (size_t i = 0; i < count; ++i) {
         if (!valid(i)) continue;
-        void* dst = spec_->physical == PhysicalType::kInt32 ? static_cast<void*>(&out->i32[row0 + i])
-                    : spec_->physical == PhysicalType::kInt64 ? static_cast<void*>(&out->i64[row0 + i])
-                                                               : static_cast<void*>(&out->f64[row0 + i]);
-        std::memcpy(dst, p + k * w, w);
+        StoreFixed(row0 + i, p + k * w, out);
         ++k;
       }
       return Status::OK();
@@ -243,24 +302,25 @@ Status ChunkDecoder::DecodeV2Values(int32_t encoding, std::string_view data, siz
   }
 
   if (encoding == format::kByteStreamSplit) {
-    size_t w = FixedWidth(t);
+    const size_t w = ValueWidth();
     if (w == 0) return unsupported();
-    if (non_null * w > n) return Corrupt("BYTE_STREAM_SPLIT values run past their page");
+    if (static_cast<uint64_t>(non_null) * w > n) return Corrupt("BYTE_STREAM_SPLIT values run past their page");
+    if (non_null == 0) return Status::OK();
+    scratch_.resize(w);
+    uint8_t* bytes = reinterpret_cast<uint8_t*>(scratch_.data());
     size_t k = 0;
-    uint8_t bytes[8];
     for (size_t i = 0; i < count; ++i) {
       if (!valid(i)) continue;
       for (size_t b = 0; b < w; ++b) bytes[b] = p[b * non_null + k];
       ++k;
-      void* dst = t == PhysicalType::kInt32 ? static_cast<void*>(&out->i32[row0 + i])
-                  : t == PhysicalType::kInt64 ? static_cast<void*>(&out->i64[row0 + i])
-                                              : static_cast<void*>(&out->f64[row0 + i]);
-      std::memcpy(dst, bytes, w);
+      StoreFixed(row0 + i, bytes, out);
     }
     return Status::OK();
   }
 
-  if (t != PhysicalType::kByteArray) return unsupported();
+  // DELTA_BYTE_ARRAY also serves FIXED_LEN_BYTE_ARRAY (every value its length).
+  const bool fixed = t == PhysicalType::kFixedLenByteArray;
+  if (t != PhysicalType::kByteArray && !(fixed && encoding == format::kDeltaByteArray)) return unsupported();
   if (encoding == format::kDeltaLengthByteArray) {
     const uint8_t* pos = nullptr;
     AF_RETURN_IF_ERROR(DecodeDeltaInts(p, n, non_null, &pos));
@@ -297,6 +357,9 @@ Status ChunkDecoder::DecodeV2Values(int32_t encoding, std::string_view data, siz
     previous_.resize(static_cast<size_t>(prefix));
     previous_.append(data.data() + off, static_cast<size_t>(len));
     off += static_cast<size_t>(len);
+    if (fixed && previous_.size() != static_cast<size_t>(spec_->type_length)) {
+      return Corrupt("DELTA_BYTE_ARRAY value of " + std::to_string(previous_.size()) + " bytes in a FIXED_LEN_BYTE_ARRAY(" + std::to_string(spec_->type_length) + ") column");
+    }
     // Shared prefixes could otherwise expand a small page without bound.
     produced += previous_.size();
     if (produced > options_.max_page_bytes) return Corrupt("DELTA_BYTE_ARRAY page expands past the page limit");
@@ -325,32 +388,42 @@ Status ChunkDecoder::Decode(const ChunkSpec& spec, std::string_view chunk, Colum
   arena_pending_ = &out->arena;
   switch (spec.physical) {
     case PhysicalType::kByteArray:
+    case PhysicalType::kFixedLenByteArray:
       str_off_.assign(total, 0);
       str_len_.assign(total, 0);
       break;
     case PhysicalType::kInt32: out->i32.assign(total, 0); break;
     case PhysicalType::kInt64: out->i64.assign(total, 0); break;
     case PhysicalType::kDouble: out->f64.assign(total, 0); break;
+    case PhysicalType::kFloat: out->f32.assign(total, 0); break;
     case PhysicalType::kBoolean: out->booleans.assign(total, 0); break;
   }
 
   const uint8_t* base = reinterpret_cast<const uint8_t*>(chunk.data());
+  // Pages must end within the declared chunk, or within the declared chunk
+  // plus the header of a dictionary page that starts it (see the header).
+  size_t limit = std::min<size_t>(chunk.size(), spec.declared_bytes);
   size_t pos = 0;
   size_t rows = 0;
+  size_t page_number = 0;
   bool seen_data = false;
-  while (rows < total) {
-    if (pos >= chunk.size()) return Corrupt("column chunk ends after " + std::to_string(rows) + " of " + std::to_string(total) + " values");
+  for (; rows < total; ++page_number) {
+    if (pos >= limit) return Corrupt("column chunk ends after " + std::to_string(rows) + " of " + std::to_string(total) + " values");
+    const size_t header_pos = pos;
     format::PageHeader h;
     size_t hlen = 0;
-    Status st = format::ParsePageHeader(base + pos, chunk.size() - pos, &h, &hlen);
+    Status st = format::ParsePageHeader(base + pos, (pos == 0 ? chunk.size() : limit) - pos, &h, &hlen);
     if (!st.ok()) return Corrupt("page header at chunk offset " + std::to_string(pos) + ": " + st.message());
+    if (pos == 0 && h.type == format::kDictionaryPage) limit = std::min(chunk.size(), limit + hlen);
+    if (hlen > limit - pos) return Corrupt("page header at chunk offset " + std::to_string(pos) + " runs past the column chunk");
     pos += hlen;
-    if (h.compressed_page_size < 0 || static_cast<size_t>(h.compressed_page_size) > chunk.size() - pos) {
+    if (h.compressed_page_size < 0 || static_cast<size_t>(h.compressed_page_size) > limit - pos) {
       return Corrupt("page of " + std::to_string(h.compressed_page_size) + " compressed bytes runs past the column chunk");
     }
     if (h.uncompressed_page_size < 0) return Corrupt("negative uncompressed page size");
     std::string_view page(chunk.data() + pos, static_cast<size_t>(h.compressed_page_size));
     pos += page.size();
+    if (h.crc && options_.verify_checksums) AF_RETURN_IF_ERROR(VerifyChecksum(h, page, page_number, header_pos));
     const size_t usize = static_cast<size_t>(h.uncompressed_page_size);
 
     if (h.type == format::kDictionaryPage) {
@@ -412,7 +485,7 @@ Status ChunkDecoder::Decode(const ChunkSpec& spec, std::string_view chunk, Colum
     // Index pages and unknown page types carry no values: skip them.
   }
 
-  if (spec.physical == PhysicalType::kByteArray) {
+  if (spec.physical == PhysicalType::kByteArray || spec.physical == PhysicalType::kFixedLenByteArray) {
     out->strings.resize(total);
     const char* a = out->arena.data();
     for (size_t i = 0; i < total; ++i) out->strings[i] = std::string_view(a + str_off_[i], str_len_[i]);

@@ -1,6 +1,9 @@
 #include "parquet/column_writer.h"
 
+#include <zlib.h>
+
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -54,15 +57,94 @@ int SignedCompare(std::string_view a, std::string_view b) {
   return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
 }
 
-// Unsigned byte order (memcmp order), with a fast path on the first 8 bytes.
+// Equality of two 4- or 8-byte values (inline loads, no memcmp call).
+inline bool SameFixed(const void* a, const void* b, size_t width) {
+  if (width == 4) {
+    uint32_t x, y;
+    std::memcpy(&x, a, 4);
+    std::memcpy(&y, b, 4);
+    return x == y;
+  }
+  uint64_t x, y;
+  std::memcpy(&x, a, 8);
+  std::memcpy(&y, b, 8);
+  return x == y;
+}
+
+// Equality of `n` bytes; short keys (the dictionary's usual) without a
+// memcmp call, by two overlapping loads.
+inline bool BytesEqual(const char* a, const char* b, size_t n) {
+  if (n > 16) return std::memcmp(a, b, n) == 0;
+  if (n >= 8) {
+    uint64_t a0, a1, b0, b1;
+    std::memcpy(&a0, a, 8);
+    std::memcpy(&b0, b, 8);
+    std::memcpy(&a1, a + n - 8, 8);
+    std::memcpy(&b1, b + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  if (n >= 4) {
+    uint32_t a0, a1, b0, b1;
+    std::memcpy(&a0, a, 4);
+    std::memcpy(&b0, b, 4);
+    std::memcpy(&a1, a + n - 4, 4);
+    std::memcpy(&b1, b + n - 4, 4);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// The first 8 bytes as a big-endian number, zero-padded: when two values'
+// keys differ, they order the values as memcmp would (a padding zero sorts
+// a proper prefix first; equal keys leave the decision to the full compare).
+inline uint64_t PrefixKey(std::string_view v) {
+  const char* p = v.data();
+  const size_t n = v.size();
+  uint64_t x = 0;
+  if (n >= 8) {
+    std::memcpy(&x, p, 8);
+  } else if (n >= 4) {  // two overlapping 4-byte loads
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    x = lo | (static_cast<uint64_t>(hi) << (8 * (n - 4)));
+  } else if (n > 0) {  // bytes 0, n/2 and n-1 cover 1 to 3 bytes
+    x = static_cast<uint64_t>(static_cast<uint8_t>(p[0])) |
+        static_cast<uint64_t>(static_cast<uint8_t>(p[n / 2])) << (8 * (n / 2)) |
+        static_cast<uint64_t>(static_cast<uint8_t>(p[n - 1])) << (8 * (n - 1));
+  }
+  return __builtin_bswap64(x);
+}
+
+// Unsigned byte order (memcmp order) without a library call: values that tie
+// on their first 8 bytes (ids sharing a prefix) are usually short.
 inline int CompareUnsigned(std::string_view a, std::string_view b) {
-  if (a.size() >= 8 && b.size() >= 8) {
+  const size_t n = std::min(a.size(), b.size());
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
     uint64_t x, y;
-    std::memcpy(&x, a.data(), 8);
-    std::memcpy(&y, b.data(), 8);
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
     if (x != y) return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
   }
-  return a.compare(b);
+  // Fewer than 8 bytes left in the shorter one: zero-padded keys decide,
+  // and when they tie the shorter value is a prefix of the longer.
+  const uint64_t x = PrefixKey(a.substr(i)), y = PrefixKey(b.substr(i));
+  if (x != y) return x < y ? -1 : 1;
+  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
+}
+
+// The PrefixKey of a `size`-byte value in signed byte order: flipping the
+// sign bit of each real byte turns signed order into unsigned order, and the
+// padding stays the lowest.
+inline uint64_t SignedKey(uint64_t prefix_key, size_t size) {
+  constexpr uint64_t kSignBits = 0x8080808080808080ull;
+  if (size >= 8) return prefix_key ^ kSignBits;
+  if (size == 0) return prefix_key;
+  return prefix_key ^ (kSignBits << (8 * (8 - size)));
 }
 
 // True when some byte is >= 0x80 (where signed and unsigned order differ).
@@ -87,8 +169,17 @@ format::Type ToFormatType(PhysicalType t) {
     case PhysicalType::kInt64: return format::kInt64;
     case PhysicalType::kDouble: return format::kDouble;
     case PhysicalType::kByteArray: return format::kByteArray;
+    case PhysicalType::kFloat: return format::kFloat;
+    case PhysicalType::kFixedLenByteArray: return format::kFixedLenByteArray;
   }
   return format::kByteArray;
+}
+
+// CRC32 of a page's bytes as stored, as parquet-format defines the page
+// header's `crc` (zlib's crc32 is the gzip polynomial).
+int32_t PageCrc(std::string_view stored) {
+  return static_cast<int32_t>(static_cast<uint32_t>(
+      crc32_z(crc32_z(0, Z_NULL, 0), reinterpret_cast<const Bytef*>(stored.data()), stored.size())));
 }
 
 format::Codec ToFormatCodec(Compression c) {
@@ -120,6 +211,7 @@ void ColumnWriter::ResetChunk() {
   dict_arena_.clear();
   dict_offsets_.clear();
   dict_count_ = 0;
+  last_index_ = kNoIndex;
   if (slots_.empty()) {
     slots_.assign(1024, Slot{});
   } else {
@@ -129,6 +221,7 @@ void ColumnWriter::ResetChunk() {
   blocks_used_ = 0;
   chunk_bytes_ = 0;
   plain_.Resize(kHeadroom);
+  last_plain_offset_ = kNoOffset;
   chunk_values_ = 0;
   uncompressed_total_ = compressed_total_ = 0;
   used_plain_ = used_dict_ = false;
@@ -154,8 +247,9 @@ std::string_view ColumnWriter::DictEntry(uint32_t index) const {
 }
 
 bool ColumnWriter::KeyEquals(uint32_t index, std::string_view key) const {
+  if (fixed_width_ != 0) return SameFixed(dict_arena_.data() + index * fixed_width_, key.data(), fixed_width_);
   std::string_view e = DictEntry(index);
-  return e.size() == key.size() && (key.empty() || std::memcmp(e.data(), key.data(), key.size()) == 0);
+  return e.size() == key.size() && BytesEqual(e.data(), key.data(), key.size());
 }
 
 void ColumnWriter::GrowTable() {
@@ -229,6 +323,9 @@ void ColumnWriter::UpdateStats(std::string_view v) {
       break;
     }
     case PhysicalType::kByteArray: {
+      // Each bound keeps the order key of its first 8 bytes: most values are
+      // placed by comparing keys, without touching the bounds' bytes.
+      const uint64_t key = PrefixKey(v);
       // While every value is ASCII, signed and unsigned order agree and the
       // signed min/max are taken from the unsigned ones at the end.
       if (!signed_differs_ && HasHighBytes(v)) {
@@ -236,25 +333,41 @@ void ColumnWriter::UpdateStats(std::string_view v) {
         if (has_minmax_) {
           min_signed_ = min_s_;
           max_signed_ = max_s_;
+          min_signed_key_ = SignedKey(min_key_, min_s_.size());
+          max_signed_key_ = SignedKey(max_key_, max_s_.size());
         } else {
           min_signed_.assign(v);
           max_signed_.assign(v);
+          min_signed_key_ = max_signed_key_ = SignedKey(key, v.size());
         }
       }
       if (!has_minmax_) {
         min_s_.assign(v);
         max_s_.assign(v);
+        min_key_ = max_key_ = key;
         has_minmax_ = true;
         break;
       }
-      if (CompareUnsigned(v, min_s_) < 0) min_s_.assign(v);
-      else if (CompareUnsigned(v, max_s_) > 0) max_s_.assign(v);
+      if (key < min_key_ || (key == min_key_ && CompareUnsigned(v, min_s_) < 0)) {
+        min_s_.assign(v);
+        min_key_ = key;
+      } else if (key > max_key_ || (key == max_key_ && CompareUnsigned(v, max_s_) > 0)) {
+        max_s_.assign(v);
+        max_key_ = key;
+      }
       if (signed_differs_) {
-        if (SignedCompare(v, min_signed_) < 0) min_signed_.assign(v);
-        else if (SignedCompare(v, max_signed_) > 0) max_signed_.assign(v);
+        const uint64_t skey = SignedKey(key, v.size());
+        if (skey < min_signed_key_ || (skey == min_signed_key_ && SignedCompare(v, min_signed_) < 0)) {
+          min_signed_.assign(v);
+          min_signed_key_ = skey;
+        } else if (skey > max_signed_key_ || (skey == max_signed_key_ && SignedCompare(v, max_signed_) > 0)) {
+          max_signed_.assign(v);
+          max_signed_key_ = skey;
+        }
       }
       break;
     }
+    default: break;  // not written (Writer::Open refuses the type)
   }
 }
 
@@ -262,7 +375,7 @@ void ColumnWriter::AfterValue() {
   ++page_values_;
   ++chunk_values_;
   uint64_t estimate = plain_.size() - kHeadroom + def_levels_.size() / 8;
-  if (!indices_.empty()) estimate += indices_.size() * static_cast<uint64_t>(std::max(1, BitWidth(dict_count_))) / 8;
+  if (!indices_.empty()) estimate += indices_.size() * std::max<uint64_t>(1, std::bit_width(uint64_t{dict_count_})) / 8;
   if (estimate >= options_.page_bytes || page_values_ >= kMaxPageValues) (void)FlushPage();
 }
 
@@ -275,8 +388,15 @@ void ColumnWriter::AddNull() {
 void ColumnWriter::AddBytes(std::string_view v) {
   if (schema_.nullable) def_levels_.push_back(1);
   if (dict_active_) {
+    // Runs of one value (a paper's id on each of its author rows) skip the hash.
+    if (last_index_ != kNoIndex && KeyEquals(last_index_, v)) {
+      indices_.push_back(last_index_);
+      AfterValue();
+      return;
+    }
     bool inserted;
     uint32_t idx = DictLookupOrInsert(v, static_cast<uint32_t>(std::hash<std::string_view>{}(v)), &inserted);
+    last_index_ = idx;
     indices_.push_back(idx);
     if (inserted) {
       UpdateStats(v);
@@ -288,9 +408,14 @@ void ColumnWriter::AddBytes(std::string_view v) {
       }
     }
   } else {
+    // A value equal to the previous one in the page cannot move the bounds.
+    const bool repeat = last_plain_offset_ != kNoOffset && last_plain_size_ == v.size() &&
+                        BytesEqual(plain_.data() + last_plain_offset_, v.data(), v.size());
     plain_.AppendLe32(static_cast<uint32_t>(v.size()));
+    last_plain_offset_ = plain_.size();
+    last_plain_size_ = v.size();
     plain_.Append(v.data(), v.size());
-    UpdateStats(v);
+    if (!repeat) UpdateStats(v);
   }
   AfterValue();
 }
@@ -299,8 +424,14 @@ void ColumnWriter::AddFixed(const void* bytes, size_t width, uint64_t hash_input
   if (schema_.nullable) def_levels_.push_back(1);
   std::string_view v(static_cast<const char*>(bytes), width);
   if (dict_active_) {
+    if (last_index_ != kNoIndex && SameFixed(dict_arena_.data() + last_index_ * width, bytes, width)) {
+      indices_.push_back(last_index_);
+      AfterValue();
+      return;
+    }
     bool inserted;
     uint32_t idx = DictLookupOrInsert(v, Mix64(hash_input), &inserted);
+    last_index_ = idx;
     indices_.push_back(idx);
     if (inserted) {
       UpdateStats(v);
@@ -320,6 +451,35 @@ void ColumnWriter::AddFixed(const void* bytes, size_t width, uint64_t hash_input
 
 void ColumnWriter::AddInt32(int32_t v) { AddFixed(&v, 4, static_cast<uint32_t>(v)); }
 void ColumnWriter::AddInt64(int64_t v) { AddFixed(&v, 8, static_cast<uint64_t>(v)); }
+
+// The bulk forms: one loop per column (the per-value code inlines here).
+void ColumnWriter::AddBytes(const std::string_view* v, const uint8_t* nulls, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (nulls != nullptr && nulls[i] != 0) {
+      AddNull();
+    } else {
+      AddBytes(v[i]);
+    }
+  }
+}
+void ColumnWriter::AddInt32(const int32_t* v, const uint8_t* nulls, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (nulls != nullptr && nulls[i] != 0) {
+      AddNull();
+    } else {
+      AddFixed(&v[i], 4, static_cast<uint32_t>(v[i]));
+    }
+  }
+}
+void ColumnWriter::AddInt64(const int64_t* v, const uint8_t* nulls, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (nulls != nullptr && nulls[i] != 0) {
+      AddNull();
+    } else {
+      AddFixed(&v[i], 8, static_cast<uint64_t>(v[i]));
+    }
+  }
+}
 void ColumnWriter::AddDouble(double v) {
   uint64_t bits;
   std::memcpy(&bits, &v, 8);
@@ -393,6 +553,7 @@ Status ColumnWriter::FlushPage() {
   h.data_page_header.emplace();
   h.data_page_header->num_values = static_cast<int32_t>(page_values_);
   h.data_page_header->encoding = encoding;
+  if (options_.page_checksums) h.crc = PageCrc(data);
   header_.clear();
   format::Serialize(h, &header_);
   AppendToChunk(header_);
@@ -402,6 +563,7 @@ Status ColumnWriter::FlushPage() {
 
   def_levels_.clear();
   plain_.Resize(kHeadroom);
+  last_plain_offset_ = kNoOffset;
   indices_.clear();
   page_values_ = 0;
   bool_count_ = 0;
@@ -451,6 +613,7 @@ void ColumnWriter::FillStatistics(format::Statistics* s) const {
         }
       }
       break;
+    default: break;  // not written (Writer::Open refuses the type)
   }
 }
 
@@ -475,6 +638,7 @@ Status ColumnWriter::FinishChunk(OutputSink* sink, format::ColumnChunk* out) {
     h.dictionary_page_header.emplace();
     h.dictionary_page_header->num_values = static_cast<int32_t>(dict_count_);
     h.dictionary_page_header->encoding = format::kPlain;
+    if (options_.page_checksums) h.crc = PageCrc(data);
     header_.clear();
     format::Serialize(h, &header_);
     AF_RETURN_IF_ERROR(sink->Append(header_));

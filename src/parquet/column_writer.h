@@ -76,6 +76,10 @@ class ColumnWriter {
   void AddBytes(std::string_view v);
   void AddInt32(int32_t v);
   void AddInt64(int64_t v);
+  // `n` values, NULL where nulls[i] != 0 (nulls may be nullptr).
+  void AddBytes(const std::string_view* v, const uint8_t* nulls, size_t n);
+  void AddInt32(const int32_t* v, const uint8_t* nulls, size_t n);
+  void AddInt64(const int64_t* v, const uint8_t* nulls, size_t n);
   void AddDouble(double v);
   void AddBool(bool v);
 
@@ -113,6 +117,9 @@ class ColumnWriter {
   static constexpr size_t kHeadroom = 64;
   std::vector<uint8_t> def_levels_;
   ByteBuffer plain_;
+  static constexpr size_t kNoOffset = SIZE_MAX;
+  size_t last_plain_offset_ = kNoOffset;  // the page's last BYTE_ARRAY value in plain_
+  size_t last_plain_size_ = 0;
   std::string levels_;
   std::vector<uint32_t> indices_;
   uint32_t page_values_ = 0;
@@ -123,6 +130,8 @@ class ColumnWriter {
   std::string dict_arena_;               // the PLAIN-encoded dictionary page body
   std::vector<uint32_t> dict_offsets_;   // BYTE_ARRAY: start of each value's bytes
   uint32_t dict_count_ = 0;
+  static constexpr uint32_t kNoIndex = UINT32_MAX;
+  uint32_t last_index_ = kNoIndex;       // the previous value's entry
   std::vector<Slot> slots_;
   uint32_t mask_ = 0;
 
@@ -149,6 +158,8 @@ class ColumnWriter {
   double min_d_ = 0, max_d_ = 0;
   std::string min_s_, max_s_;            // unsigned byte order (min_value/max_value)
   std::string min_signed_, max_signed_;  // signed byte order (deprecated min/max)
+  uint64_t min_key_ = 0, max_key_ = 0;   // order keys of their first 8 bytes
+  uint64_t min_signed_key_ = 0, max_signed_key_ = 0;
   bool signed_differs_ = false;          // a value with bytes >= 0x80 was seen
 };
 

@@ -57,31 +57,41 @@ void WriteEmptyStruct(ThriftWriter& w, int16_t id) {
   w.EndStruct();
 }
 
+void WriteTimeParams(ThriftWriter& w, const LogicalTypeInfo& l) {
+  w.BeginStruct();
+  w.FieldBool(1, l.is_adjusted_to_utc);
+  w.FieldStruct(2);
+  w.BeginStruct();  // TimeUnit union
+  WriteEmptyStruct(w, static_cast<int16_t>(l.unit + 1));
+  w.EndStruct();
+  w.EndStruct();
+}
+
 void WriteLogicalType(ThriftWriter& w, const LogicalTypeInfo& l) {
   w.BeginStruct();
   switch (l.kind) {
-    case LogicalTypeInfo::kString: WriteEmptyStruct(w, 1); break;
-    case LogicalTypeInfo::kEnum: WriteEmptyStruct(w, 4); break;
-    case LogicalTypeInfo::kDate: WriteEmptyStruct(w, 6); break;
-    case LogicalTypeInfo::kTimestamp:
-      w.FieldStruct(8);
+    case LogicalTypeInfo::kDecimal:
+      w.FieldStruct(l.kind);
       w.BeginStruct();
-      w.FieldBool(1, l.is_adjusted_to_utc);
-      w.FieldStruct(2);
-      w.BeginStruct();  // TimeUnit union
-      WriteEmptyStruct(w, static_cast<int16_t>(l.unit + 1));
-      w.EndStruct();
+      w.FieldI32(1, l.scale);
+      w.FieldI32(2, l.precision);
       w.EndStruct();
       break;
+    case LogicalTypeInfo::kTime:
+    case LogicalTypeInfo::kTimestamp:
+      w.FieldStruct(l.kind);
+      WriteTimeParams(w, l);
+      break;
     case LogicalTypeInfo::kInteger:
-      w.FieldStruct(10);
+      w.FieldStruct(l.kind);
       w.BeginStruct();
       w.FieldI8(1, static_cast<int8_t>(l.bit_width));
       w.FieldBool(2, l.is_signed);
       w.EndStruct();
       break;
-    case LogicalTypeInfo::kJson: WriteEmptyStruct(w, 12); break;
-    default: break;
+    default:  // members without parameters (or whose parameters are all optional)
+      WriteEmptyStruct(w, l.kind);
+      break;
   }
   w.EndStruct();
 }
@@ -94,7 +104,9 @@ void WriteSchemaElement(ThriftWriter& w, const SchemaElement& e) {
   w.FieldBinary(4, e.name);
   if (e.num_children) w.FieldI32(5, *e.num_children);
   if (e.converted_type) w.FieldI32(6, *e.converted_type);
-  if (e.logical.kind != LogicalTypeInfo::kNone && e.logical.kind != LogicalTypeInfo::kOther) {
+  if (e.scale) w.FieldI32(7, *e.scale);
+  if (e.precision) w.FieldI32(8, *e.precision);
+  if (e.logical.kind > LogicalTypeInfo::kNone) {
     w.FieldStruct(10);
     WriteLogicalType(w, e.logical);
   }
@@ -170,6 +182,7 @@ void Serialize(const PageHeader& h, std::string* out) {
   w.FieldI32(1, h.type);
   w.FieldI32(2, h.uncompressed_page_size);
   w.FieldI32(3, h.compressed_page_size);
+  if (h.crc) w.FieldI32(4, *h.crc);
   if (h.data_page_header) {
     const auto& d = *h.data_page_header;
     w.FieldStruct(5);
@@ -241,34 +254,43 @@ Status ParseStatistics(ThriftReader& r, Statistics* s) {
   });
 }
 
+// TIME and TIMESTAMP: isAdjustedToUTC and the TimeUnit union.
+Status ParseTimeParams(ThriftReader& r, LogicalTypeInfo* l) {
+  return ForEachField(r, [&](int16_t id, uint8_t t, bool* h) -> Status {
+    *h = true;
+    if (id == 1) return r.ReadBool(t, &l->is_adjusted_to_utc);
+    if (id == 2) {
+      AF_RETURN_IF_ERROR(r.ExpectStruct(t));
+      return ForEachField(r, [&](int16_t unit, uint8_t, bool* h2) -> Status {
+        *h2 = false;  // the member is an empty struct: skipped
+        if (unit >= 1 && unit <= 3) l->unit = unit - 1;
+        return Status::OK();
+      });
+    }
+    *h = false;
+    return Status::OK();
+  });
+}
+
 Status ParseLogicalType(ThriftReader& r, LogicalTypeInfo* l) {
   return ForEachField(r, [&](int16_t id, uint8_t t, bool* h) -> Status {
     AF_RETURN_IF_ERROR(r.ExpectStruct(t));
+    if (id <= 0) return Status::Corruption("logical type with field id " + std::to_string(id));
+    l->kind = id;
     *h = true;
     switch (id) {
-      case 1: l->kind = LogicalTypeInfo::kString; return r.Skip(t);
-      case 4: l->kind = LogicalTypeInfo::kEnum; return r.Skip(t);
-      case 6: l->kind = LogicalTypeInfo::kDate; return r.Skip(t);
-      case 12: l->kind = LogicalTypeInfo::kJson; return r.Skip(t);
-      case 8:
-        l->kind = LogicalTypeInfo::kTimestamp;
+      case LogicalTypeInfo::kDecimal:
         return ForEachField(r, [&](int16_t id2, uint8_t t2, bool* h2) -> Status {
           *h2 = true;
-          if (id2 == 1) return r.ReadBool(t2, &l->is_adjusted_to_utc);
-          if (id2 == 2) {
-            AF_RETURN_IF_ERROR(r.ExpectStruct(t2));
-            return ForEachField(r, [&](int16_t id3, uint8_t t3, bool* h3) -> Status {
-              *h3 = false;
-              if (id3 >= 1 && id3 <= 3) l->unit = id3 - 1;
-              (void)t3;
-              return Status::OK();
-            });
-          }
+          if (id2 == 1) return r.ReadI32(t2, &l->scale);
+          if (id2 == 2) return r.ReadI32(t2, &l->precision);
           *h2 = false;
           return Status::OK();
         });
-      case 10:
-        l->kind = LogicalTypeInfo::kInteger;
+      case LogicalTypeInfo::kTime:
+      case LogicalTypeInfo::kTimestamp:
+        return ParseTimeParams(r, l);
+      case LogicalTypeInfo::kInteger:
         return ForEachField(r, [&](int16_t id2, uint8_t t2, bool* h2) -> Status {
           *h2 = true;
           if (id2 == 1) {
@@ -281,8 +303,7 @@ Status ParseLogicalType(ThriftReader& r, LogicalTypeInfo* l) {
           *h2 = false;
           return Status::OK();
         });
-      default:
-        l->kind = LogicalTypeInfo::kOther;
+      default:  // no parameters this reader uses
         *h = false;
         return Status::OK();
     }
@@ -300,6 +321,8 @@ Status ParseSchemaElement(ThriftReader& r, SchemaElement* e) {
       case 4: has_name = true; return r.ReadBinary(t, &e->name);
       case 5: e->num_children.emplace(); return r.ReadI32(t, &*e->num_children);
       case 6: e->converted_type.emplace(); return r.ReadI32(t, &*e->converted_type);
+      case 7: e->scale.emplace(); return r.ReadI32(t, &*e->scale);
+      case 8: e->precision.emplace(); return r.ReadI32(t, &*e->precision);
       case 10: AF_RETURN_IF_ERROR(r.ExpectStruct(t)); return ParseLogicalType(r, &e->logical);
       default: *h = false; return Status::OK();
     }
@@ -359,6 +382,11 @@ Status ParseColumnChunk(ThriftReader& r, ColumnChunk* c) {
         AF_RETURN_IF_ERROR(r.ExpectStruct(t));
         c->meta_data.emplace();
         return ParseColumnMetaData(r, &*c->meta_data);
+      case 8:  // crypto_metadata
+      case 9:  // encrypted_column_metadata
+        c->encrypted = true;
+        *h = false;
+        return Status::OK();
       default: *h = false; return Status::OK();
     }
   });
@@ -425,6 +453,7 @@ Status ParsePageHeader(const uint8_t* data, size_t size, PageHeader* h, size_t* 
       case 1: return r.ReadI32(t, &h->type);
       case 2: return r.ReadI32(t, &h->uncompressed_page_size);
       case 3: return r.ReadI32(t, &h->compressed_page_size);
+      case 4: h->crc.emplace(); return r.ReadI32(t, &*h->crc);
       case 5: {
         AF_RETURN_IF_ERROR(r.ExpectStruct(t));
         auto& d = h->data_page_header.emplace();

@@ -16,9 +16,14 @@
 
 namespace arxivflow::parquet::format {
 
-// parquet.thrift enums (wire values).
+// parquet.thrift enums (wire values). The integer ConvertedTypes keep the
+// specification's underscore (INT_16), which also keeps them apart from Type.
 enum Type : int32_t { kBoolean = 0, kInt32 = 1, kInt64 = 2, kInt96 = 3, kFloat = 4, kDouble = 5, kByteArray = 6, kFixedLenByteArray = 7 };
-enum ConvertedType : int32_t { kUtf8 = 0, kEnum = 4, kDate = 6, kTimestampMillis = 9, kTimestampMicros = 10, kInt16 = 16, kJson = 19 };
+enum ConvertedType : int32_t {
+  kUtf8 = 0, kMap = 1, kMapKeyValue = 2, kList = 3, kEnum = 4, kDecimal = 5, kDate = 6, kTimeMillis = 7,
+  kTimeMicros = 8, kTimestampMillis = 9, kTimestampMicros = 10, kUint_8 = 11, kUint_16 = 12, kUint_32 = 13,
+  kUint_64 = 14, kInt_8 = 15, kInt_16 = 16, kInt_32 = 17, kInt_64 = 18, kJson = 19, kBson = 20, kInterval = 21,
+};
 enum Repetition : int32_t { kRequired = 0, kOptional = 1, kRepeated = 2 };
 enum Encoding : int32_t {
   kPlain = 0, kPlainDictionary = 2, kRle = 3, kBitPacked = 4, kDeltaBinaryPacked = 5,
@@ -40,13 +45,23 @@ struct Statistics {
   bool empty() const { return !max && !min && !null_count && !distinct_count && !max_value && !min_value; }
 };
 
-// The LogicalType union, reduced to what arxivflow interprets.
+// The LogicalType union: which member is set, and the parameters of those
+// that have any.
 struct LogicalTypeInfo {
-  enum Kind { kNone, kString, kDate, kTimestamp, kInteger, kEnum, kJson, kOther } kind = kNone;
-  bool is_adjusted_to_utc = false;  // TIMESTAMP
-  int unit = -1;                    // TIMESTAMP: 0 millis, 1 micros, 2 nanos
+  // Members by their field id in parquet.thrift; `kind` may also hold the id
+  // of a member this list does not name (a newer format version).
+  enum Kind : int16_t {
+    kNone = 0, kString = 1, kMap = 2, kList = 3, kEnum = 4, kDecimal = 5, kDate = 6, kTime = 7, kTimestamp = 8,
+    kInteger = 10, kUnknown = 11, kJson = 12, kBson = 13, kUuid = 14, kFloat16 = 15, kVariant = 16,
+    kGeometry = 17, kGeography = 18,
+  };
+  int16_t kind = kNone;
+  bool is_adjusted_to_utc = false;  // TIME, TIMESTAMP
+  int unit = -1;                    // TIME, TIMESTAMP: 0 millis, 1 micros, 2 nanos
   int bit_width = 0;                // INTEGER
   bool is_signed = true;            // INTEGER
+  int32_t scale = 0;                // DECIMAL
+  int32_t precision = 0;            // DECIMAL
 };
 
 struct SchemaElement {
@@ -56,6 +71,8 @@ struct SchemaElement {
   std::string name;
   std::optional<int32_t> num_children;
   std::optional<int32_t> converted_type;
+  std::optional<int32_t> scale;      // legacy DECIMAL parameters
+  std::optional<int32_t> precision;
   LogicalTypeInfo logical;
 };
 
@@ -76,6 +93,7 @@ struct ColumnChunk {
   std::optional<std::string> file_path;
   int64_t file_offset = 0;
   std::optional<ColumnMetaData> meta_data;
+  bool encrypted = false;  // set by the parser when crypto metadata appears
 };
 
 struct RowGroup {
@@ -124,6 +142,7 @@ struct PageHeader {
   int32_t type = kDataPage;
   int32_t uncompressed_page_size = 0;
   int32_t compressed_page_size = 0;
+  std::optional<int32_t> crc;  // CRC32 of the page's bytes as stored (after the header)
   std::optional<DataPageHeader> data_page_header;
   std::optional<DictionaryPageHeader> dictionary_page_header;
   std::optional<DataPageHeaderV2> data_page_header_v2;

@@ -4,6 +4,7 @@
 
 #include "parquet/column_reader.h"
 #include "parquet/format.h"
+#include "parquet/logical_types.h"
 
 namespace arxivflow::parquet {
 
@@ -11,6 +12,10 @@ namespace {
 
 constexpr uint64_t kTrailerBytes = 8;  // footer length + "PAR1"
 constexpr uint64_t kSpeculativeTailBytes = 64 << 10;
+// Old parquet-mr and Impala left the dictionary page header out of a chunk's
+// total_compressed_size; a Thrift page header of a dictionary page is far
+// smaller than this, which bounds the extra bytes read to tolerate it.
+constexpr uint64_t kMaxDictionaryHeaderBytes = 100;
 
 bool MapCodec(int32_t c, Compression* out) {
   switch (c) {
@@ -22,47 +27,17 @@ bool MapCodec(int32_t c, Compression* out) {
   return false;
 }
 
-bool MapPhysical(int32_t t, PhysicalType* out) {
-  switch (t) {
-    case format::kBoolean: *out = PhysicalType::kBoolean; return true;
-    case format::kInt32: *out = PhysicalType::kInt32; return true;
-    case format::kInt64: *out = PhysicalType::kInt64; return true;
-    case format::kDouble: *out = PhysicalType::kDouble; return true;
-    case format::kByteArray: *out = PhysicalType::kByteArray; return true;
-  }
-  return false;
-}
-
-const char* FormatTypeName(int32_t t) {
-  switch (t) {
-    case format::kInt96: return "INT96";
-    case format::kFloat: return "FLOAT";
-    case format::kFixedLenByteArray: return "FIXED_LEN_BYTE_ARRAY";
-  }
-  return "unknown";
-}
-
-LogicalType MapLogical(const format::SchemaElement& e, PhysicalType p) {
-  using L = format::LogicalTypeInfo;
-  const L& l = e.logical;
-  int32_t ct = e.converted_type.value_or(-1);
-  switch (p) {
+// Whether the deprecated min/max statistics (compared as signed values by the
+// writers that wrote them) are valid for this column: not for byte arrays,
+// unsigned integers, or types whose order is not the signed one.
+bool SignedOrder(const ColumnSchema& c) {
+  switch (c.physical) {
     case PhysicalType::kByteArray:
-      if (l.kind == L::kString || l.kind == L::kEnum || l.kind == L::kJson) return LogicalType::kString;
-      if (l.kind == L::kNone && (ct == format::kUtf8 || ct == format::kEnum || ct == format::kJson)) return LogicalType::kString;
-      return LogicalType::kNone;
-    case PhysicalType::kInt32:
-      if (l.kind == L::kDate || (l.kind == L::kNone && ct == format::kDate)) return LogicalType::kDate;
-      if ((l.kind == L::kInteger && l.bit_width == 16 && l.is_signed) || (l.kind == L::kNone && ct == format::kInt16)) return LogicalType::kInt16;
-      return LogicalType::kNone;
-    case PhysicalType::kInt64:
-      if (l.kind == L::kTimestamp && l.unit == 1 && l.is_adjusted_to_utc) return LogicalType::kTimestampMicrosUtc;
-      // The legacy annotation means UTC-adjusted microseconds.
-      if (l.kind == L::kNone && ct == format::kTimestampMicros) return LogicalType::kTimestampMicrosUtc;
-      return LogicalType::kNone;
-    default:
-      return LogicalType::kNone;
+    case PhysicalType::kFixedLenByteArray: return false;
+    default: break;
   }
+  if (c.logical == LogicalType::kInteger && !c.int_signed) return false;
+  return c.logical != LogicalType::kUnsupported;
 }
 
 class ReaderImpl final : public Reader {
@@ -85,9 +60,12 @@ class ReaderImpl final : public Reader {
     } else {
       AF_RETURN_IF_ERROR(file_->ReadAt(0, 4, &head));
     }
-    if (head != "PAR1") return Status::Corruption(name + ": bad magic at the start (not a Parquet file)");
     const char* trailer = tail.data() + tail.size() - kTrailerBytes;
-    if (std::memcmp(trailer + 4, "PARE", 4) == 0) return Status::Unsupported(name + ": encrypted Parquet files are not supported");
+    // Files with an encrypted footer carry "PARE" at both ends.
+    if (head == "PARE" || std::memcmp(trailer + 4, "PARE", 4) == 0) {
+      return Status::Unsupported(name + ": encrypted files are not supported (encrypted footer, PARE magic)");
+    }
+    if (head != "PAR1") return Status::Corruption(name + ": bad magic at the start (not a Parquet file)");
     if (std::memcmp(trailer + 4, "PAR1", 4) != 0) return Status::Corruption(name + ": bad magic at the end (truncated or not a Parquet file)");
     uint32_t footer_len;
     std::memcpy(&footer_len, trailer, 4);
@@ -103,7 +81,7 @@ class ReaderImpl final : public Reader {
     format::FileMetaData m;
     Status st = format::ParseFileMetaData(reinterpret_cast<const uint8_t*>(footer.data()), footer.size(), &m);
     if (!st.ok()) return Status::Corruption(name + ": invalid footer: " + st.message());
-    if (m.encrypted) return Status::Unsupported(name + ": encrypted Parquet files are not supported");
+    if (m.encrypted) return Status::Unsupported(name + ": encrypted files are not supported (plaintext footer with encrypted columns)");
     AF_RETURN_IF_ERROR(BuildSchema(m));
     AF_RETURN_IF_ERROR(BuildRowGroups(m));
     meta_.version = m.version;
@@ -123,23 +101,39 @@ class ReaderImpl final : public Reader {
       return Status::InvalidArgument(name + ": column " + std::to_string(column) + " out of range (file has " + std::to_string(meta_.schema.columns.size()) + ")");
     }
     const ColumnSchema& cs = meta_.schema.columns[column];
+    if (cs.logical == LogicalType::kUnsupported) {
+      return Status::Unsupported(name + ": column '" + cs.name + "' has " + cs.unsupported + ", which is not supported");
+    }
     const ColumnChunkInfo& info = meta_.row_groups[row_group].columns[column];
+    const ChunkRange& range = ranges_[row_group][column];
     ChunkSpec spec;
     spec.where = name + ": row group " + std::to_string(row_group) + ", column '" + cs.name + "'";
     spec.physical = cs.physical;
     spec.logical = cs.logical;
+    spec.type_length = cs.type_length;
     spec.nullable = cs.nullable;
     spec.codec = info.codec;
     spec.num_values = info.num_values;
-    const auto& range = ranges_[row_group][column];
+    spec.file_offset = range.offset;
+    spec.declared_bytes = range.declared;
     std::string chunk;
-    AF_RETURN_IF_ERROR(file_->ReadAt(range.first, range.second, &chunk));
+    if (range.length > 0) AF_RETURN_IF_ERROR(file_->ReadAt(range.offset, range.length, &chunk));
     ColumnVector out;
     AF_RETURN_IF_ERROR(decoder_.Decode(spec, chunk, &out));
+    AF_RETURN_IF_ERROR(CheckValues(cs, out, spec.where));
     return out;
   }
 
  private:
+  // The bytes of one column chunk: `declared` as the footer says, `length`
+  // read (the declared bytes plus the slack for a dictionary page header the
+  // footer may have left out).
+  struct ChunkRange {
+    uint64_t offset = 0;
+    uint64_t declared = 0;
+    uint64_t length = 0;
+  };
+
   Status BuildSchema(const format::FileMetaData& m) {
     const std::string& name = file_->name();
     if (m.schema.empty()) return Status::Corruption(name + ": empty schema");
@@ -158,13 +152,11 @@ class ReaderImpl final : public Reader {
       if (rep == format::kRepeated) return Status::Unsupported(name + ": repeated field '" + e.name + "' is not supported");
       if (rep != format::kRequired && rep != format::kOptional) return Status::Corruption(name + ": field '" + e.name + "' has invalid repetition " + std::to_string(rep));
       ColumnSchema c;
+      AF_RETURN_IF_ERROR(DescribeColumn(e, &c).WithContext(name));
       c.name = e.name;
-      if (!MapPhysical(*e.type, &c.physical)) {
-        return Status::Unsupported(name + ": field '" + e.name + "' has physical type " + FormatTypeName(*e.type) + ", which is not supported");
-      }
-      c.logical = MapLogical(e, c.physical);
       c.nullable = rep == format::kOptional;
       meta_.schema.columns.push_back(std::move(c));
+      leaf_types_.push_back(*e.type);
     }
     return Status::OK();
   }
@@ -184,19 +176,19 @@ class ReaderImpl final : public Reader {
       RowGroupInfo info;
       info.num_rows = rg.num_rows;
       info.total_byte_size = rg.total_byte_size;
-      std::vector<std::pair<uint64_t, uint64_t>> ranges;
+      std::vector<ChunkRange> ranges;
       for (size_t c = 0; c < ncols; ++c) {
         const auto& cc = rg.columns[c];
         const ColumnSchema& cs = meta_.schema.columns[c];
         const std::string cwhere = where + ", column '" + cs.name + "'";
+        if (cc.encrypted) return Status::Unsupported(cwhere + ": encrypted files are not supported (encrypted column)");
         if (cc.file_path) return Status::Unsupported(cwhere + ": column data in another file is not supported");
         if (!cc.meta_data) return Status::Corruption(cwhere + " has no metadata");
         const auto& md = *cc.meta_data;
         ColumnChunkInfo ci;
         ci.column = cs.name;
-        PhysicalType pt;
-        if (!MapPhysical(md.type, &pt) || pt != cs.physical) return Status::Corruption(cwhere + ": chunk type " + std::to_string(md.type) + " does not match the schema");
-        ci.physical = pt;
+        if (md.type != leaf_types_[c]) return Status::Corruption(cwhere + ": chunk type " + std::to_string(md.type) + " does not match the schema");
+        ci.physical = cs.physical;
         if (!MapCodec(md.codec, &ci.codec)) return Status::Unsupported(cwhere + ": codec " + format::CodecName(md.codec) + " is not supported");
         for (int32_t e : md.encodings) ci.encodings.push_back(format::EncodingName(e));
         if (md.num_values != rg.num_rows) return Status::Corruption(cwhere + " has " + std::to_string(md.num_values) + " values but the row group has " + std::to_string(rg.num_rows) + " rows");
@@ -205,28 +197,19 @@ class ReaderImpl final : public Reader {
         ci.compressed_bytes = md.total_compressed_size;
         ci.uncompressed_bytes = md.total_uncompressed_size;
         ci.data_page_offset = md.data_page_offset;
-        int64_t start = md.data_page_offset;
-        if (md.dictionary_page_offset && *md.dictionary_page_offset > 0 && *md.dictionary_page_offset < start) {
-          ci.dictionary_page_offset = md.dictionary_page_offset;
-          start = *md.dictionary_page_offset;
-        }
-        const int64_t len = md.total_compressed_size;
-        if (start < 4 || len < 0 || static_cast<uint64_t>(start) > footer_start_ || static_cast<uint64_t>(len) > footer_start_ - static_cast<uint64_t>(start)) {
-          return Status::Corruption(cwhere + ": data at offset " + std::to_string(start) + " length " + std::to_string(len) + " lies outside the file's data area (" + std::to_string(footer_start_) + " bytes)");
-        }
-        if (md.data_page_offset < start || md.data_page_offset - start > len) {
-          return Status::Corruption(cwhere + ": data page offset " + std::to_string(md.data_page_offset) + " lies outside its column chunk");
-        }
-        if (static_cast<uint64_t>(len) > options_.max_chunk_bytes) return Status::Corruption(cwhere + ": chunk of " + std::to_string(len) + " bytes exceeds the limit");
+        ChunkRange range;
+        // A chunk without values is never read; Arrow writes such chunks
+        // with data_page_offset 0 (and sometimes a lone dictionary page).
+        if (md.num_values > 0) AF_RETURN_IF_ERROR(LocateChunk(md, cwhere, &ci, &range));
         if (md.statistics) {
           const auto& s = *md.statistics;
           ci.null_count = s.null_count;
           if (s.min_value) ci.min_value = s.min_value;
-          else if (s.min && pt != PhysicalType::kByteArray) ci.min_value = s.min;
+          else if (s.min && SignedOrder(cs)) ci.min_value = s.min;
           if (s.max_value) ci.max_value = s.max_value;
-          else if (s.max && pt != PhysicalType::kByteArray) ci.max_value = s.max;
+          else if (s.max && SignedOrder(cs)) ci.max_value = s.max;
         }
-        ranges.emplace_back(static_cast<uint64_t>(start), static_cast<uint64_t>(len));
+        ranges.push_back(range);
         info.columns.push_back(std::move(ci));
       }
       meta_.row_groups.push_back(std::move(info));
@@ -236,12 +219,37 @@ class ReaderImpl final : public Reader {
     return Status::OK();
   }
 
+  // Where a column chunk's pages lie. The chunk starts at its dictionary page
+  // when there is one before the data pages (or no data page offset at all),
+  // else at its first data page, and must lie within the file's data area.
+  Status LocateChunk(const format::ColumnMetaData& md, const std::string& cwhere, ColumnChunkInfo* ci, ChunkRange* range) {
+    int64_t start = md.data_page_offset;
+    if (md.dictionary_page_offset && *md.dictionary_page_offset >= 4 && (start < 4 || *md.dictionary_page_offset < start)) {
+      ci->dictionary_page_offset = md.dictionary_page_offset;
+      start = *md.dictionary_page_offset;
+    }
+    const int64_t len = md.total_compressed_size;
+    if (start < 4 || len < 0 || static_cast<uint64_t>(start) > footer_start_ || static_cast<uint64_t>(len) > footer_start_ - static_cast<uint64_t>(start)) {
+      return Status::Corruption(cwhere + ": data at offset " + std::to_string(start) + " length " + std::to_string(len) + " lies outside the file's data area (" + std::to_string(footer_start_) + " bytes)");
+    }
+    if (md.data_page_offset < start || md.data_page_offset - start > len) {
+      return Status::Corruption(cwhere + ": data page offset " + std::to_string(md.data_page_offset) + " lies outside its column chunk");
+    }
+    if (static_cast<uint64_t>(len) > options_.max_chunk_bytes) return Status::Corruption(cwhere + ": chunk of " + std::to_string(len) + " bytes exceeds the limit");
+    range->offset = static_cast<uint64_t>(start);
+    range->declared = static_cast<uint64_t>(len);
+    const uint64_t after = footer_start_ - range->offset - range->declared;
+    range->length = range->declared + (after < kMaxDictionaryHeaderBytes ? after : kMaxDictionaryHeaderBytes);
+    return Status::OK();
+  }
+
   std::unique_ptr<InputFile> file_;
   ReaderOptions options_;
   ChunkDecoder decoder_;
   FileMetadata meta_;
+  std::vector<int32_t> leaf_types_;  // the physical type of each column as the schema gives it
   uint64_t footer_start_ = 0;
-  std::vector<std::vector<std::pair<uint64_t, uint64_t>>> ranges_;
+  std::vector<std::vector<ChunkRange>> ranges_;
 };
 
 }  // namespace

@@ -9,11 +9,13 @@
 #include <random>
 
 #include "parquet/format.h"
-#include "parquet/rle.h"
+#include "parquet/test_files.h"
 #include "parquet/writer.h"
 
 namespace arxivflow::parquet {
 namespace {
+
+using namespace testing;
 
 std::string ValidFile(Compression codec = Compression::kUncompressed, bool dict = true, int rows = 200) {
   Schema s;
@@ -55,110 +57,6 @@ void ExpectCorrupt(const std::string& data, const std::string& fragment = "", co
   if (!fragment.empty()) {
     EXPECT_NE(st.message().find(fragment), std::string::npos) << st.message();
   }
-}
-
-struct Parts {
-  std::string body;  // everything before the footer
-  format::FileMetaData meta;
-};
-
-Parts Split(const std::string& f) {
-  uint32_t len;
-  std::memcpy(&len, f.data() + f.size() - 8, 4);
-  Parts p;
-  p.body = f.substr(0, f.size() - 8 - len);
-  EXPECT_TRUE(format::ParseFileMetaData(reinterpret_cast<const uint8_t*>(f.data()) + p.body.size(), len, &p.meta).ok());
-  return p;
-}
-
-std::string WithFooter(const std::string& body, const std::string& footer) {
-  std::string out = body + footer;
-  uint32_t len = static_cast<uint32_t>(footer.size());
-  out.append(reinterpret_cast<const char*>(&len), 4);
-  out += "PAR1";
-  return out;
-}
-
-std::string Join(const Parts& p) {
-  std::string footer;
-  format::Serialize(p.meta, &footer);
-  return WithFooter(p.body, footer);
-}
-
-// A one-column file built from hand-made pages.
-std::string HandMade(const std::vector<std::pair<format::PageHeader, std::string>>& pages, int64_t rows, bool nullable,
-                     format::Type type = format::kByteArray) {
-  std::string body = "PAR1";
-  for (auto [h, data] : pages) {
-    h.compressed_page_size = h.compressed_page_size ? h.compressed_page_size : static_cast<int32_t>(data.size());
-    h.uncompressed_page_size = h.uncompressed_page_size ? h.uncompressed_page_size : static_cast<int32_t>(data.size());
-    format::Serialize(h, &body);
-    body += data;
-  }
-  format::FileMetaData m;
-  m.version = 2;
-  format::SchemaElement root;
-  root.name = "schema";
-  root.num_children = 1;
-  format::SchemaElement leaf;
-  leaf.name = "c";
-  leaf.type = type;
-  leaf.repetition_type = nullable ? format::kOptional : format::kRequired;
-  m.schema = {root, leaf};
-  m.num_rows = rows;
-  format::RowGroup rg;
-  rg.num_rows = rows;
-  format::ColumnChunk cc;
-  cc.file_offset = 4;
-  format::ColumnMetaData md;
-  md.type = type;
-  md.encodings = {format::kPlain};
-  md.path_in_schema = {"c"};
-  md.codec = format::kUncompressed;
-  md.num_values = rows;
-  md.total_compressed_size = static_cast<int64_t>(body.size() - 4);
-  md.total_uncompressed_size = md.total_compressed_size;
-  md.data_page_offset = 4;
-  cc.meta_data = md;
-  rg.columns = {cc};
-  m.row_groups = {rg};
-  std::string footer;
-  format::Serialize(m, &footer);
-  return WithFooter(body, footer);
-}
-
-format::PageHeader DataPage(int32_t num_values, int32_t encoding) {
-  format::PageHeader h;
-  h.type = format::kDataPage;
-  h.data_page_header.emplace();
-  h.data_page_header->num_values = num_values;
-  h.data_page_header->encoding = encoding;
-  return h;
-}
-
-format::PageHeader DictPage(int32_t num_values) {
-  format::PageHeader h;
-  h.type = format::kDictionaryPage;
-  h.dictionary_page_header.emplace();
-  h.dictionary_page_header->num_values = num_values;
-  return h;
-}
-
-std::string Plain(std::initializer_list<std::string> values) {
-  std::string out;
-  for (const auto& v : values) {
-    uint32_t n = static_cast<uint32_t>(v.size());
-    out.append(reinterpret_cast<const char*>(&n), 4);
-    out += v;
-  }
-  return out;
-}
-
-std::string Levels(const std::vector<uint8_t>& levels) {
-  std::string enc;
-  RleEncode(levels.data(), levels.size(), 1, &enc);
-  uint32_t n = static_cast<uint32_t>(enc.size());
-  return std::string(reinterpret_cast<const char*>(&n), 4) + enc;
 }
 
 TEST(ReaderHostile, HandMadeFileIsReadable) {
@@ -260,7 +158,11 @@ TEST(ReaderHostile, CorruptCompressedPages) {
     ASSERT_TRUE(format::ParsePageHeader(reinterpret_cast<const uint8_t*>(f.data()) + md.data_page_offset, 64, &h, &hlen).ok());
     std::string bad = f;
     for (int i = 0; i < h.compressed_page_size; ++i) bad[md.data_page_offset + hlen + i] = static_cast<char>(0xA5 ^ i);
-    ExpectCorrupt(bad);
+    ExpectCorrupt(bad, "CRC32 mismatch");
+    // Without the checksum, the codec itself must refuse the damaged page.
+    ReaderOptions unchecked;
+    unchecked.verify_checksums = false;
+    ExpectCorrupt(bad, "", unchecked);
     // A page that claims to expand to more than the limit.
     ReaderOptions small;
     small.max_page_bytes = 16;
@@ -354,7 +256,13 @@ TEST(ReaderHostile, RandomMutationsNeverCrash) {
         std::string m = f;
         int flips = 1 + static_cast<int>(rng() % 4);
         for (int k = 0; k < flips; ++k) m[rng() % m.size()] = static_cast<char>(rng());
-        Status st = ReadAll(m);  // any outcome but a crash is fine
+        // Any outcome but a crash is fine; without checksums the decoders
+        // see the damaged pages themselves.
+        Status st = ReadAll(m);
+        EXPECT_TRUE(st.ok() || st.code() != Status::Code::kOk);
+        ReaderOptions unchecked;
+        unchecked.verify_checksums = false;
+        st = ReadAll(m, unchecked);
         EXPECT_TRUE(st.ok() || st.code() != Status::Code::kOk);
       }
     }

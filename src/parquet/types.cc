@@ -14,7 +14,12 @@ int Schema::FindColumn(const std::string& name) const {
 
 namespace {
 ColumnSchema Make(std::string name, PhysicalType p, LogicalType l, bool nullable) {
-  return ColumnSchema{std::move(name), p, l, nullable};
+  ColumnSchema c;
+  c.name = std::move(name);
+  c.physical = p;
+  c.logical = l;
+  c.nullable = nullable;
+  return c;
 }
 }  // namespace
 
@@ -34,6 +39,8 @@ const char* PhysicalTypeName(PhysicalType t) {
     case PhysicalType::kInt64: return "INT64";
     case PhysicalType::kDouble: return "DOUBLE";
     case PhysicalType::kByteArray: return "BYTE_ARRAY";
+    case PhysicalType::kFloat: return "FLOAT";
+    case PhysicalType::kFixedLenByteArray: return "FIXED_LEN_BYTE_ARRAY";
   }
   return "?";
 }
@@ -45,8 +52,41 @@ const char* LogicalTypeName(LogicalType t) {
     case LogicalType::kDate: return "DATE";
     case LogicalType::kInt16: return "INT(16,true)";
     case LogicalType::kTimestampMicrosUtc: return "TIMESTAMP(MICROS,UTC)";
+    case LogicalType::kInteger: return "INT";
+    case LogicalType::kDecimal: return "DECIMAL";
+    case LogicalType::kTimestamp: return "TIMESTAMP";
+    case LogicalType::kTime: return "TIME";
+    case LogicalType::kUuid: return "UUID";
+    case LogicalType::kFloat16: return "FLOAT16";
+    case LogicalType::kUnsupported: return "UNSUPPORTED";
   }
   return "?";
+}
+
+const char* TimeUnitName(TimeUnit u) {
+  switch (u) {
+    case TimeUnit::kMillis: return "MILLIS";
+    case TimeUnit::kMicros: return "MICROS";
+    case TimeUnit::kNanos: return "NANOS";
+  }
+  return "?";
+}
+
+std::string ColumnTypeText(const ColumnSchema& c) {
+  std::string t = PhysicalTypeName(c.physical);
+  if (c.physical == PhysicalType::kFixedLenByteArray) t += "(" + std::to_string(c.type_length) + ")";
+  switch (c.logical) {
+    case LogicalType::kNone: return t;
+    case LogicalType::kInteger:
+      return t + " INT(" + std::to_string(c.int_bits) + "," + (c.int_signed ? "true" : "false") + ")";
+    case LogicalType::kDecimal:
+      return t + " DECIMAL(" + std::to_string(c.precision) + "," + std::to_string(c.scale) + ")";
+    case LogicalType::kTimestamp:
+    case LogicalType::kTime:
+      return t + " " + LogicalTypeName(c.logical) + "(" + TimeUnitName(c.time_unit) + "," + (c.utc ? "UTC" : "LOCAL") + ")";
+    case LogicalType::kUnsupported: return t + " (" + c.unsupported + ", not supported)";
+    default: return t + " " + LogicalTypeName(c.logical);
+  }
 }
 
 const char* CompressionName(Compression c) {

@@ -24,6 +24,7 @@ format::SchemaElement LeafElement(const ColumnSchema& c) {
     case PhysicalType::kInt64: e.type = format::kInt64; break;
     case PhysicalType::kDouble: e.type = format::kDouble; break;
     case PhysicalType::kByteArray: e.type = format::kByteArray; break;
+    default: break;  // refused by CheckSchema()
   }
   // Both the LogicalType and the legacy ConvertedType, for old readers.
   switch (c.logical) {
@@ -40,7 +41,7 @@ format::SchemaElement LeafElement(const ColumnSchema& c) {
       e.logical.kind = format::LogicalTypeInfo::kInteger;
       e.logical.bit_width = 16;
       e.logical.is_signed = true;
-      e.converted_type = format::kInt16;
+      e.converted_type = format::kInt_16;
       break;
     case LogicalType::kTimestampMicrosUtc:
       e.logical.kind = format::LogicalTypeInfo::kTimestamp;
@@ -48,6 +49,7 @@ format::SchemaElement LeafElement(const ColumnSchema& c) {
       e.logical.unit = 1;
       e.converted_type = format::kTimestampMicros;
       break;
+    default: break;  // refused by CheckSchema()
   }
   return e;
 }
@@ -58,6 +60,9 @@ Status CheckSchema(const Schema& schema) {
     const ColumnSchema& c = schema.columns[i];
     if (c.name.empty()) return Status::InvalidArgument("Parquet column " + std::to_string(i) + " has no name");
     if (schema.FindColumn(c.name) != static_cast<int>(i)) return Status::InvalidArgument("Parquet column name '" + c.name + "' appears twice");
+    if (c.physical == PhysicalType::kFloat || c.physical == PhysicalType::kFixedLenByteArray) {
+      return Status::InvalidArgument("Parquet column '" + c.name + "': the writer does not write " + PhysicalTypeName(c.physical) + " columns");
+    }
     bool ok = true;
     switch (c.logical) {
       case LogicalType::kNone: break;
@@ -65,6 +70,8 @@ Status CheckSchema(const Schema& schema) {
       case LogicalType::kDate:
       case LogicalType::kInt16: ok = c.physical == PhysicalType::kInt32; break;
       case LogicalType::kTimestampMicrosUtc: ok = c.physical == PhysicalType::kInt64; break;
+      default:
+        return Status::InvalidArgument("Parquet column '" + c.name + "': the writer does not write logical type " + LogicalTypeName(c.logical));
     }
     if (!ok) return Status::InvalidArgument("Parquet column '" + c.name + "': logical type " + LogicalTypeName(c.logical) + " does not fit physical type " + PhysicalTypeName(c.physical));
   }
@@ -77,7 +84,13 @@ class WriterImpl final : public Writer {
       : sink_(std::move(sink)), schema_(std::move(schema)), options_(std::move(options)) {
     if (options_.created_by.empty()) options_.created_by = std::string("arxivflow version ") + ARXIVFLOW_VERSION;
     columns_.reserve(schema_.columns.size());
-    for (const auto& c : schema_.columns) columns_.push_back(std::make_unique<ColumnWriter>(c, options_));
+    for (size_t i = 0; i < schema_.columns.size(); ++i) {
+      WriterOptions column_options = options_;
+      if (i < options_.column_dictionary.size() && !options_.column_dictionary[i]) {
+        column_options.dictionary = false;
+      }
+      columns_.push_back(std::make_unique<ColumnWriter>(schema_.columns[i], column_options));
+    }
     appended_.assign(schema_.columns.size(), 0);
   }
 
@@ -117,19 +130,46 @@ class WriterImpl final : public Writer {
     columns_[c]->AddBool(v);
   }
 
-  Status EndRow() override {
+  Status EndRow() override { return EndRows(1); }
+
+  void AppendStringColumn(int c, const std::string_view* values, const uint8_t* nulls, size_t rows) override {
+    if (!CheckColumn(c, "string", PhysicalType::kByteArray, nulls, rows)) return;
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < rows; ++i) {
+      if (nulls != nullptr && nulls[i] != 0) continue;
+      if (values[i].size() > kMaxValueBytes) {
+        if (error_.ok()) error_ = Status::InvalidArgument(sink_->name() + ": value of " + std::to_string(values[i].size()) + " bytes in column '" + schema_.columns[c].name + "' exceeds the limit of 1 GiB per value");
+        return;
+      }
+      bytes += values[i].size() + 4;
+    }
+    row_group_bytes_ += bytes;
+    columns_[c]->AddBytes(values, nulls, rows);
+  }
+  void AppendInt32Column(int c, const int32_t* values, const uint8_t* nulls, size_t rows) override {
+    if (!CheckColumn(c, "int32", PhysicalType::kInt32, nulls, rows)) return;
+    row_group_bytes_ += 4 * rows;
+    columns_[c]->AddInt32(values, nulls, rows);
+  }
+  void AppendInt64Column(int c, const int64_t* values, const uint8_t* nulls, size_t rows) override {
+    if (!CheckColumn(c, "int64", PhysicalType::kInt64, nulls, rows)) return;
+    row_group_bytes_ += 8 * rows;
+    columns_[c]->AddInt64(values, nulls, rows);
+  }
+
+  Status EndRows(size_t rows) override {
     if (!error_.ok()) return error_;
     if (closed_) return Status::InvalidArgument(sink_->name() + ": row ended after Close()");
     for (size_t i = 0; i < appended_.size(); ++i) {
-      if (appended_[i] != 1) {
-        error_ = Status::InvalidArgument(sink_->name() + ": column '" + schema_.columns[i].name + "' received " + std::to_string(appended_[i]) + " values in row " + std::to_string(rows_written_));
+      if (appended_[i] != rows) {
+        error_ = Status::InvalidArgument(sink_->name() + ": column '" + schema_.columns[i].name + "' received " + std::to_string(appended_[i]) + " values in " + (rows == 1 ? "row " + std::to_string(rows_written_) : std::to_string(rows) + " rows from row " + std::to_string(rows_written_)));
         return error_;
       }
       appended_[i] = 0;
     }
-    ++rows_written_;
-    ++row_group_rows_;
-    row_group_bytes_ += schema_.columns.size() / 8 + 1;  // definition levels, roughly
+    rows_written_ += rows;
+    row_group_rows_ += rows;
+    row_group_bytes_ += rows * (schema_.columns.size() / 8 + 1);  // definition levels, roughly
     if (row_group_bytes_ >= options_.row_group_bytes) {
       error_ = FlushRowGroup();
       return error_;
@@ -187,6 +227,29 @@ class WriterImpl final : public Writer {
     return error_.ok();
   }
 
+  // A bulk append's column, type and nulls; counts its values.
+  bool CheckColumn(int c, const char* what, PhysicalType type, const uint8_t* nulls, size_t rows) {
+    if (c < 0 || static_cast<size_t>(c) >= columns_.size()) {
+      if (error_.ok()) error_ = Status::InvalidArgument(sink_->name() + ": column index " + std::to_string(c) + " out of range");
+      return false;
+    }
+    appended_[c] += rows;
+    const ColumnSchema& s = schema_.columns[c];
+    if (s.physical != type) {
+      if (error_.ok()) error_ = Status::InvalidArgument(sink_->name() + ": column '" + s.name + "' (" + PhysicalTypeName(s.physical) + ") cannot take " + what + " values");
+      return false;
+    }
+    if (!s.nullable && nulls != nullptr) {
+      for (size_t i = 0; i < rows; ++i) {
+        if (nulls[i] != 0) {
+          if (error_.ok()) error_ = Status::InvalidArgument(sink_->name() + ": column '" + s.name + "' (" + PhysicalTypeName(s.physical) + ", required) cannot take a null");
+          return false;
+        }
+      }
+    }
+    return error_.ok();
+  }
+
   Status FlushRowGroup() {
     if (row_group_rows_ == 0) return Status::OK();
     format::RowGroup rg;
@@ -212,7 +275,7 @@ class WriterImpl final : public Writer {
   Schema schema_;
   WriterOptions options_;
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
-  std::vector<int> appended_;
+  std::vector<size_t> appended_;
   std::vector<format::RowGroup> row_groups_;
   uint64_t rows_written_ = 0;
   uint64_t row_group_rows_ = 0;

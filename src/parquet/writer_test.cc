@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <random>
 
+#include "parquet/format.h"
 #include "parquet/reader.h"
 
 namespace arxivflow::parquet {
@@ -177,6 +179,176 @@ TEST(Writer, DictionaryFallsBackToPlainMidChunk) {
   for (int i = 0; i < 2000; ++i) ASSERT_EQ(col->strings[i], "value-" + std::to_string(i));
 }
 
+TEST(Writer, PerColumnDictionaryAndRunsOfOneValue) {
+  // Runs of one value (with nulls inside runs) take the dictionary's
+  // repeat shortcut; column 2 is PLAIN only.
+  WriterOptions opt;
+  opt.page_bytes = 300;
+  opt.column_dictionary = {true, true, false};
+  Schema s;
+  s.columns = {StringColumn("run"), Int32Column("n"), StringColumn("plain", false)};
+  std::string out;
+  auto w = Writer::Open(MakeStringSink(&out), s, opt);
+  ASSERT_TRUE(w.ok());
+  std::vector<std::optional<std::string>> runs;
+  std::vector<std::optional<int32_t>> ints;
+  std::mt19937 rng(3);
+  for (int i = 0; i < 5000; ++i) {
+    const int group = i / (1 + (i / 100) % 5);  // runs of 1 to 5 rows
+    if (rng() % 9 == 0) {
+      (*w)->AppendNull(0);
+      runs.push_back(std::nullopt);
+    } else {
+      runs.push_back("id-" + std::to_string(group % 97));
+      (*w)->AppendString(0, *runs.back());
+    }
+    if (rng() % 11 == 0) {
+      (*w)->AppendNull(1);
+      ints.push_back(std::nullopt);
+    } else {
+      ints.push_back(group % 13 - 6);
+      (*w)->AppendInt32(1, *ints.back());
+    }
+    (*w)->AppendString(2, "p" + std::to_string(i));
+    ASSERT_TRUE((*w)->EndRow().ok());
+  }
+  ASSERT_TRUE((*w)->Close().ok());
+  auto r = Reader::Open(MakeStringFile(out));
+  ASSERT_TRUE(r.ok());
+  const auto& cols = (*r)->metadata().row_groups[0].columns;
+  auto has = [](const auto& enc, const char* e) { return std::find(enc.begin(), enc.end(), e) != enc.end(); };
+  EXPECT_TRUE(has(cols[0].encodings, "RLE_DICTIONARY"));
+  EXPECT_TRUE(has(cols[1].encodings, "RLE_DICTIONARY"));
+  EXPECT_FALSE(has(cols[2].encodings, "RLE_DICTIONARY"));
+  auto c0 = (*r)->ReadColumn(0, 0);
+  auto c1 = (*r)->ReadColumn(0, 1);
+  auto c2 = (*r)->ReadColumn(0, 2);
+  ASSERT_TRUE(c0.ok() && c1.ok() && c2.ok());
+  for (size_t i = 0; i < runs.size(); ++i) {
+    ASSERT_EQ(c0->IsNull(i), !runs[i].has_value()) << i;
+    if (runs[i]) {
+      ASSERT_EQ(c0->strings[i], *runs[i]) << i;
+    }
+    ASSERT_EQ(c1->IsNull(i), !ints[i].has_value()) << i;
+    if (ints[i]) {
+      ASSERT_EQ(c1->i32[i], *ints[i]) << i;
+    }
+    ASSERT_EQ(c2->strings[i], "p" + std::to_string(i));
+  }
+}
+
+TEST(Writer, ColumnBatchesMatchRowWiseWrites) {
+  // The same rows written row by row and in column batches of varied sizes
+  // read back the same, across pages, row groups and a dictionary fallback.
+  Schema s;
+  s.columns = {StringColumn("id", false), StringColumn("text"), Int32Column("n"), TimestampColumn("ts")};
+  WriterOptions opt;
+  opt.page_bytes = 500;
+  opt.row_group_bytes = 30000;
+  opt.dictionary_page_bytes = 400;
+  std::vector<std::string> ids, texts;
+  std::vector<uint8_t> text_null, n_null, ts_null;
+  std::vector<int32_t> ns;
+  std::vector<int64_t> ts;
+  std::mt19937 rng(5);
+  const size_t kRows = 4000;
+  for (size_t i = 0; i < kRows; ++i) {
+    ids.push_back("id" + std::to_string(i / 3));
+    texts.push_back(std::string(rng() % 40, static_cast<char>('a' + rng() % 26)));
+    text_null.push_back(rng() % 7 == 0);
+    ns.push_back(static_cast<int32_t>(rng() % 50));
+    n_null.push_back(rng() % 5 == 0);
+    ts.push_back(static_cast<int64_t>(rng()) * 1000);
+    ts_null.push_back(rng() % 9 == 0);
+  }
+  std::string row_wise, batched;
+  {
+    auto w = Writer::Open(MakeStringSink(&row_wise), s, opt);
+    ASSERT_TRUE(w.ok());
+    for (size_t i = 0; i < kRows; ++i) {
+      (*w)->AppendString(0, ids[i]);
+      if (text_null[i]) (*w)->AppendNull(1); else (*w)->AppendString(1, texts[i]);
+      if (n_null[i]) (*w)->AppendNull(2); else (*w)->AppendInt32(2, ns[i]);
+      if (ts_null[i]) (*w)->AppendNull(3); else (*w)->AppendInt64(3, ts[i]);
+      ASSERT_TRUE((*w)->EndRow().ok());
+    }
+    ASSERT_TRUE((*w)->Close().ok());
+  }
+  {
+    auto w = Writer::Open(MakeStringSink(&batched), s, opt);
+    ASSERT_TRUE(w.ok());
+    std::vector<std::string_view> id_views(ids.begin(), ids.end()), text_views(texts.begin(), texts.end());
+    size_t at = 0;
+    while (at < kRows) {
+      const size_t n = std::min<size_t>(kRows - at, 1 + rng() % 700);
+      (*w)->AppendStringColumn(0, id_views.data() + at, nullptr, n);
+      (*w)->AppendStringColumn(1, text_views.data() + at, text_null.data() + at, n);
+      (*w)->AppendInt32Column(2, ns.data() + at, n_null.data() + at, n);
+      (*w)->AppendInt64Column(3, ts.data() + at, ts_null.data() + at, n);
+      ASSERT_TRUE((*w)->EndRows(n).ok());
+      at += n;
+    }
+    EXPECT_EQ((*w)->rows_written(), kRows);
+    ASSERT_TRUE((*w)->Close().ok());
+  }
+  auto a = Reader::Open(MakeStringFile(row_wise));
+  auto b = Reader::Open(MakeStringFile(batched));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_GT((*b)->metadata().row_groups.size(), 1u);
+  auto read_all = [](Reader& r, int c) {
+    std::vector<std::string> out;
+    for (size_t g = 0; g < r.metadata().row_groups.size(); ++g) {
+      auto col = r.ReadColumn(static_cast<int>(g), c);
+      EXPECT_TRUE(col.ok());
+      for (int64_t i = 0; i < col->size; ++i) {
+        const size_t k = static_cast<size_t>(i);
+        if (col->IsNull(k)) out.push_back("<null>");
+        else if (c < 2) out.push_back(std::string(col->strings[k]));
+        else if (c == 2) out.push_back(std::to_string(col->i32[k]));
+        else out.push_back(std::to_string(col->i64[k]));
+      }
+    }
+    return out;
+  };
+  for (int c = 0; c < 4; ++c) {
+    const auto x = read_all(**a, c), y = read_all(**b, c);
+    ASSERT_EQ(x.size(), kRows) << c;
+    EXPECT_EQ(x, y) << "column " << c;
+  }
+}
+
+TEST(Writer, ColumnBatchMisuseIsReported) {
+  Schema s;
+  s.columns = {StringColumn("id", false), Int32Column("n")};
+  std::string out;
+  const std::string_view ids[2] = {"a", "b"};
+  const int32_t ns[2] = {1, 2};
+  const uint8_t null_second[2] = {0, 1};
+  {
+    auto w = Writer::Open(MakeStringSink(&out), s);
+    ASSERT_TRUE(w.ok());
+    (*w)->AppendStringColumn(0, ids, nullptr, 2);
+    (*w)->AppendInt32Column(1, ns, nullptr, 1);  // one value short
+    Status st = (*w)->EndRows(2);
+    EXPECT_FALSE(st.ok());
+    EXPECT_NE(st.message().find("'n' received 1 values in 2 rows"), std::string::npos) << st.message();
+  }
+  {
+    auto w = Writer::Open(MakeStringSink(&out), s);
+    ASSERT_TRUE(w.ok());
+    (*w)->AppendStringColumn(0, ids, null_second, 2);  // NULL in a required column
+    (*w)->AppendInt32Column(1, ns, null_second, 2);
+    EXPECT_FALSE((*w)->EndRows(2).ok());
+  }
+  {
+    auto w = Writer::Open(MakeStringSink(&out), s);
+    ASSERT_TRUE(w.ok());
+    (*w)->AppendInt32Column(0, ns, nullptr, 2);  // wrong type
+    (*w)->AppendInt32Column(1, ns, nullptr, 2);
+    EXPECT_FALSE((*w)->EndRows(2).ok());
+  }
+}
+
 TEST(Writer, StatisticsUseUnsignedOrderForStrings) {
   Schema s;
   s.columns = {StringColumn("s"), Int32Column("i")};
@@ -204,6 +376,55 @@ TEST(Writer, StatisticsUseUnsignedOrderForStrings) {
   std::memcpy(&hi, c1.max_value->data(), 4);
   EXPECT_EQ(lo, -2);
   EXPECT_EQ(hi, 2);
+}
+
+TEST(Writer, StringStatisticsMatchByteOrderOnRandomValues) {
+  // Short values sharing prefixes, with zero bytes and bytes >= 0x80, in
+  // both a dictionary and a PLAIN column.
+  const char alphabet[] = {'\0', 'a', 'b', '\x7f', '\x80', '\xff'};
+  std::mt19937 rng(11);
+  for (bool dict : {true, false}) {
+    for (int file = 0; file < 50; ++file) {
+      WriterOptions opt;
+      opt.dictionary = dict;
+      Schema s;
+      s.columns = {StringColumn("s", false)};
+      std::string out;
+      auto w = Writer::Open(MakeStringSink(&out), s, opt);
+      ASSERT_TRUE(w.ok());
+      auto signed_less = [](const std::string& a, const std::string& b) {
+        return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                            [](char x, char y) { return static_cast<int8_t>(x) < static_cast<int8_t>(y); });
+      };
+      std::string lo, hi, slo, shi;
+      for (int i = 0; i < 40; ++i) {
+        std::string v;
+        const size_t len = rng() % 20;
+        for (size_t k = 0; k < len; ++k) v.push_back(alphabet[rng() % sizeof(alphabet)]);
+        if (i == 0 || v < lo) lo = v;
+        if (i == 0 || v > hi) hi = v;
+        if (i == 0 || signed_less(v, slo)) slo = v;
+        if (i == 0 || signed_less(shi, v)) shi = v;
+        (*w)->AppendString(0, v);
+        ASSERT_TRUE((*w)->EndRow().ok());
+      }
+      ASSERT_TRUE((*w)->Close().ok());
+      auto r = Reader::Open(MakeStringFile(out));
+      ASSERT_TRUE(r.ok());
+      const auto& c = (*r)->metadata().row_groups[0].columns[0];
+      ASSERT_EQ(c.min_value, lo) << "file " << file;
+      ASSERT_EQ(c.max_value, hi) << "file " << file;
+      // The deprecated min/max use signed byte order.
+      uint32_t len;
+      std::memcpy(&len, out.data() + out.size() - 8, 4);
+      format::FileMetaData m;
+      ASSERT_TRUE(format::ParseFileMetaData(reinterpret_cast<const uint8_t*>(out.data()) + out.size() - 8 - len,
+                                            len, &m).ok());
+      const auto& st = *m.row_groups[0].columns[0].meta_data->statistics;
+      ASSERT_EQ(st.min, slo) << "file " << file;
+      ASSERT_EQ(st.max, shi) << "file " << file;
+    }
+  }
 }
 
 TEST(Writer, EmptyValuesWithoutStorage) {
@@ -283,8 +504,22 @@ TEST(Writer, RejectsMisuse) {
   std::string out3;
   EXPECT_FALSE(Writer::Open(MakeStringSink(&out3), bad).ok());
   Schema mismatch;
-  mismatch.columns = {ColumnSchema{"d", PhysicalType::kByteArray, LogicalType::kDate, true}};
+  ColumnSchema d = DateColumn("d");
+  d.physical = PhysicalType::kByteArray;
+  mismatch.columns = {d};
   EXPECT_FALSE(Writer::Open(MakeStringSink(&out3), mismatch).ok());
+  // Types the reader knows but the writer does not produce.
+  Schema reader_only;
+  ColumnSchema f = DoubleColumn("f");
+  f.physical = PhysicalType::kFloat;
+  reader_only.columns = {f};
+  EXPECT_EQ(Writer::Open(MakeStringSink(&out3), reader_only).status().code(), Status::Code::kInvalidArgument);
+  ColumnSchema dec = Int32Column("dec");
+  dec.logical = LogicalType::kDecimal;
+  dec.precision = 4;
+  dec.scale = 2;
+  reader_only.columns = {dec};
+  EXPECT_EQ(Writer::Open(MakeStringSink(&out3), reader_only).status().code(), Status::Code::kInvalidArgument);
 }
 
 TEST(Writer, FileSinkWritesAndReadsBack) {

@@ -189,11 +189,13 @@ std::string Check::Sql() const {
              " GROUP BY " + cols + " HAVING COUNT(*) > 1) AS duplicates";
     }
     case CheckKind::kForeignKey: {
-      const std::string child_where = WhereSql(this->where, "c.");
-      return "SELECT COUNT(*) FROM " + t + " AS c WHERE c." + QuoteIdentifier(columns[0]) + " IS NOT NULL" +
-             (child_where.empty() ? "" : " AND " + child_where) + " AND NOT EXISTS (SELECT 1 FROM " +
-             QuoteIdentifier(ref_table) + " AS p WHERE p." + QuoteIdentifier(ref_column) + " = c." +
-             QuoteIdentifier(columns[0]) + ")";
+      // Child rows grouped by value first: the parent is probed once per
+      // distinct value (2.9 M) rather than per row (20 M authors). Same count.
+      const std::string c = QuoteIdentifier(columns[0]);
+      return "SELECT COALESCE(SUM(c.n), 0) FROM (SELECT " + c + " AS v, COUNT(*) AS n FROM " + t + " WHERE " + c +
+             " IS NOT NULL" + (where.empty() ? "" : " AND " + where) + " GROUP BY " + c +
+             ") AS c WHERE NOT EXISTS (SELECT 1 FROM " + QuoteIdentifier(ref_table) + " AS p WHERE p." +
+             QuoteIdentifier(ref_column) + " = c.v)";
     }
     case CheckKind::kSql:
       return sql;

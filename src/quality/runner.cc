@@ -1,6 +1,10 @@
 #include "quality/runner.h"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 namespace arxivflow::quality {
 
@@ -14,12 +18,81 @@ const char* VerdictName(Verdict v) {
   return "?";
 }
 
+namespace {
+
+// Likely cost of a check's query, highest first: the longest queries start
+// first so that parallel workers finish together.
+int CostRank(const Check& check) {
+  switch (check.kind) {
+    case CheckKind::kForeignKey: return 0;
+    case CheckKind::kUnique: return 1;
+    case CheckKind::kSql: return 2;
+    case CheckKind::kEmptyCount: return 3;
+    case CheckKind::kRowCount: return 4;
+    case CheckKind::kNullCount: return 5;
+  }
+  return 6;
+}
+
+bool CanOpenMore(const warehouse::Warehouse& wh) {
+  const auto& spec = wh.spec();
+  return !(spec.kind == warehouse::TargetKind::kSqlite && spec.sqlite_path == ":memory:");
+}
+
+}  // namespace
+
 std::vector<CheckResult> RunChecks(warehouse::Warehouse& wh, const std::vector<Check>& checks,
-                                   const warehouse::ParquetArea* area) {
+                                   const warehouse::ParquetArea* area, int jobs) {
   ManifestLookup lookup;
   if (area) {
     lookup = [area](const std::vector<std::string>& path) { return area->ManifestNumber(path); };
   }
+  // The distinct queries to run.
+  std::vector<std::string> queries;
+  std::map<std::string, size_t> query_index;
+  std::vector<int> rank;
+  for (const auto& check : checks) {
+    if (check.condition.UsesManifest() && !area) continue;
+    const std::string sql = check.Sql();
+    auto [it, inserted] = query_index.emplace(sql, queries.size());
+    if (inserted) {
+      queries.push_back(sql);
+      rank.push_back(CostRank(check));
+    }
+  }
+  std::vector<size_t> order(queries.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return rank[a] < rank[b]; });
+  std::vector<std::optional<Result<warehouse::ScalarValue>>> values(queries.size());
+  const int workers = std::max(1, std::min<int>(jobs, static_cast<int>(queries.size())));
+  if (workers <= 1 || !CanOpenMore(wh)) {
+    for (size_t i : order) values[i] = wh.QueryScalar(queries[i]);
+  } else {
+    std::mutex mu;
+    size_t next = 0;
+    auto work = [&](warehouse::Warehouse* own) {
+      while (true) {
+        size_t i;
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          if (next >= order.size()) return;
+          i = order[next++];
+        }
+        values[i] = own->QueryScalar(queries[i]);
+      }
+    };
+    std::vector<std::thread> threads;
+    std::vector<std::unique_ptr<warehouse::Warehouse>> extra;
+    for (int w = 1; w < workers; ++w) {
+      auto opened = warehouse::Warehouse::Open(wh.spec());
+      if (!opened.ok()) break;  // fewer workers; `wh` still does the rest
+      extra.push_back(std::move(opened).value());
+    }
+    for (auto& own : extra) threads.emplace_back(work, own.get());
+    work(&wh);
+    for (auto& t : threads) t.join();
+  }
+
   std::vector<CheckResult> results;
   for (const auto& check : checks) {
     CheckResult r;
@@ -33,7 +106,7 @@ std::vector<CheckResult> RunChecks(warehouse::Warehouse& wh, const std::vector<C
       results.push_back(std::move(r));
       continue;
     }
-    auto value = wh.QueryScalar(check.Sql());
+    const auto& value = *values[query_index.at(check.Sql())];
     if (!value.ok()) {
       r.verdict = Verdict::kError;
       r.message = value.status().message();

@@ -288,7 +288,10 @@ void WebApp::AddMiscRoutes() {
           if (!page.ok()) return FromStatus(page.status(), "searching papers");
           json list = json::array();
           for (const auto& p : page->items) list.push_back(PaperToJson(p));
-          return JsonResponse({{"papers", list}, {"total_entries", page->total}, {"q", q}});
+          return JsonResponse({{"papers", list},
+                               {"total_entries", page->total},
+                               {"total_entries_exact", page->total_exact},
+                               {"q", q}});
         });
 }
 

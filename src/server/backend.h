@@ -82,6 +82,7 @@ template <typename T>
 struct Page {
   std::vector<T> items;
   int64_t total = 0;  // total matching, regardless of limit/offset
+  bool total_exact = true;  // false: at least `total` (search counts up to a cap)
 };
 
 struct ListRunsQuery {

@@ -23,7 +23,7 @@
 #include "orchestrator/metadata_store.h"
 #include "orchestrator/time_util.h"
 #include "schema/star_schema.h"
-#include "server/fts_query.h"
+#include "warehouse/reader.h"
 
 namespace arxivflow::server {
 
@@ -177,46 +177,6 @@ bool SafeIdForPath(const std::string& id) {
   return !id.empty() && id != "." && id != ".." && id.find('/') == std::string::npos &&
          id.find('\0') == std::string::npos;
 }
-
-// A read-only handle on the SQLite warehouse.
-class WarehouseReader {
- public:
-  ~WarehouseReader() {
-    if (db_) sqlite3_close(db_);
-  }
-  Status Open(const std::string& path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-      return Status::IOError(path + ": cannot open the warehouse: " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
-    }
-    sqlite3_busy_timeout(db_, 5000);
-    return Status::OK();
-  }
-  sqlite3* db() { return db_; }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
-class Stmt {
- public:
-  Stmt(sqlite3* db, const std::string& sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st_, nullptr) != SQLITE_OK) st_ = nullptr;
-  }
-  ~Stmt() {
-    if (st_) sqlite3_finalize(st_);
-  }
-  bool ok() const { return st_ != nullptr; }
-  std::string error() const { return sqlite3_errmsg(db_); }
-  sqlite3_stmt* get() { return st_; }
-  std::string Text(int col) {
-    const unsigned char* t = sqlite3_column_text(st_, col);
-    return t ? std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(st_, col)) : std::string();
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* st_ = nullptr;
-};
 
 class OrchestratorBackend : public Backend {
  public:
@@ -796,42 +756,14 @@ class OrchestratorBackend : public Backend {
     std::string db_path = WarehousePath();
     info.target = "sqlite:" + db_path;
     struct stat sb;
-    bool exists = stat(db_path.c_str(), &sb) == 0;
-    std::vector<std::string> names;
-    for (const auto& t : schema::StarSchema()) names.push_back(t.name);
-    if (!exists) {
-      for (const auto& n : names) info.tables.push_back({n, false, 0});
+    if (stat(db_path.c_str(), &sb) != 0) {
+      for (const auto& t : schema::StarSchema()) info.tables.push_back({t.name, false, 0});
       return info;
     }
-    // Counting millions of rows takes a while: remember the counts until the
-    // file (or its WAL) changes.
-    struct stat wal;
-    int64_t version = static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000000000 + sb.st_mtim.tv_nsec + sb.st_size;
-    if (stat((db_path + "-wal").c_str(), &wal) == 0) {
-      version ^= static_cast<int64_t>(wal.st_mtim.tv_sec) * 1000000000 + wal.st_mtim.tv_nsec + wal.st_size;
-    }
-    {
-      std::lock_guard<std::mutex> lock(count_mu_);
-      if (count_version_ == version && count_path_ == db_path && !cached_counts_.empty()) {
-        info.tables = cached_counts_;
-        return info;
-      }
-    }
-    WarehouseReader reader;
-    AF_RETURN_IF_ERROR(reader.Open(db_path));
-    for (const auto& n : names) {
-      TableCount tc{n, false, 0};
-      Stmt st(reader.db(), "SELECT COUNT(*) FROM \"" + n + "\"");
-      if (st.ok() && sqlite3_step(st.get()) == SQLITE_ROW) {
-        tc.exists = true;
-        tc.rows = sqlite3_column_int64(st.get(), 0);
-      }
-      info.tables.push_back(tc);
-    }
-    std::lock_guard<std::mutex> lock(count_mu_);
-    count_version_ = version;
-    count_path_ = db_path;
-    cached_counts_ = info.tables;
+    // The counts recorded when the tables were published: no count(*).
+    AF_ASSIGN_OR_RETURN(auto reader, warehouse::WarehouseReader::Open(db_path));
+    AF_ASSIGN_OR_RETURN(auto tables, reader->Tables());
+    for (const auto& t : tables) info.tables.push_back({t.table, t.exists, t.rows.value_or(0)});
     return info;
   }
 
@@ -862,72 +794,19 @@ class OrchestratorBackend : public Backend {
   }
 
   Result<Page<PaperHit>> SearchPapers(const std::string& text, int64_t limit, int64_t offset) override {
+    AF_ASSIGN_OR_RETURN(auto reader, warehouse::WarehouseReader::Open(WarehousePath()));
+    AF_ASSIGN_OR_RETURN(auto found, reader->Search(text, limit, offset));
     Page<PaperHit> page;
-    std::string match = BuildFtsQuery(text);
-    if (match.empty()) return page;
-    std::string db_path = WarehousePath();
-    struct stat sb;
-    if (stat(db_path.c_str(), &sb) != 0) {
-      return Status::NotFound("the warehouse has not been loaded yet (" + db_path + " does not exist)");
-    }
-    WarehouseReader reader;
-    AF_RETURN_IF_ERROR(reader.Open(db_path));
-    sqlite3* db = reader.db();
-    {
-      Stmt count(db, "SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH ?");
-      if (!count.ok()) return Status::NotFound("the warehouse has no search index yet (load it first)");
-      sqlite3_bind_text(count.get(), 1, match.c_str(), -1, SQLITE_TRANSIENT);
-      int rc = sqlite3_step(count.get());
-      if (rc != SQLITE_ROW) return Status::Internal("search count failed: " + count.error());
-      page.total = sqlite3_column_int64(count.get(), 0);
-    }
-    Stmt st(db, "SELECT id, title, abstract FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?");
-    if (!st.ok()) return Status::Internal("search failed: " + st.error());
-    sqlite3_bind_text(st.get(), 1, match.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st.get(), 2, limit);
-    sqlite3_bind_int64(st.get(), 3, offset);
-    while (sqlite3_step(st.get()) == SQLITE_ROW) {
-      PaperHit p;
-      p.id = st.Text(0);
-      p.title = st.Text(1);
-      p.abstract = st.Text(2);
-      page.items.push_back(std::move(p));
-    }
-    for (auto& p : page.items) {
-      // "First Last Suffix" from the name parts when the table has them.
-      p.authors = Column(db,
-                         "SELECT COALESCE(NULLIF(TRIM(COALESCE(firstname, '') || ' ' || COALESCE(lastname, '') || "
-                         "COALESCE(' ' || NULLIF(suffix, ''), '')), ''), author) FROM authors WHERE id = ? "
-                         "ORDER BY position",
-                         p.id);
-      if (p.authors.empty()) p.authors = Column(db, "SELECT author FROM authors WHERE id = ? ORDER BY rowid", p.id);
-      p.categories = Column(db, "SELECT category FROM categories WHERE id = ? ORDER BY position, rowid", p.id);
-      auto dates = Column(db, "SELECT updatedate FROM papers WHERE id = ?", p.id);
-      if (!dates.empty()) p.updatedate = dates[0];
+    page.total = found.total;
+    page.total_exact = found.total_exact;
+    for (auto& h : found.hits) {
+      page.items.push_back({std::move(h.id), std::move(h.title), std::move(h.authors), std::move(h.categories),
+                            std::move(h.abstract), std::move(h.updatedate)});
     }
     return page;
   }
 
  private:
-  static std::vector<std::string> Column(sqlite3* db, const char* sql, const std::string& id) {
-    std::vector<std::string> out;
-    Stmt st(db, sql);
-    if (!st.ok()) {
-      // Older layouts without a position column.
-      std::string fallback = sql;
-      size_t pos = fallback.find(" ORDER BY");
-      if (pos == std::string::npos) return out;
-      Stmt st2(db, fallback.substr(0, pos) + " ORDER BY rowid");
-      if (!st2.ok()) return out;
-      sqlite3_bind_text(st2.get(), 1, id.c_str(), -1, SQLITE_TRANSIENT);
-      while (sqlite3_step(st2.get()) == SQLITE_ROW && out.size() < 200) out.push_back(st2.Text(0));
-      return out;
-    }
-    sqlite3_bind_text(st.get(), 1, id.c_str(), -1, SQLITE_TRANSIENT);
-    while (sqlite3_step(st.get()) == SQLITE_ROW && out.size() < 200) out.push_back(st.Text(0));
-    return out;
-  }
-
   Result<std::map<std::string, std::string>> Descriptions(orch::MetadataStore& store) {
     AF_ASSIGN_OR_RETURN(auto st, store.db().Prepare("SELECT key, description FROM variables"));
     std::map<std::string, std::string> out;
@@ -1072,10 +951,6 @@ class OrchestratorBackend : public Backend {
   std::mutex bag_mu_;
   orch::DagBag bag_;
   double last_refresh_ = -1e18;
-  std::mutex count_mu_;
-  int64_t count_version_ = -1;
-  std::string count_path_;
-  std::vector<TableCount> cached_counts_;
   std::mutex auth_mu_;
   std::string auth_token_;  // ChangeToken() when auth_generation_ was read
   int64_t auth_generation_ = 0;

@@ -6,7 +6,6 @@
 #include <thread>
 
 #include "server/fake_backend_test_util.h"
-#include "server/fts_query.h"
 #include "server/json_codec.h"
 #include "server/password.h"
 
@@ -416,13 +415,6 @@ TEST_F(WebAppTest, PolledReadsAreCachedUntilTheStoreChanges) {
   // A write through the server empties the cache at once.
   ASSERT_EQ(Call("PATCH", "/api/v1/dags/arxiv_full_pipeline", R"({"is_paused":true})").status, 200);
   EXPECT_EQ(json::parse(Call("GET", "/api/v1/dags").body)["dags"][0]["is_paused"], true);
-}
-
-TEST(FtsQueryTest, QuotesEveryWord) {
-  EXPECT_EQ(BuildFtsQuery("graph neural"), "\"graph\" \"neural\"*");
-  EXPECT_EQ(BuildFtsQuery("title:x OR \"y\" NEAR(z)"), "\"title\" \"x\" \"OR\" \"y\" \"NEAR\" \"z\"*");
-  EXPECT_EQ(BuildFtsQuery("  ** -- "), "");
-  EXPECT_EQ(BuildFtsQuery("Schrödinger"), "\"Schrödinger\"*");
 }
 
 TEST(HttpTypesTest, QueryCookiesAndDecoding) {

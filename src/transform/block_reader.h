@@ -43,6 +43,7 @@ struct Span {
 
 struct Block {
   uint64_t sequence = 0;  // 0, 1, 2... over returned blocks
+  uint64_t input_done = 0;  // set by the caller: input consumed up to this block (progress)
   std::vector<char> data;  // size() >= used + padding
   size_t used = 0;
   std::vector<Span> spans;

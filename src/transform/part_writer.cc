@@ -1,5 +1,6 @@
 #include "transform/part_writer.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace arxivflow::transform {
@@ -80,24 +81,50 @@ bool PartWriter::EnsureOpen() {
   return true;
 }
 
-void PartWriter::AppendNull(int column) {
-  if (EnsureOpen()) writer_->AppendNull(column);
-}
-void PartWriter::AppendString(int column, std::string_view value) {
-  if (EnsureOpen()) writer_->AppendString(column, value);
-}
-void PartWriter::AppendInt32(int column, int32_t value) {
-  if (EnsureOpen()) writer_->AppendInt32(column, value);
-}
-void PartWriter::AppendInt64(int column, int64_t value) {
-  if (EnsureOpen()) writer_->AppendInt64(column, value);
-}
-
 Status PartWriter::EndRow() {
   if (!EnsureOpen()) return status_;
   Status s = writer_->EndRow();
   if (!s.ok()) return status_ = s.WithContext(parts_.back().path);
   if (writer_->rows_written() >= max_rows_per_part_) return ClosePart();
+  return Status::OK();
+}
+
+Status PartWriter::AppendColumns(const TableColumns& t) {
+  const auto& columns = table_.schema.columns;
+  if (t.columns.size() != columns.size()) {
+    return status_ = Status::Internal(table_.name + ": column batch of the wrong shape");
+  }
+  for (size_t c = 0; c < columns.size(); ++c) {
+    const TableColumns::Column& col = t.columns[c];
+    const size_t values = columns[c].physical == parquet::PhysicalType::kByteArray ? col.text.size()
+                          : columns[c].physical == parquet::PhysicalType::kInt32   ? col.i32.size()
+                                                                                   : col.i64.size();
+    if (values != t.rows || (!col.nulls.empty() && col.nulls.size() != t.rows)) {
+      return status_ = Status::Internal(table_.name + ": column '" + columns[c].name + "' holds " +
+                                        std::to_string(values) + " values for " + std::to_string(t.rows) + " rows");
+    }
+  }
+  size_t at = 0;
+  while (at < t.rows) {
+    if (!EnsureOpen()) return status_;
+    const uint64_t room = max_rows_per_part_ - writer_->rows_written();
+    const size_t n = static_cast<size_t>(std::min<uint64_t>({t.rows - at, kSliceRows, room}));
+    for (size_t c = 0; c < columns.size(); ++c) {
+      const TableColumns::Column& col = t.columns[c];
+      const uint8_t* nulls = col.nulls.empty() ? nullptr : col.nulls.data() + at;
+      const int ci = static_cast<int>(c);
+      switch (columns[c].physical) {
+        case parquet::PhysicalType::kByteArray: writer_->AppendStringColumn(ci, col.text.data() + at, nulls, n); break;
+        case parquet::PhysicalType::kInt32: writer_->AppendInt32Column(ci, col.i32.data() + at, nulls, n); break;
+        case parquet::PhysicalType::kInt64: writer_->AppendInt64Column(ci, col.i64.data() + at, nulls, n); break;
+        default: return status_ = Status::Internal(table_.name + ": column '" + columns[c].name + "' has no bulk form");
+      }
+    }
+    Status s = writer_->EndRows(n);
+    if (!s.ok()) return status_ = s.WithContext(parts_.back().path);
+    at += n;
+    if (writer_->rows_written() >= max_rows_per_part_) AF_RETURN_IF_ERROR(ClosePart());
+  }
   return Status::OK();
 }
 

@@ -4,8 +4,9 @@
 // on S3, where a run must not overwrite the parts the live manifest lists).
 //
 // Contract:
-// - Implements RowWriter. The first row opens a part; a part is closed once
-//   it holds `max_rows_per_part` rows and the next row opens a new one.
+// - Implements RowWriter, and AppendColumns() for column-major batches. The
+//   first row opens a part; a part is closed once it holds
+//   `max_rows_per_part` rows and the next row opens a new one.
 //   Opening errors are remembered and returned by the next EndRow()/Close().
 // - Part numbers come from a PartNamer shared by all threads (thread-safe):
 //   number = local_index * shard_count + shard_index, so the parts of the N
@@ -62,11 +63,27 @@ class PartWriter : public RowWriter {
              parquet::WriterOptions options, uint64_t max_rows_per_part);
   ~PartWriter() override;
 
-  void AppendNull(int column) override;
-  void AppendString(int column, std::string_view value) override;
-  void AppendInt32(int column, int32_t value) override;
-  void AppendInt64(int column, int64_t value) override;
+  // The part is open except before the first row and after a rollover.
+  void AppendNull(int column) override {
+    if (writer_ || EnsureOpen()) writer_->AppendNull(column);
+  }
+  void AppendString(int column, std::string_view value) override {
+    if (writer_ || EnsureOpen()) writer_->AppendString(column, value);
+  }
+  void AppendInt32(int column, int32_t value) override {
+    if (writer_ || EnsureOpen()) writer_->AppendInt32(column, value);
+  }
+  void AppendInt64(int column, int64_t value) override {
+    if (writer_ || EnsureOpen()) writer_->AppendInt64(column, value);
+  }
   Status EndRow() override;
+
+  // Writes the rows of `t` (this writer's table) through the Parquet
+  // writer's bulk path, in slices of at most kSliceRows rows (a row group
+  // passes its byte target by one slice at most), rolling parts over at
+  // max_rows_per_part rows exactly, as row-wise writes do.
+  static constexpr size_t kSliceRows = 4096;
+  Status AppendColumns(const TableColumns& t);
 
   Status Close();
   // Writes a part with no rows (so readers see the schema of an empty table).

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "transform/text_clean.h"
@@ -9,20 +10,6 @@
 namespace arxivflow::transform {
 
 namespace dom = simdjson::dom;
-
-void ArxivRecord::Clear() {
-  id.clear();
-  title.clear();
-  for (OptText* t : {&categories, &doi, &comments, &journalref, &license, &reportno, &submitter,
-                     &abstract}) {
-    t->Clear();
-  }
-  update_date.reset();
-  category_list.clear();
-  author_count = 0;
-  version_count = 0;
-  unparsed_dates = 0;
-}
 
 namespace {
 
@@ -44,57 +31,57 @@ const char* TypeName(dom::element_type t) {
   return "unknown";
 }
 
-// A string-or-null value: "" and *out/*is_null set, or a reason.
-std::string StringOrNull(dom::element v, std::string_view what, std::string_view* out,
-                         bool* is_null) {
-  const dom::element_type t = v.type();
-  if (t == dom::element_type::NULL_VALUE) {
-    *is_null = true;
-    return "";
-  }
-  if (t != dom::element_type::STRING) {
-    return std::string(what) + " is " + TypeName(t) + ", expected a string or null";
-  }
-  *is_null = false;
-  *out = std::string_view(v.get_c_str().value_unsafe(), v.get_string_length().value_unsafe());
-  return "";
-}
-
-std::string Text(dom::element v, std::string_view what, bool paragraphs, OptText* out,
-                 bool clean) {
-  std::string_view s;
-  bool is_null = false;
-  std::string r = StringOrNull(v, what, &s, &is_null);
-  if (!r.empty()) return r;
-  if (is_null) {
-    out->Clear();
-    return "";
-  }
-  if (!clean) {  // validation only: is there any content?
-    out->value.clear();
-    out->present = false;
-    for (char c : s) {
-      if (!IsAsciiSpace(c)) {
-        out->present = true;
-        break;
-      }
+// Where a value sits, for reject reasons; formatted only when a record is
+// rejected, so accepted records build no strings.
+struct Where {
+  enum Kind { kField, kVersion, kAuthorPart } kind = kField;
+  std::string_view name;  // field name, or the version's key
+  size_t index = 0, part = 0;
+  std::string Text() const {
+    switch (kind) {
+      case kField: return "field '" + std::string(name) + "'";
+      case kVersion: return "versions[" + std::to_string(index) + "]." + std::string(name);
+      case kAuthorPart:
+        return "authors_parsed[" + std::to_string(index) + "][" + std::to_string(part) + "]";
     }
     return "";
   }
-  if (paragraphs) {
-    NormalizeParagraphs(s, &out->value);
-  } else {
-    NormalizeInline(s, &out->value);
+};
+
+// A string-or-null value: "" and *out set (empty view for null), or a reason.
+inline std::string StringOrNull(dom::element v, const Where& where, std::string_view* out,
+                                bool* is_null) {
+  const dom::element_type t = v.type();
+  if (t == dom::element_type::STRING) {
+    *is_null = false;
+    *out = std::string_view(v.get_c_str().value_unsafe(), v.get_string_length().value_unsafe());
+    return {};
   }
-  out->present = !out->value.empty();
-  return "";
+  if (t == dom::element_type::NULL_VALUE) {
+    *is_null = true;
+    *out = {};
+    return {};
+  }
+  return where.Text() + " is " + TypeName(t) + ", expected a string or null";
 }
 
-std::string Field(std::string_view key) { return "field '" + std::string(key) + "'"; }
+// A text value cleaned into the arena; *out is empty (NULL) for null or blank.
+inline std::string CleanText(dom::element v, const Where& where, bool paragraphs, TextArena* arena,
+                             std::string_view* out) {
+  std::string_view s;
+  bool is_null;
+  std::string r = StringOrNull(v, where, &s, &is_null);
+  if (!r.empty() || is_null) return r;
+  char* dst = arena->Reserve(s.size());
+  const size_t n = paragraphs ? NormalizeParagraphs(s, dst) : NormalizeInline(s, dst);
+  arena->Commit(n);
+  *out = n == 0 ? std::string_view() : std::string_view(dst, n);
+  return r;
+}
 
-std::string Versions(dom::element v, ArxivRecord* out, bool clean) {
+std::string Versions(dom::element v, ArxivBatch* batch, ArxivRecord* record) {
   const dom::element_type t = v.type();
-  if (t == dom::element_type::NULL_VALUE) return "";
+  if (t == dom::element_type::NULL_VALUE) return {};
   if (t != dom::element_type::ARRAY) {
     return std::string("field 'versions' is ") + TypeName(t) + ", expected an array or null";
   }
@@ -104,34 +91,32 @@ std::string Versions(dom::element v, ArxivRecord* out, bool clean) {
       return "versions[" + std::to_string(index) + "] is " + TypeName(item.type()) +
              ", expected an object";
     }
-    if (out->version_count == out->versions.size()) out->versions.emplace_back();
-    ArxivVersion& ver = out->versions[out->version_count++];
-    ver.version.Clear();
-    ver.created.reset();
+    ArxivVersion& ver = batch->versions.emplace_back();
     for (dom::key_value_pair kv : dom::object(item)) {
       std::string r;
       if (kv.key == "version") {
-        r = Text(kv.value, "versions[" + std::to_string(index) + "].version", false, &ver.version,
-                 clean);
+        ver.version = {};
+        r = CleanText(kv.value, Where{Where::kVersion, "version", index}, false, &batch->text,
+                      &ver.version);
       } else if (kv.key == "created") {
         std::string_view s;
-        bool is_null = false;
-        r = StringOrNull(kv.value, "versions[" + std::to_string(index) + "].created", &s, &is_null);
-        if (r.empty() && !is_null && clean) {
+        bool is_null;
+        r = StringOrNull(kv.value, Where{Where::kVersion, "created", index}, &s, &is_null);
+        if (r.empty() && !is_null) {
           ver.created = ParseRfc2822(s);
-          if (!ver.created) ++out->unparsed_dates;
+          if (!ver.created) ++record->unparsed_dates;
         }
       }
       if (!r.empty()) return r;
     }
     ++index;
   }
-  return "";
+  return {};
 }
 
-std::string Authors(dom::element v, ArxivRecord* out, bool clean) {
+std::string Authors(dom::element v, ArxivBatch* batch) {
   const dom::element_type t = v.type();
-  if (t == dom::element_type::NULL_VALUE) return "";
+  if (t == dom::element_type::NULL_VALUE) return {};
   if (t != dom::element_type::ARRAY) {
     return std::string("field 'authors_parsed' is ") + TypeName(t) + ", expected an array or null";
   }
@@ -141,18 +126,14 @@ std::string Authors(dom::element v, ArxivRecord* out, bool clean) {
       return "authors_parsed[" + std::to_string(index) + "] is " + TypeName(item.type()) +
              ", expected an array of strings";
     }
-    if (out->author_count == out->authors.size()) out->authors.emplace_back();
-    ArxivAuthor& author = out->authors[out->author_count++];
-    OptText* slots[3] = {&author.last, &author.first, &author.suffix};
-    for (OptText* s : slots) s->Clear();
-    author.full.Clear();
+    ArxivAuthor& author = batch->authors.emplace_back();
+    std::string_view* slots[3] = {&author.last, &author.first, &author.suffix};
     size_t part = 0;
     for (dom::element p : dom::array(item)) {
-      const std::string where =
-          "authors_parsed[" + std::to_string(index) + "][" + std::to_string(part) + "]";
+      const Where where{Where::kAuthorPart, {}, index, part};
       std::string r;
       if (part < 3) {
-        r = Text(p, where, false, slots[part], clean);
+        r = CleanText(p, where, false, &batch->text, slots[part]);
       } else {
         // Extra elements (affiliations in real data) are checked, not kept.
         std::string_view ignored;
@@ -162,45 +143,142 @@ std::string Authors(dom::element v, ArxivRecord* out, bool clean) {
       if (!r.empty()) return r;
       ++part;
     }
-    for (OptText* s : slots) {
-      if (!s->present || !clean) continue;
-      if (author.full.present) author.full.value.push_back(' ');
-      author.full.value.append(s->value);
-      author.full.present = true;
+    const size_t full_size = author.last.size() + author.first.size() + author.suffix.size() + 2;
+    char* const full = batch->text.Reserve(full_size);
+    char* o = full;
+    for (const std::string_view* s : slots) {
+      if (s->empty()) continue;
+      if (o != full) *o++ = ' ';
+      std::memcpy(o, s->data(), s->size());
+      o += s->size();
     }
+    batch->text.Commit(static_cast<size_t>(o - full));
+    author.full = o == full ? std::string_view() : std::string_view(full, static_cast<size_t>(o - full));
     ++index;
   }
-  return "";
+  return {};
 }
 
-enum FieldBit : uint32_t {
-  kId = 1u << 0, kTitle = 1u << 1, kCategories = 1u << 2, kDoi = 1u << 3, kComments = 1u << 4,
-  kJournalRef = 1u << 5, kLicense = 1u << 6, kReportNo = 1u << 7, kSubmitter = 1u << 8,
-  kAbstract = 1u << 9, kVersions = 1u << 10, kUpdateDate = 1u << 11, kAuthorsParsed = 1u << 12,
-  kAuthors = 1u << 13,
-};
+constexpr uint32_t kId = 1u << 0, kTitle = 1u << 1, kCategories = 1u << 2, kDoi = 1u << 3,
+                   kComments = 1u << 4, kJournalRef = 1u << 5, kLicense = 1u << 6,
+                   kReportNo = 1u << 7, kSubmitter = 1u << 8, kAbstract = 1u << 9,
+                   kVersions = 1u << 10, kUpdateDate = 1u << 11, kAuthorsParsed = 1u << 12,
+                   kAuthors = 1u << 13;
+
+// The known field a key names, or 0 (unknown fields are ignored).
+inline uint32_t FieldOf(std::string_view key) {
+  switch (key.size()) {
+    case 2: return key == "id" ? kId : 0;
+    case 3: return key == "doi" ? kDoi : 0;
+    case 5: return key == "title" ? kTitle : 0;
+    case 7: return key == "license" ? kLicense : key == "authors" ? kAuthors : 0;
+    case 8:
+      return key == "abstract" ? kAbstract : key == "comments" ? kComments
+                                           : key == "versions" ? kVersions : 0;
+    case 9: return key == "report-no" ? kReportNo : key == "submitter" ? kSubmitter : 0;
+    case 10: return key == "categories" ? kCategories : 0;
+    case 11: return key == "journal-ref" ? kJournalRef : key == "update_date" ? kUpdateDate : 0;
+    case 14: return key == "authors_parsed" ? kAuthorsParsed : 0;
+  }
+  return 0;
+}
 
 }  // namespace
 
 struct RecordParser::Impl {
   std::unique_ptr<dom::parser> parser = std::make_unique<dom::parser>();
   std::string padded;
-  OptText scratch;
+
+  std::string Fields(dom::element doc, ArxivBatch* batch, ArxivRecord* rec);
 };
 
 RecordParser::RecordParser() : impl_(std::make_unique<Impl>()) {}
 RecordParser::~RecordParser() = default;
 
-std::string RecordParser::ParseCopy(std::string_view text, ArxivRecord* out) {
+std::string RecordParser::ParseCopy(std::string_view text, ArxivBatch* batch) {
   impl_->padded.assign(text);
   impl_->padded.append(simdjson::SIMDJSON_PADDING, '\0');
-  return Parse(impl_->padded.data(), text.size(), impl_->padded.size(), out);
+  return Parse(impl_->padded.data(), text.size(), batch);
 }
 
-std::string RecordParser::Parse(const char* data, size_t size, size_t capacity,
-                                ArxivRecord* out, Mode mode) {
-  const bool clean = mode == Mode::kClean;
-  out->Clear();
+std::string RecordParser::Impl::Fields(dom::element doc, ArxivBatch* batch, ArxivRecord* rec) {
+  TextArena* arena = &batch->text;
+  uint32_t seen = 0;
+  bool id_present = false;
+  std::string r;
+  for (dom::key_value_pair kv : dom::object(doc)) {
+    const std::string_view key = kv.key;
+    const uint32_t bit = FieldOf(key);
+    const Where where{Where::kField, key};
+    std::string_view* text = nullptr;  // inline-cleaned fields
+    switch (bit) {
+      case kId: {
+        std::string_view s;
+        bool is_null;
+        r = StringOrNull(kv.value, where, &s, &is_null);
+        if (r.empty() && !is_null) {
+          rec->id = arena->Copy(s);
+          id_present = true;
+        }
+        break;
+      }
+      case kTitle: {
+        std::string_view title;
+        r = CleanText(kv.value, where, false, arena, &title);
+        if (r.empty() && !title.empty()) rec->title = title;
+        break;
+      }
+      case kAbstract: r = CleanText(kv.value, where, true, arena, &rec->abstract); break;
+      case kCategories: text = &rec->categories; break;
+      case kDoi: text = &rec->doi; break;
+      case kComments: text = &rec->comments; break;
+      case kJournalRef: text = &rec->journalref; break;
+      case kLicense: text = &rec->license; break;
+      case kReportNo: text = &rec->reportno; break;
+      case kSubmitter: text = &rec->submitter; break;
+      case kAuthors: {  // free text; the tables use authors_parsed
+        std::string_view ignored;
+        bool ignored_null;
+        r = StringOrNull(kv.value, where, &ignored, &ignored_null);
+        break;
+      }
+      case kUpdateDate: {
+        std::string_view s;
+        bool is_null;
+        r = StringOrNull(kv.value, where, &s, &is_null);
+        if (r.empty() && !is_null) {
+          rec->update_date = ParseIsoDate(s);
+          if (!rec->update_date) ++rec->unparsed_dates;
+        }
+        break;
+      }
+      case kVersions: r = Versions(kv.value, batch, rec); break;
+      case kAuthorsParsed: r = Authors(kv.value, batch); break;
+      default: break;
+    }
+    if (text != nullptr) {
+      *text = {};
+      r = CleanText(kv.value, where, false, arena, text);
+    }
+    if (!r.empty()) return r;
+    if (bit != 0) {
+      if (seen & bit) return "duplicate field '" + std::string(key) + "'";
+      seen |= bit;
+    }
+  }
+  if (!id_present || rec->id.empty()) return "missing id";
+  if (rec->title.empty()) return "missing title";
+  // Categories are already single-spaced and trimmed: split on ' '.
+  std::string_view cats = rec->categories;
+  while (!cats.empty()) {
+    const size_t end = std::min(cats.find(' '), cats.size());
+    batch->categories.push_back(cats.substr(0, end));
+    cats.remove_prefix(std::min(end + 1, cats.size()));
+  }
+  return r;
+}
+
+std::string RecordParser::Parse(const char* data, size_t size, ArxivBatch* batch) {
   struct Shrink {
     Impl* impl;
     size_t size;
@@ -208,7 +286,6 @@ std::string RecordParser::Parse(const char* data, size_t size, size_t capacity,
       if (size > kShrinkAbove) impl->parser = std::make_unique<dom::parser>();
     }
   } shrink{impl_.get(), size};
-  (void)capacity;  // the caller guarantees SIMDJSON_PADDING readable bytes
 
   if (impl_->parser->max_depth() != static_cast<size_t>(kMaxDepth)) {
     if (impl_->parser->allocate(std::max<size_t>(size, 1 << 16), kMaxDepth)) {
@@ -222,89 +299,22 @@ std::string RecordParser::Parse(const char* data, size_t size, size_t capacity,
   if (doc.type() != dom::element_type::OBJECT) {
     return std::string("not a JSON object: the record is ") + TypeName(doc.type());
   }
-  uint32_t seen = 0;
-  bool id_present = false;
-  std::string r;
-  for (dom::key_value_pair kv : dom::object(doc)) {
-    const std::string_view key = kv.key;
-    uint32_t bit = 0;
-    if (key == "id") {
-      bit = kId;
-      std::string_view s;
-      bool is_null = false;
-      r = StringOrNull(kv.value, "field 'id'", &s, &is_null);
-      if (r.empty() && !is_null) {
-        out->id.assign(s);
-        id_present = true;
-      }
-    } else if (key == "title") {
-      bit = kTitle;
-      r = Text(kv.value, Field(key), false, &impl_->scratch, clean);
-      if (r.empty() && impl_->scratch.present) out->title = clean ? impl_->scratch.value : "-";
-    } else if (key == "abstract") {
-      bit = kAbstract;
-      r = Text(kv.value, Field(key), true, &out->abstract, clean);
-    } else if (key == "categories") {
-      bit = kCategories;
-      r = Text(kv.value, Field(key), false, &out->categories, clean);
-    } else if (key == "doi") {
-      bit = kDoi;
-      r = Text(kv.value, Field(key), false, &out->doi, clean);
-    } else if (key == "comments") {
-      bit = kComments;
-      r = Text(kv.value, Field(key), false, &out->comments, clean);
-    } else if (key == "journal-ref") {
-      bit = kJournalRef;
-      r = Text(kv.value, Field(key), false, &out->journalref, clean);
-    } else if (key == "license") {
-      bit = kLicense;
-      r = Text(kv.value, Field(key), false, &out->license, clean);
-    } else if (key == "report-no") {
-      bit = kReportNo;
-      r = Text(kv.value, Field(key), false, &out->reportno, clean);
-    } else if (key == "submitter") {
-      bit = kSubmitter;
-      r = Text(kv.value, Field(key), false, &out->submitter, clean);
-    } else if (key == "authors") {
-      bit = kAuthors;  // free text; the tables use authors_parsed
-      std::string_view ignored;
-      bool ignored_null;
-      r = StringOrNull(kv.value, Field(key), &ignored, &ignored_null);
-    } else if (key == "update_date") {
-      bit = kUpdateDate;
-      std::string_view s;
-      bool is_null = false;
-      r = StringOrNull(kv.value, Field(key), &s, &is_null);
-      if (r.empty() && !is_null && clean) {
-        out->update_date = ParseIsoDate(s);
-        if (!out->update_date) ++out->unparsed_dates;
-      }
-    } else if (key == "versions") {
-      bit = kVersions;
-      r = Versions(kv.value, out, clean);
-    } else if (key == "authors_parsed") {
-      bit = kAuthorsParsed;
-      r = Authors(kv.value, out, clean);
-    }
-    if (!r.empty()) return r;
-    if (bit != 0) {
-      if (seen & bit) return "duplicate field '" + std::string(key) + "'";
-      seen |= bit;
-    }
+  ArxivRecord rec;
+  rec.authors_begin = static_cast<uint32_t>(batch->authors.size());
+  rec.versions_begin = static_cast<uint32_t>(batch->versions.size());
+  rec.categories_begin = static_cast<uint32_t>(batch->categories.size());
+  std::string r = impl_->Fields(doc, batch, &rec);
+  if (!r.empty()) {  // undo what the record appended (its text is left unused in the arena)
+    batch->authors.resize(rec.authors_begin);
+    batch->versions.resize(rec.versions_begin);
+    batch->categories.resize(rec.categories_begin);
+    return r;
   }
-  if (!id_present || out->id.empty()) return "missing id";
-  if (out->title.empty()) return "missing title";
-  if (clean && out->categories.present) {
-    std::string_view cats = out->categories.value;  // already single-spaced
-    size_t start = 0;
-    while (start < cats.size()) {
-      size_t end = cats.find(' ', start);
-      if (end == std::string_view::npos) end = cats.size();
-      if (end > start) out->category_list.emplace_back(cats.substr(start, end - start));
-      start = end + 1;
-    }
-  }
-  return "";
+  rec.authors_end = static_cast<uint32_t>(batch->authors.size());
+  rec.versions_end = static_cast<uint32_t>(batch->versions.size());
+  rec.categories_end = static_cast<uint32_t>(batch->categories.size());
+  batch->records.push_back(rec);
+  return r;
 }
 
 }  // namespace arxivflow::transform

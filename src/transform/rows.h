@@ -1,15 +1,18 @@
 // Splitting cleaned records into the six tables' rows.
 //
-// Contract: RowWriter is the narrow interface the transform writes rows
-// through (one per table per thread): exactly one Append*() per column, in
-// schema order, then EndRow(). EmitArxiv()/EmitNips() write every row one
-// record yields (column order per schema/star_schema.h) and return the first
-// writer error. Not thread-safe; callers own one TableSet per thread.
+// Contract: arXiv records are split a block at a time into column-major
+// TableColumns (BuildArxivColumns), written with the Parquet writer's bulk
+// path. NIPS rows go one at a time through RowWriter, the row-wise interface
+// (exactly one Append*() per column, in schema order, then EndRow());
+// EmitNips() writes every row one NIPS record yields and returns the first
+// writer error. Not thread-safe; callers own their TableSet and columns.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "schema/star_schema.h"
@@ -36,7 +39,28 @@ inline RowWriter* TableOf(const TableSet& set, schema::TableId id) {
 // Rows per table added by one record, for the manifest.
 using RowCounts = std::array<uint64_t, schema::kTableCount>;
 
-Status EmitArxiv(const ArxivRecord& record, const TableSet& tables, RowCounts* counts);
 Status EmitNips(const NipsRecord& record, const TableSet& tables, RowCounts* counts);
+
+// One table's rows, column-major (schema order), for the bulk writer path:
+// each column holds `rows` values in the vector of its physical type, and
+// nullable columns one null flag per row (1 = NULL; the value is then
+// ignored). Views point into the ArxivBatch the rows came from. Clear()
+// keeps capacity.
+struct TableColumns {
+  struct Column {
+    std::vector<std::string_view> text;  // BYTE_ARRAY
+    std::vector<int32_t> i32;            // INT32 (DATE, INT16)
+    std::vector<int64_t> i64;            // INT64 (TIMESTAMP)
+    std::vector<uint8_t> nulls;          // nullable columns only
+  };
+  std::vector<Column> columns;
+  size_t rows = 0;
+  void Clear();
+};
+using ArxivColumns = std::array<TableColumns, schema::kTableCount>;
+
+// The rows of the six tables for batch.records[i] for each i in `records`,
+// in that order (column order per schema/star_schema.h); replaces *out.
+void BuildArxivColumns(const ArxivBatch& batch, std::span<const uint32_t> records, ArxivColumns* out);
 
 }  // namespace arxivflow::transform

@@ -4,6 +4,10 @@
 #include <cctype>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace arxivflow::transform {
 
 namespace {
@@ -18,22 +22,14 @@ constexpr SpaceTable kSpaces;
 
 inline bool Space(char c) { return kSpaces.is_space[static_cast<unsigned char>(c)]; }
 
-// Shared loop: copies non-space runs, replaces each space run by one space
-// (or by "\n\n" when `paragraphs` and the run holds two line feeds), trims.
-// Writes into a buffer sized to the input, so there is no per-byte growth.
+// The scalar rule, from a position where the previous byte is not
+// whitespace (or the start of the text): copies words, replaces each
+// whitespace run by one space (or by "\n\n" when `kParagraphs` and the run
+// holds two line feeds), drops a trailing run. Returns the new end of `o`.
 template <bool kParagraphs>
-void Normalize(std::string_view in, std::string* out) {
-  out->resize(in.size());
-  char* const begin = out->data();
-  char* o = begin;
-  const char* p = in.data();
-  const char* const end = p + in.size();
-  while (p < end && Space(*p)) ++p;  // leading
+char* NormalizeScalar(const char* p, const char* end, char* o) {
   while (p < end) {
-    const char* word = p;
-    while (p < end && !Space(*p)) ++p;
-    std::memcpy(o, word, static_cast<size_t>(p - word));
-    o += p - word;
+    while (p < end && !Space(*p)) *o++ = *p++;  // words are short here: no memcpy call
     if (p == end) break;
     int newlines = 0;
     while (p < end && Space(*p)) {
@@ -48,14 +44,81 @@ void Normalize(std::string_view in, std::string* out) {
       *o++ = ' ';
     }
   }
-  out->resize(static_cast<size_t>(o - begin));
+  return o;
+}
+
+#if defined(__SSE2__)
+// Bytes of `v` that are ASCII whitespace: ' ' or 0x09..0x0D.
+inline __m128i SpaceMask(__m128i v) {
+  const __m128i in_range = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(8)),
+                                         _mm_cmplt_epi8(v, _mm_set1_epi8(14)));
+  return _mm_or_si128(in_range, _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+}
+#endif
+
+// Most whitespace in real text is a single space between two words, which the
+// rules keep as it is. The vector loop copies 16 bytes at a time until the
+// first byte that needs work: whitespace other than ' ', or a space followed
+// by whitespace. That byte always starts a whitespace run (its predecessor is
+// not whitespace), which the scalar code then folds.
+template <bool kParagraphs>
+size_t Normalize(const char* p, size_t n, char* out) {
+  const char* const end = p + n;
+  char* o = out;
+  while (p < end && Space(*p)) ++p;  // leading
+#if defined(__SSE2__)
+  // Invariant: *p is not whitespace; o <= out + (p - input), so a 16-byte
+  // store at o stays inside the output (which is as long as the input).
+  while (end - p >= 17) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
+    const __m128i ws = SpaceMask(v);
+    const __m128i not_plain_space = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), ws);
+    const __m128i space_then_space = _mm_and_si128(ws, SpaceMask(next));
+    const unsigned special =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(not_plain_space, space_then_space)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(o), v);
+    if (special == 0) {
+      p += 16;
+      o += 16;
+      continue;
+    }
+    const int k = __builtin_ctz(special);
+    p += k;
+    o += k;
+    int newlines = 0;
+    while (p < end && Space(*p)) {
+      if constexpr (kParagraphs) newlines += *p == '\n';
+      ++p;
+    }
+    if (p == end) return static_cast<size_t>(o - out);  // trailing
+    if (kParagraphs && newlines >= 2) {
+      *o++ = '\n';
+      *o++ = '\n';
+    } else {
+      *o++ = ' ';
+    }
+  }
+#endif
+  return static_cast<size_t>(NormalizeScalar<kParagraphs>(p, end, o) - out);
+}
+
+template <bool kParagraphs>
+void NormalizeString(std::string_view in, std::string* out) {
+  out->resize(in.size());
+  out->resize(Normalize<kParagraphs>(in.data(), in.size(), out->data()));
 }
 
 }  // namespace
 
-void NormalizeInline(std::string_view in, std::string* out) { Normalize<false>(in, out); }
-
-void NormalizeParagraphs(std::string_view in, std::string* out) { Normalize<true>(in, out); }
+size_t NormalizeInline(std::string_view in, char* out) {
+  return Normalize<false>(in.data(), in.size(), out);
+}
+size_t NormalizeParagraphs(std::string_view in, char* out) {
+  return Normalize<true>(in.data(), in.size(), out);
+}
+void NormalizeInline(std::string_view in, std::string* out) { NormalizeString<false>(in, out); }
+void NormalizeParagraphs(std::string_view in, std::string* out) { NormalizeString<true>(in, out); }
 
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   // Howard Hinnant's days_from_civil.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace arxivflow::transform {
 namespace {
 
@@ -33,6 +35,55 @@ TEST(TextClean, ParagraphsKeepBreaks) {
   EXPECT_EQ(Para("\n\na\n\n"), "a");
   EXPECT_EQ(Para("a \n b"), "a b");
   EXPECT_EQ(Para(" \n\n "), "");
+}
+
+// The rules restated run by run (split into words and whitespace runs), as
+// an oracle for the vectorised implementation.
+std::string Reference(std::string_view in, bool paragraphs) {
+  std::string out;
+  size_t i = 0;
+  while (i < in.size()) {
+    size_t j = i;
+    if (IsAsciiSpace(in[i])) {
+      int newlines = 0;
+      while (j < in.size() && IsAsciiSpace(in[j])) newlines += in[j++] == '\n';
+      if (i > 0 && j < in.size()) out += paragraphs && newlines >= 2 ? "\n\n" : " ";
+    } else {
+      while (j < in.size() && !IsAsciiSpace(in[j])) ++j;
+      out.append(in.substr(i, j - i));
+    }
+    i = j;
+  }
+  return out;
+}
+
+TEST(TextClean, MatchesTheRulesOnRandomText) {
+  // Long enough texts to cross the 16-byte vector steps at every offset,
+  // with runs of every kind, non-ASCII bytes (negative as signed char) and
+  // whitespace at both ends.
+  const char alphabet[] = {'a', 'b', ' ', ' ', ' ', '\n', '\t', '\r', '\v', '\f', '\x08', '\x0e',
+                           '\xc2', '\xa0', '\x85', '\xff', '\x1f', '\x7f'};
+  std::mt19937 rng(12345);
+  for (int iter = 0; iter < 20000; ++iter) {
+    const size_t len = rng() % 120;
+    // Some texts are mostly words with single spaces, the common case.
+    const bool wordy = iter % 2 == 0;
+    std::string text;
+    for (size_t i = 0; i < len; ++i) {
+      if (wordy && rng() % 8 != 0) {
+        text.push_back(rng() % 6 == 0 ? ' ' : static_cast<char>('a' + rng() % 26));
+      } else {
+        text.push_back(alphabet[rng() % sizeof(alphabet)]);
+      }
+    }
+    ASSERT_EQ(Inline(text), Reference(text, false)) << "inline, text #" << iter;
+    ASSERT_EQ(Para(text), Reference(text, true)) << "paragraphs, text #" << iter;
+    // The char* form writes at most in.size() bytes.
+    std::string buf(text.size() + 16, '#');
+    const size_t n = NormalizeParagraphs(text, buf.data());
+    ASSERT_LE(n, text.size());
+    ASSERT_EQ(buf.substr(text.size()), std::string(16, '#')) << "wrote past the input size";
+  }
 }
 
 TEST(TextClean, IsoDate) {

@@ -174,6 +174,26 @@ bool IsBlank(const char* p, size_t n) {
   return true;
 }
 
+// Dictionary encoding only for the columns of few distinct values
+// (categories, licenses, dates, positions, version labels, origins). Ids,
+// names, titles and other mostly unique text are written PLAIN: there a
+// dictionary costs a hash lookup per value (a cache miss, once the
+// dictionary outgrows the cache) and saves less than snappy does on its own
+// (the paper id repeated on each author row compresses to almost nothing).
+std::vector<bool> DictionaryColumns(TableId table) {
+  static const std::set<std::string> kColumns = {
+      "papers.categories", "papers.license",      "papers.updatedate",   "authors.position",
+      "authors.suffix",    "categories.category", "categories.position", "versions.version",
+      "versions.month",    "versions.year",       "versions.origin",     "abstracts.origin",
+      "titles.origin"};
+  const schema::TableDef& def = schema::Table(table);
+  std::vector<bool> use;
+  for (const auto& column : def.schema.columns) {
+    use.push_back(kColumns.count(def.name + "." + column.name) > 0);
+  }
+  return use;
+}
+
 // One thread's six tables.
 struct TableOutputs {
   std::vector<std::unique_ptr<PartWriter>> writers;
@@ -182,13 +202,9 @@ struct TableOutputs {
   TableOutputs(const PartSinkOpener& sinks, PartNamer* namer, const parquet::WriterOptions& wo,
                uint64_t rows_per_part) {
     for (int t = 0; t < schema::kTableCount; ++t) {
-      // Tables of mostly unique long text gain little from dictionaries and
-      // pay a hash per value; the others (names, categories, dates) keep them.
-      parquet::WriterOptions table_options = wo;
       const auto id = static_cast<TableId>(t);
-      if (id == TableId::kPapers || id == TableId::kAbstracts || id == TableId::kTitles) {
-        table_options.dictionary = false;
-      }
+      parquet::WriterOptions table_options = wo;
+      table_options.column_dictionary = DictionaryColumns(id);
       writers.push_back(std::make_unique<PartWriter>(sinks, id, namer, table_options, rows_per_part));
       set[static_cast<size_t>(t)] = writers.back().get();
     }
@@ -282,6 +298,7 @@ class Engine {
   std::atomic<uint64_t> read_{0}, accepted_{0}, rejected_{0}, duplicates_{0}, unparsed_{0};
   std::atomic<uint64_t> snapshot_read_{0}, snapshot_accepted_{0}, snapshot_rejected_{0};
   std::atomic<uint64_t> progress_bytes_{0}, progress_total_{0};
+  bool progress_file_warned_ = false;
 
   std::mutex commit_mu_;
   std::condition_variable commit_cv_;
@@ -355,45 +372,45 @@ Status Engine::ReadSnapshot(InputSummary* info) {
     if (abort_) return Status::OK();
     std::unique_ptr<Block> block = TakeBlock();
     AF_ASSIGN_OR_RETURN(bool got, reader.Next(block.get()));
-    progress_bytes_ = std::min<uint64_t>(raw->position() - progress_base, progress_total_);
     if (!got) break;
+    // Input bytes as stored (compressed for .gz/.zst), so the fraction is of
+    // the file; the workers report them as they finish the block.
+    block->input_done = std::min<uint64_t>(raw->position() - progress_base, progress_total_);
     if (!queue_.Push(std::move(block))) return Status::OK();
   }
-  progress_bytes_ = progress_total_.load();
   info->bytes_read = raw->bytes_read();
   if (whole_file) info->sha256 = raw->FinishSha256();
   return Status::OK();
 }
 
 void Engine::Work(TableOutputs* out) {
-  enum : uint8_t { kBlank, kAccepted, kRejected };
+  // Per span of the current block: blank, or the index of its record in the
+  // batch (accepted), or rejected with a reason. Each record is parsed once,
+  // into the batch; the block's ids are committed in input order, then the
+  // batch is written out.
+  constexpr uint32_t kBlank = UINT32_MAX, kRejected = UINT32_MAX - 1;
   RecordParser parser;
-  ArxivRecord record;
-  // Per span of the current block; only ids and reasons are kept between the
-  // two passes, so memory does not depend on record sizes.
-  std::vector<std::string> ids, reasons;
-  std::vector<uint8_t> states;
+  ArxivBatch batch;
+  std::vector<uint32_t> outcome, accepted_records;
+  std::vector<std::string> reasons;
+  ArxivColumns columns;
   uint64_t unparsed = 0;
   while (auto item = queue_.Pop()) {
     std::unique_ptr<Block> block = std::move(*item);
     if (abort_) break;
     const size_t n = block->spans.size();
-    if (ids.size() < n) ids.resize(n);
+    outcome.assign(n, kBlank);
     if (reasons.size() < n) reasons.resize(n);
-    states.assign(n, kBlank);
+    batch.Clear();
     auto span_text = [&](size_t i) {
       const Span& span = block->spans[i];
       return std::string_view(block->data.data() + span.offset, span.length);
     };
-    // Pass 1: validate every record (accept/reject), keep its id.
     for (size_t i = 0; i < n; ++i) {
       const std::string_view text = span_text(i);
       if (IsBlank(text.data(), text.size())) continue;
-      reasons[i] = parser.Parse(text.data(), text.size(),
-                                block->data.size() - block->spans[i].offset, &record,
-                                RecordParser::Mode::kValidate);
-      states[i] = reasons[i].empty() ? kAccepted : kRejected;
-      if (states[i] == kAccepted) ids[i].assign(record.id);
+      reasons[i] = parser.Parse(text.data(), text.size(), &batch);
+      outcome[i] = reasons[i].empty() ? static_cast<uint32_t>(batch.records.size() - 1) : kRejected;
     }
     {
       // Ids are committed block by block in input order: first wins, exactly.
@@ -401,49 +418,60 @@ void Engine::Work(TableOutputs* out) {
       commit_cv_.wait(lock, [&] { return turn_ == block->sequence || abort_; });
       if (abort_) break;
       for (size_t i = 0; i < n; ++i) {
-        if (states[i] == kAccepted && !ids_.Insert(ids[i])) {
-          states[i] = kRejected;
-          reasons[i] = "duplicate id '" + ids[i] + "' (the first record with it was kept)";
+        if (outcome[i] >= kRejected) continue;
+        const std::string_view id = batch.records[outcome[i]].id;
+        if (!ids_.Insert(id)) {
+          outcome[i] = kRejected;
+          reasons[i] = "duplicate id '" + std::string(id) + "' (the first record with it was kept)";
           ++duplicates_;
         }
       }
       ++turn_;
       commit_cv_.notify_all();
     }
-    // Pass 2: clean and write the accepted records, log the rejects.
-    uint64_t read = 0, accepted = 0, rejected = 0;
+    // Log the rejects; write the accepted records, table by table.
+    uint64_t read = 0, rejected = 0;
+    accepted_records.clear();
     for (size_t i = 0; i < n && !abort_; ++i) {
-      if (states[i] == kBlank) continue;
+      if (outcome[i] == kBlank) continue;
       ++read;
-      const std::string_view text = span_text(i);
-      if (states[i] == kAccepted) {
-        std::string reason = parser.Parse(text.data(), text.size(),
-                                          block->data.size() - block->spans[i].offset, &record);
-        if (!reason.empty()) {  // cannot happen: both passes apply the same rules
-          Fail(Status::Internal(opt_.input + ": line " + std::to_string(block->spans[i].line) +
-                                ": record accepted, then rejected: " + reason));
-          break;
-        }
-        ++accepted;
-        unparsed += record.unparsed_dates;
-        Status s = EmitArxiv(record, out->set, &out->counts);
-        if (!s.ok()) {
-          Fail(s);
-          break;
-        }
+      if (outcome[i] != kRejected) {
+        accepted_records.push_back(outcome[i]);
+        unparsed += batch.records[outcome[i]].unparsed_dates;
         continue;
       }
       ++rejected;
       const Span& span = block->spans[i];
-      Status s = rejects_->Add(opt_.input, span.line, span.byte_offset, reasons[i], text);
+      Status s = rejects_->Add(opt_.input, span.line, span.byte_offset, reasons[i], span_text(i));
       if (!s.ok()) Fail(s);
       CountReject();
+    }
+    if (abort_) break;
+    const uint64_t accepted = accepted_records.size();
+    // A few hundred records at a time: their cleaned text (read column by
+    // column) and the columns' open pages stay in cache.
+    constexpr size_t kRecordsPerSlice = 256;
+    const std::span<const uint32_t> all(accepted_records);
+    for (size_t at = 0; at < all.size() && !abort_; at += kRecordsPerSlice) {
+      BuildArxivColumns(batch, all.subspan(at, std::min(kRecordsPerSlice, all.size() - at)), &columns);
+      for (size_t t = 0; t < columns.size(); ++t) {
+        Status s = out->writers[t]->AppendColumns(columns[t]);
+        if (!s.ok()) {
+          Fail(s);
+          break;
+        }
+        out->counts[t] += columns[t].rows;
+      }
     }
     read_ += read;
     accepted_ += accepted;
     snapshot_read_ += read;
     snapshot_accepted_ += accepted;
     snapshot_rejected_ += rejected;
+    // Blocks finish out of order: progress is the furthest finished block.
+    uint64_t done = progress_bytes_.load();
+    while (done < block->input_done && !progress_bytes_.compare_exchange_weak(done, block->input_done)) {
+    }
     ReturnBlock(std::move(block));
   }
   unparsed_ += unparsed;
@@ -553,19 +581,48 @@ Status Engine::Run(TransformSummary* summary, std::string* manifest) {
       if (nips_thread.joinable()) nips_thread.join();
       done = true;
     });
-    ProgressReporter reporter(opt_.progress, 0);
-    auto last = Clock::now();
+    ProgressReporter reporter(opt_.progress);
+    auto snapshot = [&](bool finished) {
+      TransformProgress p;
+      p.bytes_done = progress_bytes_;
+      p.bytes_total = progress_total_;
+      p.records_done = read_;
+      p.records_rejected = rejected_;
+      p.elapsed_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+      p.finished = finished;
+      return p;
+    };
+    auto publish_progress = [&](const TransformProgress& p) {
+      if (opt_.progress_callback) opt_.progress_callback(p);
+      if (!opt_.progress_file.empty()) {
+        Status s = WriteProgressFile(opt_.progress_file, p);
+        if (!s.ok() && !progress_file_warned_) {
+          progress_file_warned_ = true;  // progress is advisory: the run goes on
+          spdlog::warn("transform: cannot write the progress file: {}", s.message());
+        }
+      }
+    };
+    auto last_report = Clock::now(), last_hook = last_report;
     while (!done) {
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
-      if (Clock::now() - last >= reporter.interval()) {
-        last = Clock::now();
-        reporter.SetTotal(progress_total_);
-        reporter.Update(progress_bytes_, read_);
+      const auto now = Clock::now();
+      const bool report = now - last_report >= reporter.interval();
+      const bool hook = now - last_hook >= opt_.progress_interval;
+      if (!report && !hook) continue;
+      const TransformProgress p = snapshot(false);
+      if (report) {
+        last_report = now;
+        reporter.Update(p);
+      }
+      if (hook) {
+        last_hook = now;
+        publish_progress(p);
       }
     }
     waiter.join();
-    reporter.SetTotal(progress_total_);
-    reporter.Finish(progress_bytes_, read_);
+    const TransformProgress last = snapshot(true);
+    reporter.Finish(last);
+    publish_progress(last);
   }
   const auto t_process = Clock::now();
   {

@@ -14,9 +14,12 @@
 //   write failure is an error Status (nothing is published); more rejects
 //   than allowed is Status::Aborted (nothing is published).
 // - On success the output folder holds the new run and nothing else.
+// - Progress (bytes and records done, totals, rates) is reported through the
+//   hooks of TransformOptions, from one monitoring thread.
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,7 +43,12 @@ struct TransformOptions {
   uint64_t shard_count = 1;
   std::optional<uint64_t> max_rejects;          // absolute
   std::optional<double> max_rejects_percent;    // of records read
-  ProgressMode progress = ProgressMode::kAuto;
+  ProgressMode progress = ProgressMode::kAuto;  // the terminal bar / log lines
+  // Progress hooks (see progress.h): called / rewritten at most once per
+  // progress_interval, and once more at the end with `finished` set.
+  ProgressCallback progress_callback;
+  std::string progress_file;  // "" = none
+  std::chrono::milliseconds progress_interval{1000};
   size_t block_bytes = 8u << 20;
   uint64_t rows_per_part = 2'000'000;
   uint64_t row_group_bytes = 8u << 20;

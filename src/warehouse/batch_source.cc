@@ -1,5 +1,10 @@
 #include "warehouse/batch_source.h"
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
 #include "remote/object_store.h"
 #include "remote/parquet_object_io.h"
 #include "remote/s3_client.h"
@@ -109,7 +114,75 @@ class MemoryBatchSource : public BatchSource {
   size_t next_ = 0;
 };
 
+class PrefetchingBatchSource : public BatchSource {
+ public:
+  PrefetchingBatchSource(BatchSource* source, int depth)
+      : source_(source), depth_(static_cast<size_t>(depth < 1 ? 1 : depth)), thread_([this] { Produce(); }) {}
+
+  ~PrefetchingBatchSource() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+  Result<bool> Next(Batch* batch) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !queue_.empty() || done_; });
+    if (queue_.empty()) {
+      if (!status_.ok()) return status_;
+      return false;
+    }
+    *batch = std::move(queue_.front());
+    queue_.pop_front();
+    cv_.notify_all();
+    return true;
+  }
+
+ private:
+  void Produce() {
+    Status status;
+    while (true) {
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return queue_.size() < depth_ || stop_; });
+        if (stop_) break;
+      }
+      Batch batch;
+      auto more = source_->Next(&batch);
+      if (!more.ok()) {
+        status = more.status();
+        break;
+      }
+      if (!*more) break;
+      std::lock_guard<std::mutex> lock(mu_);
+      queue_.push_back(std::move(batch));
+      cv_.notify_all();
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    status_ = std::move(status);
+    done_ = true;
+    cv_.notify_all();
+  }
+
+  BatchSource* source_;
+  const size_t depth_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Batch> queue_;
+  bool done_ = false;
+  bool stop_ = false;
+  Status status_;
+  std::thread thread_;  // last: started once the members above exist
+};
+
 }  // namespace
+
+std::unique_ptr<BatchSource> MakePrefetchingBatchSource(BatchSource* source, int depth) {
+  return std::make_unique<PrefetchingBatchSource>(source, depth);
+}
 
 std::unique_ptr<BatchSource> MakeParquetBatchSource(const schema::TableDef& table, std::vector<std::string> files) {
   return std::make_unique<ParquetBatchSource>(table, std::move(files));

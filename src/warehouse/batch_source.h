@@ -41,4 +41,11 @@ std::unique_ptr<BatchSource> MakeParquetBatchSource(const schema::TableDef& tabl
 // Hands out prepared batches (tests, small in-memory inputs).
 std::unique_ptr<BatchSource> MakeMemoryBatchSource(std::vector<Batch> batches);
 
+// Reads `source` up to `depth` batches ahead on a thread of its own, so that
+// decoding overlaps the consumer's writes. `source` (not owned) must outlive
+// the returned source and is only called from that thread; its error ends the
+// stream and is returned by the Next() that reaches it. Memory: depth + 2
+// batches (queued, being decoded, held by the caller). Destroying the returned source stops and joins the thread.
+std::unique_ptr<BatchSource> MakePrefetchingBatchSource(BatchSource* source, int depth = 2);
+
 }  // namespace arxivflow::warehouse

@@ -9,12 +9,16 @@ using parquet::PhysicalType;
 
 namespace {
 
+// load_ledger.h's kStageMarker (not included: ddl has no dependencies).
+constexpr const char* kStageMarkerText = "__stage_";
+
 struct SecondaryIndex {
   const char* table;
   std::vector<std::string> columns;
 };
 
-// Lookups the UI and the checks make besides the natural keys.
+// Lookups besides the natural keys: papers of an author, of a category, of
+// a year.
 const std::vector<SecondaryIndex>& SecondaryIndexes() {
   static const std::vector<SecondaryIndex> indexes = {
       {"authors", {"author"}},
@@ -47,6 +51,64 @@ std::string IndexName(const std::string& table, const std::vector<std::string>& 
   return name + suffix;
 }
 
+// PostgreSQL's own name for an inline PRIMARY KEY.
+std::string PrimaryKeyName(const std::string& table) { return table + "_pkey"; }
+
+// Columns with types and NOT NULL, one per line.
+std::string ColumnsSql(Dialect dialect, const schema::TableDef& table, const VarcharWidths& widths) {
+  std::string sql;
+  const auto table_widths = widths.find(table.name);
+  for (const auto& col : table.schema.columns) {
+    int width = kRedshiftDefaultVarchar;
+    if (table_widths != widths.end()) {
+      if (auto w = table_widths->second.find(col.name); w != table_widths->second.end()) width = w->second;
+    }
+    sql += (sql.empty() ? "  " : ",\n  ") + QuoteIdentifier(col.name) + " " + ColumnTypeSql(dialect, col, width);
+    if (!col.nullable) sql += " NOT NULL";
+  }
+  return sql;
+}
+
+// The key as a PRIMARY KEY constraint (PostgreSQL, Redshift) rather than a
+// UNIQUE index.
+bool KeyIsConstraint(Dialect dialect, const schema::TableDef& table) {
+  return dialect != Dialect::kSqlite && KeyIsNotNull(table);
+}
+
+// The name of an index of `name` (a table, or a staging table of `table`).
+// PostgreSQL renames a staging table's indexes at publish; SQLite cannot, so
+// there they are named like the published index plus the load id
+// ("authors_author_idx__1a2b3c4d5e6f") from the start.
+std::string IndexNameFor(Dialect dialect, const schema::TableDef& table, const std::string& name,
+                         const std::vector<std::string>& columns, const char* suffix) {
+  if (dialect == Dialect::kSqlite && name != table.name) {
+    const size_t marker = name.rfind(kStageMarkerText);
+    if (marker != std::string::npos) {
+      return IndexName(table.name, columns, suffix) + "__" + name.substr(marker + std::string(kStageMarkerText).size());
+    }
+  }
+  return IndexName(name, columns, suffix);
+}
+
+// Key (unless it is a constraint) and secondary indexes of `name`, a table
+// or staging table of `table`.
+std::vector<std::string> IndexSql(Dialect dialect, const schema::TableDef& table, const std::string& name,
+                                  bool if_not_exists) {
+  std::vector<std::string> out;
+  if (dialect == Dialect::kRedshift) return out;
+  const std::string maybe = if_not_exists ? "IF NOT EXISTS " : "";
+  if (!KeyIsConstraint(dialect, table)) {
+    out.push_back("CREATE UNIQUE INDEX " + maybe + QuoteIdentifier(IndexNameFor(dialect, table, name, table.key, "_key")) +
+                  " ON " + QuoteIdentifier(name) + " (" + ColumnList(table.key) + ")");
+  }
+  for (const auto& index : SecondaryIndexes()) {
+    if (table.name != index.table) continue;
+    out.push_back("CREATE INDEX " + maybe + QuoteIdentifier(IndexNameFor(dialect, table, name, index.columns, "_idx")) +
+                  " ON " + QuoteIdentifier(name) + " (" + ColumnList(index.columns) + ")");
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string ColumnTypeSql(Dialect dialect, const parquet::ColumnSchema& column, int varchar_bytes) {
@@ -61,7 +123,7 @@ std::string ColumnTypeSql(Dialect dialect, const parquet::ColumnSchema& column, 
       return dialect == Dialect::kPostgres ? "TIMESTAMPTZ" : "TIMESTAMP";
     case LogicalType::kInt16:
       return dialect == Dialect::kSqlite ? "INTEGER" : "SMALLINT";
-    case LogicalType::kNone:
+    default:  // no logical type, or one the star schema does not use: by physical type
       break;
   }
   switch (column.physical) {
@@ -69,7 +131,9 @@ std::string ColumnTypeSql(Dialect dialect, const parquet::ColumnSchema& column, 
     case PhysicalType::kInt32: return "INTEGER";
     case PhysicalType::kInt64: return dialect == Dialect::kSqlite ? "INTEGER" : "BIGINT";
     case PhysicalType::kDouble: return dialect == Dialect::kSqlite ? "REAL" : "DOUBLE PRECISION";
+    case PhysicalType::kFloat: return "REAL";
     case PhysicalType::kByteArray:
+    case PhysicalType::kFixedLenByteArray:
       if (dialect == Dialect::kRedshift) return "VARCHAR(" + std::to_string(varchar_bytes) + ")";
       return dialect == Dialect::kSqlite ? "BLOB" : "BYTEA";
   }
@@ -78,59 +142,68 @@ std::string ColumnTypeSql(Dialect dialect, const parquet::ColumnSchema& column, 
 
 std::vector<std::string> CreateTableSql(Dialect dialect, const schema::TableDef& table,
                                         const VarcharWidths& widths) {
-  std::vector<std::string> out;
-  const std::string t = QuoteIdentifier(table.name);
-  std::string sql = "CREATE TABLE IF NOT EXISTS " + t + " (\n";
-  const auto table_widths = widths.find(table.name);
-  for (const auto& col : table.schema.columns) {
-    int width = kRedshiftDefaultVarchar;
-    if (table_widths != widths.end()) {
-      if (auto w = table_widths->second.find(col.name); w != table_widths->second.end()) width = w->second;
-    }
-    sql += "  " + QuoteIdentifier(col.name) + " " + ColumnTypeSql(dialect, col, width);
-    if (!col.nullable) sql += " NOT NULL";
-    sql += ",\n";
-  }
-  const bool pk = KeyIsNotNull(table);
-  if (pk) {
-    sql += "  PRIMARY KEY (" + ColumnList(table.key) + ")\n)";
-  } else {
-    sql.resize(sql.size() - 2);  // drop the last ",\n"
-    sql += "\n)";
-  }
+  std::string sql = "CREATE TABLE IF NOT EXISTS " + QuoteIdentifier(table.name) + " (\n" +
+                    ColumnsSql(dialect, table, widths);
+  if (KeyIsConstraint(dialect, table)) sql += ",\n  PRIMARY KEY (" + ColumnList(table.key) + ")";
+  sql += "\n)";
   if (dialect == Dialect::kRedshift) {
     sql += "\nDISTSTYLE KEY\nDISTKEY (" + QuoteIdentifier("id") + ")\nSORTKEY (" + QuoteIdentifier("id") + ")";
   }
-  out.push_back(sql);
+  std::vector<std::string> out = {sql};
+  for (auto& s : IndexSql(dialect, table, table.name, /*if_not_exists=*/true)) out.push_back(std::move(s));
+  return out;
+}
+
+std::string DropTableSql(Dialect, const std::string& table) { return "DROP TABLE IF EXISTS " + QuoteIdentifier(table); }
+
+std::string StageTableSql(Dialect dialect, const schema::TableDef& table, const std::string& stage) {
+  if (dialect == Dialect::kRedshift) {
+    return "CREATE TABLE " + QuoteIdentifier(stage) + " (LIKE " + QuoteIdentifier(table.name) + ")";
+  }
+  return "CREATE TABLE " + QuoteIdentifier(stage) + " (\n" + ColumnsSql(dialect, table, {}) + "\n)";
+}
+
+std::vector<std::string> StageKeysSql(Dialect dialect, const schema::TableDef& table, const std::string& stage) {
+  std::vector<std::string> out;
   if (dialect == Dialect::kRedshift) return out;
-  if (!pk) {
-    out.push_back("CREATE UNIQUE INDEX IF NOT EXISTS " + QuoteIdentifier(IndexName(table.name, table.key, "_key")) +
-                  " ON " + t + " (" + ColumnList(table.key) + ")");
+  if (KeyIsConstraint(dialect, table)) {
+    out.push_back("ALTER TABLE " + QuoteIdentifier(stage) + " ADD CONSTRAINT " +
+                  QuoteIdentifier(PrimaryKeyName(stage)) + " PRIMARY KEY (" + ColumnList(table.key) + ")");
+  }
+  for (auto& s : IndexSql(dialect, table, stage, /*if_not_exists=*/false)) out.push_back(std::move(s));
+  return out;
+}
+
+std::vector<std::string> PublishTableSql(Dialect dialect, const schema::TableDef& table, const std::string& stage) {
+  const std::string t = QuoteIdentifier(table.name);
+  std::vector<std::string> out = {
+      DropTableSql(dialect, table.name),
+      "ALTER TABLE " + QuoteIdentifier(stage) + " RENAME TO " + t,
+  };
+  if (dialect != Dialect::kPostgres) return out;
+  if (KeyIsConstraint(dialect, table)) {
+    out.push_back("ALTER TABLE " + t + " RENAME CONSTRAINT " + QuoteIdentifier(PrimaryKeyName(stage)) + " TO " +
+                  QuoteIdentifier(PrimaryKeyName(table.name)));
+  } else {
+    out.push_back("ALTER INDEX " + QuoteIdentifier(IndexName(stage, table.key, "_key")) + " RENAME TO " +
+                  QuoteIdentifier(IndexName(table.name, table.key, "_key")));
   }
   for (const auto& index : SecondaryIndexes()) {
     if (table.name != index.table) continue;
-    out.push_back("CREATE INDEX IF NOT EXISTS " + QuoteIdentifier(IndexName(table.name, index.columns, "_idx")) +
-                  " ON " + t + " (" + ColumnList(index.columns) + ")");
+    out.push_back("ALTER INDEX " + QuoteIdentifier(IndexName(stage, index.columns, "_idx")) + " RENAME TO " +
+                  QuoteIdentifier(IndexName(table.name, index.columns, "_idx")));
   }
   return out;
 }
 
-std::string DropTableSql(Dialect, const schema::TableDef& table) {
-  return "DROP TABLE IF EXISTS " + QuoteIdentifier(table.name);
+std::string SqliteSearchIndexSql(const std::string& name) {
+  return "CREATE VIRTUAL TABLE " + QuoteIdentifier(name) +
+         " USING fts5(title, abstract, content='', columnsize=0, detail=none, tokenize='" + kSearchIndexTokenizer +
+         "')";
 }
 
-std::vector<std::string> SqliteFtsCreateSql() {
-  return {"CREATE VIRTUAL TABLE IF NOT EXISTS \"papers_fts\" USING fts5(id UNINDEXED, title, abstract)"};
-}
-
-std::vector<std::string> SqliteFtsRebuildSql() {
-  // Every title (arXiv and NIPS) with the abstract of the same origin.
-  return {
-      "DELETE FROM \"papers_fts\"",
-      "INSERT INTO \"papers_fts\" (id, title, abstract) "
-      "SELECT t.\"id\", t.\"title\", a.\"abstract\" FROM \"titles\" t "
-      "LEFT JOIN \"abstracts\" a ON a.\"id\" = t.\"id\" AND a.\"origin\" = t.\"origin\"",
-  };
+std::vector<std::string> SqliteSearchIndexShadowTables(const std::string& name) {
+  return {name + "_data", name + "_idx", name + "_config"};
 }
 
 }  // namespace arxivflow::warehouse

@@ -1,15 +1,20 @@
 // DDL for the six star-schema tables, derived from schema/star_schema.h, in
-// each target's dialect.
+// each target's dialect: the tables `create` makes, and the staging tables a
+// load writes and a publish swaps in (load_ledger.h).
 //
 // - PostgreSQL: TEXT, DATE, TIMESTAMPTZ, SMALLINT, INTEGER; PRIMARY KEY on the
 //   natural key when all its columns are NOT NULL, else a UNIQUE index; plus
-//   secondary indexes for the UI's lookups (category, author, year).
-// - SQLite: same keys and indexes; DATE and TIMESTAMP are ISO-8601 TEXT (see
-//   value_format.h); SMALLINT/INTEGER are INTEGER.
+//   secondary indexes for lookups by author, category and year.
+// - SQLite: same keys (as UNIQUE indexes, which can be built after the rows)
+//   and indexes; DATE and TIMESTAMP are ISO-8601 TEXT (see value_format.h);
+//   SMALLINT/INTEGER are INTEGER.
 // - Redshift: VARCHAR(n) with n in BYTES from VarcharWidths (default 256),
 //   DISTKEY(id) SORTKEY(id) on every table (the tables are joined on id),
 //   informational PRIMARY KEY, no secondary indexes.
-// Every statement is idempotent (IF NOT EXISTS / IF EXISTS). Pure functions.
+// A staging table has the table's columns and NOT NULL constraints but no key
+// or index while rows stream in; StageKeysSql() builds them afterwards, and PublishTableSql() renames table, constraint and
+// indexes to the canonical names (SQLite cannot rename an index: there the
+// published indexes keep their staging names). Pure functions.
 #pragma once
 
 #include <map>
@@ -30,13 +35,27 @@ inline constexpr int kRedshiftMaxVarchar = 65535;
 
 std::string ColumnTypeSql(Dialect dialect, const parquet::ColumnSchema& column, int varchar_bytes);
 
-// CREATE TABLE IF NOT EXISTS ... followed by its CREATE INDEX statements.
+// CREATE TABLE IF NOT EXISTS ... followed by its key and index statements
+// (`create` runs the latter only when it created the table).
 std::vector<std::string> CreateTableSql(Dialect dialect, const schema::TableDef& table,
                                         const VarcharWidths& widths = {});
-std::string DropTableSql(Dialect dialect, const schema::TableDef& table);
+std::string DropTableSql(Dialect dialect, const std::string& table);
 
-// The FTS5 index the UI searches (SQLite only).
-std::vector<std::string> SqliteFtsCreateSql();
-std::vector<std::string> SqliteFtsRebuildSql();
+// The staging table `stage` of `table`: columns only (Redshift: LIKE table).
+std::string StageTableSql(Dialect dialect, const schema::TableDef& table, const std::string& stage);
+// Keys and indexes of a filled staging table.
+std::vector<std::string> StageKeysSql(Dialect dialect, const schema::TableDef& table, const std::string& stage);
+// Inside the publish transaction: drop `table`, rename `stage` to it (and,
+// on PostgreSQL, its key and indexes to their canonical names).
+std::vector<std::string> PublishTableSql(Dialect dialect, const schema::TableDef& table, const std::string& stage);
+
+// The paper search index (SQLite FTS5): titles and abstracts, contentless
+// (rowid = the titles row's rowid), without positions (detail=none): a third
+// of the size of a full index and four times faster to build; it answers
+// word queries, not phrase or column queries, and has no relevance rank.
+inline constexpr const char* kSearchIndexTokenizer = "unicode61 remove_diacritics 2";
+std::string SqliteSearchIndexSql(const std::string& name);
+// The shadow tables of an FTS5 index that hold its content.
+std::vector<std::string> SqliteSearchIndexShadowTables(const std::string& name);
 
 }  // namespace arxivflow::warehouse

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <regex>
 #include <sstream>
 
 #include "warehouse/redshift.h"
@@ -50,9 +51,24 @@ std::string AllTables(Dialect d, const VarcharWidths& widths = {}) {
 TEST(DdlTest, PostgresGolden) { ExpectGolden("ddl_postgres.sql", AllTables(Dialect::kPostgres)); }
 
 TEST(DdlTest, SqliteGolden) {
-  auto statements = SqliteFtsCreateSql();
-  for (auto& s : SqliteFtsRebuildSql()) statements.push_back(s);
-  ExpectGolden("ddl_sqlite.sql", AllTables(Dialect::kSqlite) + Script(statements));
+  ExpectGolden("ddl_sqlite.sql", AllTables(Dialect::kSqlite) + Script({SqliteSearchIndexSql("papers_fts")}));
+}
+
+// A staging table, its keys after the rows, and the publish swap.
+std::string StageAndPublish(Dialect d) {
+  std::vector<std::string> statements;
+  for (const auto& t : schema::StarSchema()) {
+    const std::string stage = t.name + "__stage_0123456789ab";
+    statements.push_back(StageTableSql(d, t, stage));
+    for (auto& s : StageKeysSql(d, t, stage)) statements.push_back(s);
+    for (auto& s : PublishTableSql(d, t, stage)) statements.push_back(s);
+  }
+  return Script(statements);
+}
+
+TEST(DdlTest, StageAndPublishGolden) {
+  ExpectGolden("stage_publish_postgres.sql", StageAndPublish(Dialect::kPostgres));
+  ExpectGolden("stage_publish_sqlite.sql", StageAndPublish(Dialect::kSqlite));
 }
 
 TEST(DdlTest, RedshiftGolden) {
@@ -71,26 +87,66 @@ TEST(DdlTest, TypesPerDialect) {
   EXPECT_EQ(ColumnTypeSql(Dialect::kPostgres, versions.schema.columns[3], 0), "SMALLINT");
 }
 
-// Records what a Redshift warehouse sends.
+// Records what a Redshift warehouse sends, with times replaced by <now>
+// (golden files stay stable). Answers like a warehouse where the table
+// exists, COPY stored `staged_rows` and the load's tables are staged.
 class Recorder : public SqlExecutor {
  public:
   explicit Recorder(std::vector<std::string>* log, int64_t staged_rows) : log_(log), staged_rows_(staged_rows) {}
   Status Exec(const std::string& sql) override {
-    log_->push_back(sql);
+    log_->push_back(WithoutTimes(sql));
     return Status::OK();
   }
   Result<ScalarValue> QueryScalar(const std::string& sql) override {
-    log_->push_back(sql);
+    log_->push_back(WithoutTimes(sql));
     ScalarValue v;
     v.type = ScalarValue::Type::kInteger;
-    v.integer = sql.find("information_schema") != std::string::npos ? 1 : staged_rows_;
+    if (sql.find("information_schema") != std::string::npos) {
+      v.integer = 1;
+    } else if (sql.find("\"area_id\"") != std::string::npos) {
+      v.type = ScalarValue::Type::kText;
+      v.text = "area-1";
+    } else if (sql.find("'published'") != std::string::npos) {
+      v.integer = 0;
+    } else {
+      v.integer = staged_rows_;
+    }
     return v;
   }
 
  private:
+  static std::string WithoutTimes(std::string sql) {
+    static const std::regex kTime("'\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ'");
+    return std::regex_replace(sql, kTime, "'<now>'");
+  }
   std::vector<std::string>* log_;
   int64_t staged_rows_;
 };
+
+TEST(RedshiftTest, StageAndPublishGolden) {
+  auto spec = ParseConnection(
+      "redshift://awsuser:pw@example.redshift.amazonaws.com/dev?iam_role=arn:aws:iam::123456789012:role/dwh"
+      "&s3_prefix=s3://arxiv-bucket/area");
+  ASSERT_TRUE(spec.ok());
+  std::vector<std::string> log;
+  auto wh = MakeRedshiftWarehouse(*spec, std::make_unique<Recorder>(&log, 200));
+  const LoadIdentity load = LoadIdentityForRun("manual__2026-11-23T23:55:01+00:00");
+  for (const auto& t : schema::StarSchema()) {
+    TableLoadInput input;
+    input.expected_rows = 200;
+    input.load = load;
+    input.area_id = "area-1";
+    auto rows = wh->StageTable(t, input);
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  }
+  PublishRequest request;
+  request.load = load;
+  for (const auto& t : schema::StarSchema()) request.tables.push_back(t.name);
+  auto published = wh->Publish(request);
+  ASSERT_TRUE(published.ok()) << published.status().ToString();
+  EXPECT_EQ(published->tables.size(), 6u);
+  ExpectGolden("stage_publish_redshift.sql", Script(log));
+}
 
 TEST(RedshiftTest, LoadGolden) {
   auto spec = ParseConnection(
@@ -101,7 +157,9 @@ TEST(RedshiftTest, LoadGolden) {
   auto wh = MakeRedshiftWarehouse(*spec, std::make_unique<Recorder>(&log, 200));
   TableLoadInput input;
   input.expected_rows = 200;
-  auto rows = wh->LoadTable(schema::Table(schema::TableId::kPapers), input);
+  input.load = LoadIdentityForRun("manual__2026-11-23T23:55:01+00:00");
+  input.area_id = "area-1";
+  auto rows = wh->StageTable(schema::Table(schema::TableId::kPapers), input);
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(*rows, 200);
   ExpectGolden("load_redshift.sql", Script(log));
@@ -126,7 +184,9 @@ TEST(RedshiftTest, ManifestLoadGolden) {
                  "s3://arxiv-bucket/area/papers/part-00001-20261123T235501Z-1a2b3c4d.parquet"};
   input.file_bytes = {123456, 7890};
   input.expected_rows = 200;
-  auto rows = wh->LoadTable(schema::Table(schema::TableId::kPapers), input);
+  input.load = LoadIdentityForRun("manual__2026-11-23T23:55:01+00:00");
+  input.area_id = "area-1";
+  auto rows = wh->StageTable(schema::Table(schema::TableId::kPapers), input);
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   ASSERT_EQ(puts.size(), 1u);
   ExpectGolden("load_redshift_manifest.sql", Script(log) + "-- " + puts[0]);
@@ -159,6 +219,7 @@ TEST(RedshiftTest, CountMismatchRollsBack) {
   ASSERT_FALSE(log.empty());
   EXPECT_EQ(log.back(), "ROLLBACK");
   for (const auto& s : log) EXPECT_EQ(s.find("RENAME"), std::string::npos) << s;
+  for (const auto& s : log) EXPECT_EQ(s.find("INSERT INTO \"arxivflow_loads\""), std::string::npos) << s;
 }
 
 TEST(RedshiftTest, LoadNeedsS3PrefixAndRole) {

@@ -1,11 +1,18 @@
-// LoadArea: loads a Parquet area's tables into a warehouse, one atomic table
-// load after another, checked against the manifest's row counts.
+// Loading a Parquet area into a warehouse as one set: every table staged
+// (checked against the manifest's row counts), then the set published in one
+// transaction (warehouse.h), so that a load that fails at any point, or is
+// killed, leaves every table as it was.
 //
-// Contract: `tables` empty means all six; an unknown name is kInvalidArgument
-// (listing the valid ones). A table whose load fails keeps its previous
-// contents; LoadArea stops at the first failure and returns it, tables loaded
-// before it stay loaded (each table is its own transaction). Not thread-safe
-// with respect to `warehouse`.
+// - LoadArea() stages the tables (all six when `tables` is empty; an unknown
+//   name is kInvalidArgument listing the valid ones) and, unless
+//   `stage_only`, publishes them. Server targets (PostgreSQL) load `jobs`
+//   tables at once, one more connection each (opened from warehouse.spec());
+//   SQLite loads one table after the other (one writer) while another thread
+//   builds the search index. `warehouse` does the rest and the publish.
+// - StageAreaSearchIndex() builds the SQLite search index of the area for a
+//   load (the DAG's build_search_index task); a no-op elsewhere.
+// - PublishLoad() publishes what a load staged (the DAG's publish_tables).
+// Progress callbacks may come from several threads; LoadArea serialises them.
 #pragma once
 
 #include <string>
@@ -23,10 +30,33 @@ struct TableLoadReport {
   double seconds = 0;
 };
 
+struct LoadOptions {
+  std::vector<std::string> tables;  // empty = all six
+  LoadIdentity load;                // empty load_id = a fresh one
+  bool stage_only = false;          // leave the tables staged for PublishLoad()
+  int jobs = 0;                     // tables at once on server targets; 0 = 3
+  ProgressCallback progress;
+};
+
+struct LoadReport {
+  LoadIdentity load;
+  std::vector<TableLoadReport> tables;
+  bool published = false;
+  bool search_index = false;  // the SQLite search index was staged beside the tables
+};
+
 // Parses "a,b,c" into table names, validated against the star schema.
 Result<std::vector<std::string>> ParseTableList(const std::string& text);
 
-Result<std::vector<TableLoadReport>> LoadArea(Warehouse& warehouse, const ParquetArea& area,
-                                              const std::vector<std::string>& tables);
+Result<LoadReport> LoadArea(Warehouse& warehouse, const ParquetArea& area, const LoadOptions& options);
+
+// True when an index was staged (SQLite), false when the target needs none
+// or the area's order does not allow it (publish then builds it).
+Result<bool> StageAreaSearchIndex(Warehouse& warehouse, const ParquetArea& area, const LoadIdentity& load,
+                                  const ProgressCallback& progress);
+
+// `tables` empty = all six.
+Result<PublishResult> PublishLoad(Warehouse& warehouse, const LoadIdentity& load,
+                                  const std::vector<std::string>& tables, const ProgressCallback& progress);
 
 }  // namespace arxivflow::warehouse

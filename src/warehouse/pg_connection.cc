@@ -82,6 +82,7 @@ Status PgConnection::ResultError(PGresult* res, const std::string& what) const {
     if (msg.empty()) msg = OneLine(PQerrorMessage(conn_));
   }
   const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+  last_sqlstate_ = state ? state : "";
   msg = spec_.Describe() + ": " + what + ": " + spec_.Redact(msg);
   if (state && std::string(state) == "42P01") return Status::NotFound(msg);  // undefined_table
   if (state && std::string(state).rfind("42", 0) == 0) return Status::InvalidArgument(msg);
@@ -181,6 +182,19 @@ Result<int64_t> PgConnection::EndCopy() {
 void PgConnection::AbortCopy(const std::string& reason) {
   PQputCopyEnd(conn_, reason.c_str());
   while (PGresult* res = PQgetResult(conn_)) PQclear(res);
+}
+
+Result<std::vector<std::string>> PgConnection::QueryColumn(const std::string& sql) {
+  PGresult* res = PQexecParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+  if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    Status st = ResultError(res, "query");
+    PQclear(res);
+    return st;
+  }
+  std::vector<std::string> out;
+  for (int r = 0; r < PQntuples(res); ++r) out.emplace_back(PQgetisnull(res, r, 0) ? "" : PQgetvalue(res, r, 0));
+  PQclear(res);
+  return out;
 }
 
 void PgConnection::RollbackQuietly() {

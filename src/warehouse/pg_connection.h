@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "warehouse/connection_spec.h"
@@ -43,6 +44,10 @@ class PgConnection : public SqlExecutor {
   void AbortCopy(const std::string& reason);
   // ROLLBACK when a transaction is open; never fails.
   void RollbackQuietly();
+  // The first column of every row, as text (NULL as "").
+  Result<std::vector<std::string>> QueryColumn(const std::string& sql);
+  // The SQLSTATE of the last statement that failed ("55P03"), or "".
+  const std::string& last_sqlstate() const { return last_sqlstate_; }
 
   const ConnectionSpec& spec() const { return spec_; }
 
@@ -54,6 +59,7 @@ class PgConnection : public SqlExecutor {
 
   ConnectionSpec spec_;
   PGconn* conn_;
+  mutable std::string last_sqlstate_;
 };
 
 }  // namespace arxivflow::warehouse

@@ -58,7 +58,8 @@ class PostgresWarehouseTest : public ::testing::Test {
 TEST_F(PostgresWarehouseTest, CreateIsIdempotent) {
   ASSERT_TRUE(wh_->CreateTables({}).ok());
   ASSERT_TRUE(wh_->CreateTables({}).ok());
-  EXPECT_EQ(Query("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'").integer, 6);
+  // The six tables and the load ledger.
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'").integer, 7);
   EXPECT_EQ(Query("SELECT data_type FROM information_schema.columns WHERE table_name = 'versions' AND "
                   "column_name = 'created'").text,
             "timestamp with time zone");
@@ -93,10 +94,37 @@ TEST_F(PostgresWarehouseTest, ParquetAreaEndToEnd) {
   ASSERT_TRUE(testing::WriteTestArea(dir, 500, 3).ok());
   auto area = OpenParquetArea(dir.string());
   ASSERT_TRUE(area.ok()) << area.status().ToString();
-  auto reports = LoadArea(*wh_, *area, {});
-  ASSERT_TRUE(reports.ok()) << reports.status().ToString();
-  for (const auto& r : *reports) EXPECT_EQ(r.rows, 500) << r.table;
+  LoadOptions options;
+  options.jobs = 3;  // three connections at once
+  auto report = LoadArea(*wh_, *area, options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->tables.size(), 6u);
+  for (const auto& r : report->tables) EXPECT_EQ(r.rows, 500) << r.table;
   EXPECT_EQ(Query("SELECT COUNT(DISTINCT id) FROM authors").integer, 500);
+  // Keys, indexes and constraints carry their canonical names after publish.
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM pg_indexes WHERE indexname IN ('papers_pkey', 'authors_pkey', "
+                  "'authors_author_idx', 'versions_id_version_origin_key', 'versions_year_month_idx')")
+                .integer,
+            5);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM pg_class WHERE relname LIKE '%\\_\\_stage\\_%'").integer, 0);
+  EXPECT_EQ(Query("SELECT rows FROM arxivflow_loads WHERE table_name = 'authors' AND state = 'published'").integer, 500);
+  // A set with a missing stage publishes nothing.
+  const LoadIdentity next = LoadIdentityForRun("pg-next");
+  TableLoadInput input;
+  std::vector<Batch> batches;
+  batches.push_back(GeneratedBatch(schema::Table(schema::TableId::kPapers), 7));
+  auto source = MakeMemoryBatchSource(std::move(batches));
+  input.source = source.get();
+  input.load = next;
+  ASSERT_TRUE(wh_->StageTable(schema::Table(schema::TableId::kPapers), input).ok());
+  PublishRequest request;
+  request.load = next;
+  request.tables = {"papers", "authors"};
+  auto published = wh_->Publish(request);
+  ASSERT_FALSE(published.ok());
+  EXPECT_NE(published.status().message().find("not staged: authors"), std::string::npos)
+      << published.status().message();
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM papers").integer, 500);
   fs::remove_all(dir);
 }
 
@@ -118,7 +146,8 @@ TEST_F(PostgresWarehouseTest, DuplicateKeyFailsClearly) {
   input.source = source.get();
   auto rows = wh_->LoadTable(schema::Table(schema::TableId::kPapers), input);
   ASSERT_FALSE(rows.ok());
-  EXPECT_NE(rows.status().message().find("duplicate key"), std::string::npos) << rows.status().message();
+  EXPECT_NE(rows.status().message().find("could not create unique index"), std::string::npos)
+      << rows.status().message();
   EXPECT_EQ(rows.status().message().find(spec_.Param("password")), std::string::npos);
   EXPECT_EQ(Query("SELECT COUNT(*) FROM papers").integer, 5);
 }

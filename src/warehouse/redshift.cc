@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -10,13 +11,15 @@
 #include "warehouse/batch_source.h"
 #include "warehouse/pg_connection.h"
 #include "warehouse/sql_identifier.h"
+#include "warehouse/value_format.h"
 
 namespace arxivflow::warehouse {
 
 namespace {
 
-std::string Staging(const schema::TableDef& t) { return t.name + "__staging"; }
-std::string Previous(const schema::TableDef& t) { return t.name + "__previous"; }
+std::string RunText(const LoadIdentity& load) {
+  return load.run_id.empty() ? "load " + load.load_id : "run " + load.run_id;
+}
 
 class RedshiftWarehouse : public Warehouse {
  public:
@@ -26,6 +29,7 @@ class RedshiftWarehouse : public Warehouse {
   }
 
   TargetKind kind() const override { return TargetKind::kRedshift; }
+  const ConnectionSpec& spec() const override { return spec_; }
   std::string Describe() const override { return spec_.Describe(); }
 
   Status CreateTables(const CreateOptions& options) override {
@@ -40,7 +44,7 @@ class RedshiftWarehouse : public Warehouse {
     return v.type == ScalarValue::Type::kInteger && v.integer > 0;
   }
 
-  Result<int64_t> LoadTable(const schema::TableDef& table, const TableLoadInput& input) override {
+  Result<int64_t> StageTable(const schema::TableDef& table, const TableLoadInput& input) override {
     const bool from_s3_area = remote::IsS3Uri(input.area);
     if (from_s3_area && spec_.iam_role.empty()) {
       return Status::InvalidArgument(Describe() + ": a Redshift load needs iam_role=arn:... in the connection string");
@@ -55,6 +59,10 @@ class RedshiftWarehouse : public Warehouse {
       return Status::NotFound(Describe() + ": table " + table.name +
                               " does not exist; run `arxivflow warehouse create` first");
     }
+    const LoadIdentity load = input.load.load_id.empty() ? LoadIdentityForRun("") : input.load;
+    const std::string stage = StageTableName(table.name, load.load_id);
+    ProgressMeter meter(input.progress, table.name, input.expected_rows);
+    AF_RETURN_IF_ERROR(exec_->Exec(LedgerCreateSql()));
     std::vector<std::string> before;
     if (from_s3_area) {
       for (const auto& f : input.files) {
@@ -64,23 +72,75 @@ class RedshiftWarehouse : public Warehouse {
       while (!area.empty() && area.back() == '/') area.pop_back();
       const std::string manifest_uri = area + "/" + RedshiftManifestName(table);
       AF_RETURN_IF_ERROR(put_(manifest_uri, RedshiftManifestJson(input.files, input.file_bytes)));
-      before = RedshiftManifestLoadSqlBeforeCount(table, manifest_uri, spec_.iam_role);
+      before = RedshiftManifestLoadSqlBeforeCount(table, stage, manifest_uri, spec_.iam_role);
     } else {
-      before = RedshiftLoadSqlBeforeCount(table, spec_.s3_prefix, spec_.iam_role);
+      before = RedshiftLoadSqlBeforeCount(table, stage, spec_.s3_prefix, spec_.iam_role);
     }
+    meter.Phase(LoadPhase::kLoading);
     Status st = RunAll(before);
     if (!st.ok()) return Rollback(st);
-    auto count = exec_->QueryScalar(RedshiftStagingCountSql(table));
+    auto count = exec_->QueryScalar(RedshiftStagingCountSql(stage));
     if (!count.ok()) return Rollback(count.status());
     const int64_t rows = count->integer;
     if (input.expected_rows && *input.expected_rows != rows) {
       return Rollback(Status::Aborted(Describe() + ": table " + table.name + ": COPY loaded " +
                                       std::to_string(rows) + " rows but the manifest says " +
-                                      std::to_string(*input.expected_rows) + "; the previous contents are kept"));
+                                      std::to_string(*input.expected_rows) + "; nothing was changed"));
     }
-    st = RunAll(RedshiftLoadSqlAfterCount(table));
+    std::vector<std::string> after = LedgerStageSql(load, table.name, stage, rows, input.area_id);
+    after.push_back("COMMIT");
+    st = RunAll(after);
     if (!st.ok()) return Rollback(st);
+    meter.Done(rows);
     return rows;
+  }
+
+  Result<PublishResult> Publish(const PublishRequest& request) override {
+    PublishResult result;
+    ProgressMeter meter(request.progress, "publish", std::nullopt);
+    AF_RETURN_IF_ERROR(exec_->Exec(LedgerCreateSql()));
+    std::string missing;
+    std::set<std::string> areas;
+    for (const auto& name : request.tables) {
+      AF_ASSIGN_OR_RETURN(ScalarValue rows, exec_->QueryScalar(LedgerStagedRowsSql(request.load.load_id, name)));
+      if (rows.is_null()) {
+        missing += (missing.empty() ? "" : ", ") + name;
+        continue;
+      }
+      result.tables.push_back({name, rows.integer});
+      AF_ASSIGN_OR_RETURN(ScalarValue area, exec_->QueryScalar(LedgerStagedAreaSql(request.load.load_id, name)));
+      if (!area.ToString().empty() && !area.is_null()) areas.insert(area.ToString());
+    }
+    if (result.tables.empty()) {
+      AF_ASSIGN_OR_RETURN(ScalarValue published, exec_->QueryScalar(LedgerPublishedCountSql(request.load.load_id)));
+      if (published.integer > 0) {
+        result.already_published = true;
+        return result;
+      }
+    }
+    if (!missing.empty()) {
+      return Status::NotFound(Describe() + ": cannot publish " + RunText(request.load) + ": not staged: " + missing +
+                              " (load them with the same run id first); nothing was changed");
+    }
+    if (areas.size() > 1) {
+      return Status::Aborted(Describe() + ": cannot publish " + RunText(request.load) +
+                             ": its tables were staged from different Parquet areas; nothing was changed");
+    }
+    meter.Phase(LoadPhase::kPublishing);
+    std::vector<std::string> statements = {"BEGIN"};
+    for (const auto& name : request.tables) {
+      for (auto& sql : PublishTableSql(Dialect::kRedshift, *schema::FindTable(name),
+                                       StageTableName(name, request.load.load_id))) {
+        statements.push_back(std::move(sql));
+      }
+    }
+    for (auto& sql : LedgerPublishSql(request.load.load_id, request.tables, FormatUtcNow())) {
+      statements.push_back(std::move(sql));
+    }
+    statements.push_back("COMMIT");
+    Status st = RunAll(statements);
+    if (!st.ok()) return Rollback(st.WithContext("publishing " + RunText(request.load) + " (nothing was changed)"));
+    return result;
   }
 
   Result<ScalarValue> QueryScalar(const std::string& sql) override { return exec_->QueryScalar(sql); }
@@ -124,11 +184,12 @@ class RedshiftWarehouse : public Warehouse {
 std::vector<std::string> RedshiftCreateSql(const VarcharWidths& widths, bool drop) {
   std::vector<std::string> out = {"BEGIN"};
   if (drop) {
-    for (const auto& t : schema::StarSchema()) out.push_back(DropTableSql(Dialect::kRedshift, t));
+    for (const auto& t : schema::StarSchema()) out.push_back(DropTableSql(Dialect::kRedshift, t.name));
   }
   for (const auto& t : schema::StarSchema()) {
     for (auto& sql : CreateTableSql(Dialect::kRedshift, t, widths)) out.push_back(std::move(sql));
   }
+  out.push_back(LedgerCreateSql());
   out.push_back("COMMIT");
   return out;
 }
@@ -137,29 +198,29 @@ namespace {
 
 // BEGIN; a fresh staging table shaped like `table`; COPY into it from
 // `source` (an S3 prefix or a manifest, per `copy_options`).
-std::vector<std::string> StagedCopySql(const schema::TableDef& table, const std::string& source,
-                                       const std::string& iam_role, const char* copy_options) {
-  const std::string staging = QuoteIdentifier(Staging(table));
+std::vector<std::string> StagedCopySql(const schema::TableDef& table, const std::string& stage,
+                                       const std::string& source, const std::string& iam_role,
+                                       const char* copy_options) {
   return {
       "BEGIN",
-      "DROP TABLE IF EXISTS " + staging,
-      "CREATE TABLE " + staging + " (LIKE " + QuoteIdentifier(table.name) + ")",
-      "COPY " + staging + " FROM " + QuoteLiteral(source) + " IAM_ROLE " + QuoteLiteral(iam_role) + " " +
-          copy_options,
+      DropTableSql(Dialect::kRedshift, stage),
+      StageTableSql(Dialect::kRedshift, table, stage),
+      "COPY " + QuoteIdentifier(stage) + " FROM " + QuoteLiteral(source) + " IAM_ROLE " + QuoteLiteral(iam_role) +
+          " " + copy_options,
   };
 }
 
 }  // namespace
 
-std::vector<std::string> RedshiftLoadSqlBeforeCount(const schema::TableDef& table, const std::string& s3_prefix,
-                                                    const std::string& iam_role) {
-  return StagedCopySql(table, s3_prefix + "/" + table.name + "/", iam_role, "FORMAT AS PARQUET");
+std::vector<std::string> RedshiftLoadSqlBeforeCount(const schema::TableDef& table, const std::string& stage,
+                                                    const std::string& s3_prefix, const std::string& iam_role) {
+  return StagedCopySql(table, stage, s3_prefix + "/" + table.name + "/", iam_role, "FORMAT AS PARQUET");
 }
 
-std::vector<std::string> RedshiftManifestLoadSqlBeforeCount(const schema::TableDef& table,
+std::vector<std::string> RedshiftManifestLoadSqlBeforeCount(const schema::TableDef& table, const std::string& stage,
                                                             const std::string& manifest_uri,
                                                             const std::string& iam_role) {
-  return StagedCopySql(table, manifest_uri, iam_role, "FORMAT AS PARQUET MANIFEST");
+  return StagedCopySql(table, stage, manifest_uri, iam_role, "FORMAT AS PARQUET MANIFEST");
 }
 
 std::string RedshiftManifestJson(const std::vector<std::string>& urls, const std::vector<uint64_t>& bytes) {
@@ -180,17 +241,8 @@ std::string RedshiftManifestName(const schema::TableDef& table) {
   return "_redshift_manifest_" + table.name + ".json";
 }
 
-std::string RedshiftStagingCountSql(const schema::TableDef& table) {
-  return "SELECT COUNT(*) FROM " + QuoteIdentifier(Staging(table));
-}
-
-std::vector<std::string> RedshiftLoadSqlAfterCount(const schema::TableDef& table) {
-  return {
-      "ALTER TABLE " + QuoteIdentifier(table.name) + " RENAME TO " + QuoteIdentifier(Previous(table)),
-      "ALTER TABLE " + QuoteIdentifier(Staging(table)) + " RENAME TO " + QuoteIdentifier(table.name),
-      "DROP TABLE " + QuoteIdentifier(Previous(table)),
-      "COMMIT",
-  };
+std::string RedshiftStagingCountSql(const std::string& stage) {
+  return "SELECT COUNT(*) FROM " + QuoteIdentifier(stage);
 }
 
 int RoundVarcharWidth(int64_t max_bytes) {

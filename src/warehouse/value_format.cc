@@ -1,5 +1,6 @@
 #include "warehouse/value_format.h"
 
+#include <chrono>
 #include <cstdio>
 
 namespace arxivflow::warehouse {
@@ -20,18 +21,41 @@ void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
   *y = year + (*m <= 2);
 }
 
-}  // namespace
-
-std::string FormatDate(int32_t days_since_epoch) {
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(days_since_epoch, &y, &m, &d);
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
-  return buf;
+char* Two(char* p, unsigned v) {
+  p[0] = static_cast<char>('0' + v / 10);
+  p[1] = static_cast<char>('0' + v % 10);
+  return p + 2;
 }
 
-std::string FormatTimestamp(int64_t micros) {
+char* YearMonthDay(char* p, int64_t days) {
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  if (y >= 0 && y <= 9999) {
+    const unsigned year = static_cast<unsigned>(y);
+    p = Two(p, year / 100);
+    p = Two(p, year % 100);
+  } else {
+    p += std::snprintf(p, 24, "%04lld", static_cast<long long>(y));
+  }
+  *p++ = '-';
+  p = Two(p, m);
+  *p++ = '-';
+  return Two(p, d);
+}
+
+}  // namespace
+
+size_t FormatDateTo(int32_t days_since_epoch, char* out) {
+  return static_cast<size_t>(YearMonthDay(out, days_since_epoch) - out);
+}
+
+std::string FormatDate(int32_t days_since_epoch) {
+  char buf[kMaxFormattedValue];
+  return std::string(buf, FormatDateTo(days_since_epoch, buf));
+}
+
+size_t FormatTimestampTo(int64_t micros, char* out) {
   constexpr int64_t kMicrosPerDay = 86400LL * 1000000LL;
   int64_t days = micros / kMicrosPerDay;
   int64_t rem = micros % kMicrosPerDay;
@@ -39,22 +63,35 @@ std::string FormatTimestamp(int64_t micros) {
     rem += kMicrosPerDay;
     days -= 1;
   }
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
-  const int64_t secs = rem / 1000000;
-  const int64_t frac = rem % 1000000;
-  char buf[64];
-  if (frac == 0) {
-    std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(y), m, d,
-                  static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
-                  static_cast<long long>(secs % 60));
-  } else {
-    std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ", static_cast<long long>(y), m,
-                  d, static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
-                  static_cast<long long>(secs % 60), static_cast<long long>(frac));
+  char* p = YearMonthDay(out, days);
+  const unsigned secs = static_cast<unsigned>(rem / 1000000);
+  unsigned frac = static_cast<unsigned>(rem % 1000000);
+  *p++ = 'T';
+  p = Two(p, secs / 3600);
+  *p++ = ':';
+  p = Two(p, secs / 60 % 60);
+  *p++ = ':';
+  p = Two(p, secs % 60);
+  if (frac != 0) {
+    *p++ = '.';
+    for (int i = 5; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + frac % 10);
+      frac /= 10;
+    }
+    p += 6;
   }
-  return buf;
+  *p++ = 'Z';
+  return static_cast<size_t>(p - out);
+}
+
+std::string FormatTimestamp(int64_t micros) {
+  char buf[kMaxFormattedValue];
+  return std::string(buf, FormatTimestampTo(micros, buf));
+}
+
+std::string FormatUtcNow() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return FormatTimestamp(std::chrono::duration_cast<std::chrono::seconds>(now).count() * 1000000LL);
 }
 
 }  // namespace arxivflow::warehouse

@@ -18,6 +18,17 @@ std::string ScalarValue::ToString() const {
   return "";
 }
 
+Result<int64_t> Warehouse::LoadTable(const schema::TableDef& table, TableLoadInput input) {
+  input.load = LoadIdentityForRun("");
+  AF_ASSIGN_OR_RETURN(int64_t rows, StageTable(table, input));
+  PublishRequest request;
+  request.load = input.load;
+  request.tables = {table.name};
+  request.progress = input.progress;
+  AF_RETURN_IF_ERROR(Publish(request).status());
+  return rows;
+}
+
 Result<std::unique_ptr<Warehouse>> Warehouse::Open(const ConnectionSpec& spec) {
   switch (spec.kind) {
     case TargetKind::kSqlite: return OpenSqliteWarehouse(spec);

@@ -28,7 +28,8 @@ class Home:
         self.run("db", "init")
         # Only the test's own DAGs: the shipped ones are tested separately.
         for name in os.listdir(self.dags):
-            os.remove(os.path.join(self.dags, name))
+            path = os.path.join(self.dags, name)
+            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
 
     @property
     def dags(self):

@@ -85,14 +85,16 @@ def test_shipped_dags_parse_with_original_ids():
         assert dags == ["arxiv_full_pipeline", "create_parquet_area", "create_parquet_area_emr",
                         "create_tables_redshift", "load_data_to_redshift"], dags
         tasks = h.run("tasks", "list", "load_data_to_redshift").stdout.split()
-        assert tasks[0] == "Begin_execution" and tasks[-2:] == ["Run_data_quality_checks", "Stop_execution"], tasks
-        assert sorted(tasks[1:7]) == sorted(f"loading_table_{t}" for t in
-                                            ["papers", "authors", "abstracts", "categories", "versions", "titles"])
+        assert tasks[0] == "Begin_execution" and tasks[-3:] == [
+            "publish_tables", "Run_data_quality_checks", "Stop_execution"], tasks
+        assert sorted(tasks[1:8]) == sorted(["build_search_index"] + [f"loading_table_{t}" for t in
+                                            ["papers", "authors", "abstracts", "categories", "versions", "titles"]])
         assert h.run("tasks", "list", "create_tables_redshift").stdout.split() == ["create_tables"]
         assert h.run("tasks", "list", "create_parquet_area").stdout.split() == [
             "Begin_execution", "transform_snapshot", "Stop_execution"]
         dot = h.run("dags", "show", "load_data_to_redshift").stdout
         assert '"Begin_execution" -> "loading_table_papers"' in dot, dot
+        assert '"loading_table_papers" -> "publish_tables"' in dot, dot
     finally:
         h.close()
 

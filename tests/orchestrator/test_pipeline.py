@@ -1,6 +1,6 @@
 """The full pipeline DAG on the 200-record sample, through the scheduler:
-transform -> create tables -> six parallel loads -> checks, on a SQLite
-warehouse; the tasks' results (rows loaded, check outcomes) land in
+transform -> create tables -> six parallel loads and the search index ->
+publish -> checks, on a SQLite warehouse; the tasks' results (rows loaded, check outcomes) land in
 task_instances.result, failed checks included. Skipped when the binary has no
 transform/warehouse subcommands."""
 import os
@@ -38,7 +38,7 @@ def test_full_pipeline_on_sample():
             failed = [t for t, v in tis.items() if v["state"] == "failed"]
             logs = "".join(h.log("arxiv_full_pipeline", t, run) for t in failed)
             raise AssertionError(f"pipeline {state}:\n{h.tis_text('arxiv_full_pipeline', run)}\n{logs[-6000:]}")
-        assert len(tis) == 11 and all(v["state"] == "success" for v in tis.values()), tis
+        assert len(tis) == 13 and all(v["state"] == "success" for v in tis.values()), tis
         db = sqlite3.connect(wh)
         counts = {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                   for t in ["papers", "authors", "abstracts", "categories", "versions", "titles"]}
@@ -49,7 +49,10 @@ def test_full_pipeline_on_sample():
         results = ti_results(h, "arxiv_full_pipeline", run)
         for table, n in counts.items():
             loaded = results[f"loading_table_{table}"]
-            assert loaded == [{"table": table, "rows_loaded": n, "target": f"sqlite://{wh}"}], loaded
+            assert loaded == [{"table": table, "rows_loaded": n, "target": f"sqlite://{wh}", "state": "staged"}], loaded
+        assert {r["table"]: r["rows_published"] for r in results["publish_tables"]} == dict(counts, papers_fts=200), \
+            results["publish_tables"]
+        assert results["build_search_index"]["search_index"] == "staged", results["build_search_index"]
         transform = results["transform_snapshot"]
         assert transform["records_read"] == 200 and transform["accepted"] == 200, transform
         assert transform["rows"]["papers"] == 200 and transform["output"] == lake, transform

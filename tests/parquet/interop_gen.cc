@@ -34,7 +34,7 @@ std::string DateText(int32_t days) {
   int64_t d = doy - (153 * mp + 2) / 5 + 1;
   int64_t m = mp < 10 ? mp + 3 : mp - 9;
   if (m <= 2) ++y;
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d));
   return buf;
 }
@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
         { std::string v = kUtf8[r % 3]; wr.AppendString(4, v); put("s_lowcard", v); }
         if (r % 5 == 0) { wr.AppendNull(5); put("i16", nullptr); }
         else { int32_t v = static_cast<int16_t>((r * 37) % 65536 - 32768); wr.AppendInt32(5, v); put("i16", v); }
-        { int32_t v = r % 2 ? r * 1000003 : -r; wr.AppendInt32(6, v); put("i32", v); }
+        { int32_t v = r % 2 ? static_cast<int32_t>(static_cast<uint32_t>(r) * 1000003u) : -r; wr.AppendInt32(6, v); put("i32", v); }
         if (r % 4 == 1) { wr.AppendNull(7); put("i64", nullptr); }
         else { int64_t v = (static_cast<int64_t>(r) - 2500) * 4000000000000ll; wr.AppendInt64(7, v); put("i64", std::to_string(v)); }
         if (r % 6 == 2) { wr.AppendNull(8); put("date", nullptr); }

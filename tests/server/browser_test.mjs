@@ -148,7 +148,7 @@ async function main() {
       const ok = await page.$('#grid .runbar.state-success');
       check(ok !== null, 'the pipeline run reaches success in the grid (live, no reload)');
       const cells = await page.$$eval('#grid .cell', (els) => els.map((e) => e.dataset.state));
-      check(cells.length === 11 && cells.every((s) => s === 'success'), `11 green task cells (${cells.join(',')})`);
+      check(cells.length === 13 && cells.every((s) => s === 'success'), `13 green task cells (${cells.join(',')})`);
       await shot(page, 'grid');
 
       // Run details, then a task instance and its log.
@@ -178,7 +178,7 @@ async function main() {
       await page.click('a[href$="/graph"]');
       await page.waitForSelector('#graph-svg g.node[data-task="Run_data_quality_checks"]');
       const nodes = await page.$$eval('#graph-svg g.node', (els) => els.map((e) => e.dataset.state));
-      check(nodes.length === 11 && nodes.every((s) => s === 'success'), 'graph shows 11 green tasks');
+      check(nodes.length === 13 && nodes.every((s) => s === 'success'), 'graph shows 13 green tasks');
       await shot(page, 'graph');
 
       // The rows a load task reports (task_instances.result) on its task page:

@@ -840,7 +840,8 @@ async function renderData(main, params) {
     history.replaceState(null, '', '/data?q=' + enc(q));
     try {
       const r = await api('GET', '/warehouse/search?q=' + enc(q) + '&limit=25');
-      results.appendChild(h('div', { class: 'muted' }, fmtNumber(r.total_entries) + ' paper' + (r.total_entries === 1 ? '' : 's') + ' found'));
+      const more = r.total_entries_exact === false ? 'more than ' : '';
+      results.appendChild(h('div', { class: 'muted' }, more + fmtNumber(r.total_entries) + ' paper' + (r.total_entries === 1 && !more ? '' : 's') + ' found'));
       for (const p of r.papers) {
         // Only arXiv ids get a link, built from the id alone.
         const isArxiv = /^[A-Za-z.-]+\/\d{7}$|^\d{4}\.\d{4,5}$/.test(p.id);

@@ -71,4 +71,16 @@ CREATE TABLE IF NOT EXISTS "titles" (
 DISTSTYLE KEY
 DISTKEY ("id")
 SORTKEY ("id");
+CREATE TABLE IF NOT EXISTS "arxivflow_loads" (
+  "load_id" VARCHAR(12) NOT NULL,
+  "table_name" VARCHAR(64) NOT NULL,
+  "stage_table" VARCHAR(128) NOT NULL,
+  "rows" BIGINT NOT NULL,
+  "area_id" VARCHAR(64) NOT NULL,
+  "run_id" VARCHAR(256) NOT NULL,
+  "state" VARCHAR(16) NOT NULL,
+  "staged_at" VARCHAR(32) NOT NULL,
+  "published_at" VARCHAR(32),
+  PRIMARY KEY ("load_id", "table_name")
+);
 COMMIT;

@@ -8,31 +8,31 @@ CREATE TABLE IF NOT EXISTS "papers" (
   "license" TEXT,
   "reportno" TEXT,
   "submitter" TEXT,
-  "updatedate" TEXT,
-  PRIMARY KEY ("id")
+  "updatedate" TEXT
 );
+CREATE UNIQUE INDEX IF NOT EXISTS "papers_id_key" ON "papers" ("id");
 CREATE TABLE IF NOT EXISTS "authors" (
   "id" TEXT NOT NULL,
   "author" TEXT,
   "position" INTEGER NOT NULL,
   "lastname" TEXT,
   "firstname" TEXT,
-  "suffix" TEXT,
-  PRIMARY KEY ("id", "position")
+  "suffix" TEXT
 );
+CREATE UNIQUE INDEX IF NOT EXISTS "authors_id_position_key" ON "authors" ("id", "position");
 CREATE INDEX IF NOT EXISTS "authors_author_idx" ON "authors" ("author");
 CREATE TABLE IF NOT EXISTS "abstracts" (
   "id" TEXT NOT NULL,
   "abstract" TEXT,
-  "origin" TEXT NOT NULL,
-  PRIMARY KEY ("id", "origin")
+  "origin" TEXT NOT NULL
 );
+CREATE UNIQUE INDEX IF NOT EXISTS "abstracts_id_origin_key" ON "abstracts" ("id", "origin");
 CREATE TABLE IF NOT EXISTS "categories" (
   "id" TEXT NOT NULL,
   "category" TEXT NOT NULL,
-  "position" INTEGER NOT NULL,
-  PRIMARY KEY ("id", "position")
+  "position" INTEGER NOT NULL
 );
+CREATE UNIQUE INDEX IF NOT EXISTS "categories_id_position_key" ON "categories" ("id", "position");
 CREATE INDEX IF NOT EXISTS "categories_category_idx" ON "categories" ("category");
 CREATE TABLE IF NOT EXISTS "versions" (
   "id" TEXT NOT NULL,
@@ -47,9 +47,7 @@ CREATE INDEX IF NOT EXISTS "versions_year_month_idx" ON "versions" ("year", "mon
 CREATE TABLE IF NOT EXISTS "titles" (
   "id" TEXT NOT NULL,
   "title" TEXT NOT NULL,
-  "origin" TEXT NOT NULL,
-  PRIMARY KEY ("id", "origin")
+  "origin" TEXT NOT NULL
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS "papers_fts" USING fts5(id UNINDEXED, title, abstract);
-DELETE FROM "papers_fts";
-INSERT INTO "papers_fts" (id, title, abstract) SELECT t."id", t."title", a."abstract" FROM "titles" t LEFT JOIN "abstracts" a ON a."id" = t."id" AND a."origin" = t."origin";
+CREATE UNIQUE INDEX IF NOT EXISTS "titles_id_origin_key" ON "titles" ("id", "origin");
+CREATE VIRTUAL TABLE "papers_fts" USING fts5(title, abstract, content='', columnsize=0, detail=none, tokenize='unicode61 remove_diacritics 2');

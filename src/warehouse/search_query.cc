@@ -1,0 +1,79 @@
+#include "warehouse/search_query.h"
+
+#include <sqlite3.h>
+
+#include <string_view>
+#include <vector>
+
+#include "warehouse/ddl.h"
+
+namespace arxivflow::warehouse {
+
+namespace {
+
+fts5_api* Fts5Api(sqlite3* db) {
+  fts5_api* api = nullptr;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, nullptr) == SQLITE_OK) {
+    sqlite3_bind_pointer(stmt, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
+    sqlite3_step(stmt);
+  }
+  sqlite3_finalize(stmt);
+  return api;
+}
+
+int CollectToken(void* ctx, int flags, const char* token, int bytes, int, int) {
+  auto* tokens = static_cast<std::vector<std::string>*>(ctx);
+  if (flags & FTS5_TOKEN_COLOCATED) return SQLITE_OK;  // synonyms: none with unicode61
+  if (bytes <= 0) return SQLITE_OK;
+  if (tokens->size() >= kMaxSearchWords) return SQLITE_DONE;
+  if (static_cast<size_t>(bytes) > kMaxSearchWordBytes) return SQLITE_OK;
+  tokens->emplace_back(token, static_cast<size_t>(bytes));
+  return SQLITE_OK;
+}
+
+}  // namespace
+
+Result<std::string> BuildSearchMatch(sqlite3* db, const std::string& text) {
+  fts5_api* api = Fts5Api(db);
+  if (!api) return Status::Internal("SQLite has no FTS5 module");
+  void* user_data = nullptr;
+  fts5_tokenizer tokenizer{};
+  if (api->xFindTokenizer(api, "unicode61", &user_data, &tokenizer) != SQLITE_OK) {
+    return Status::Internal("FTS5 has no unicode61 tokenizer");
+  }
+  // The index's tokenizer arguments: the words after its name
+  // ("unicode61 remove_diacritics 2").
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : std::string_view(kSearchIndexTokenizer)) {
+    if (c != ' ') {
+      word += c;
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  std::vector<const char*> argv;
+  for (size_t i = 1; i < words.size(); ++i) argv.push_back(words[i].c_str());
+  Fts5Tokenizer* instance = nullptr;
+  if (tokenizer.xCreate(user_data, argv.data(), static_cast<int>(argv.size()), &instance) != SQLITE_OK) {
+    return Status::Internal("cannot create the FTS5 tokenizer");
+  }
+  std::vector<std::string> tokens;
+  const int rc = tokenizer.xTokenize(instance, &tokens, FTS5_TOKENIZE_QUERY, text.data(), static_cast<int>(text.size()),
+                                     CollectToken);
+  tokenizer.xDelete(instance);
+  if (rc != SQLITE_OK && rc != SQLITE_DONE) return Status::Internal("tokenizing the search text failed");
+  std::string match;
+  for (const auto& token : tokens) {
+    if (!match.empty()) match += ' ';
+    match += '"';
+    for (char c : token) match += c == '"' ? std::string("\"\"") : std::string(1, c);
+    match += '"';
+  }
+  return match;
+}
+
+}  // namespace arxivflow::warehouse

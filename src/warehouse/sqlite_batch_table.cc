@@ -1,0 +1,177 @@
+#include "warehouse/sqlite_batch_table.h"
+
+#include "warehouse/sql_identifier.h"
+#include "warehouse/value_format.h"
+
+namespace arxivflow::warehouse {
+
+namespace {
+
+using parquet::LogicalType;
+using parquet::PhysicalType;
+
+struct BatchVtab {
+  sqlite3_vtab base;  // first: SQLite hands out pointers to it
+  BatchFeed* feed;
+};
+
+struct BatchCursor {
+  sqlite3_vtab_cursor base;  // first
+  BatchFeed* feed;
+  int64_t row;
+  int64_t rows;
+  char text[kMaxFormattedValue];
+};
+
+int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char**) {
+  std::string sql = "CREATE TABLE x(";
+  for (int i = 0; i < kBatchTableColumns; ++i) sql += (i ? ", c" : "c") + std::to_string(i);
+  sql += ")";
+  const int rc = sqlite3_declare_vtab(db, sql.c_str());
+  if (rc != SQLITE_OK) return rc;
+  auto* vtab = new BatchVtab();
+  vtab->feed = static_cast<BatchFeed*>(aux);
+  *out = &vtab->base;
+  return SQLITE_OK;
+}
+
+int BestIndex(sqlite3_vtab*, sqlite3_index_info* info) {
+  info->estimatedCost = 1e6;  // one full scan, whatever the query asks
+  return SQLITE_OK;
+}
+
+int Disconnect(sqlite3_vtab* vtab) {
+  delete reinterpret_cast<BatchVtab*>(vtab);
+  return SQLITE_OK;
+}
+
+int OpenCursor(sqlite3_vtab* vtab, sqlite3_vtab_cursor** out) {
+  auto* cursor = new BatchCursor();
+  cursor->feed = reinterpret_cast<BatchVtab*>(vtab)->feed;
+  *out = &cursor->base;
+  return SQLITE_OK;
+}
+
+int CloseCursor(sqlite3_vtab_cursor* cursor) {
+  delete reinterpret_cast<BatchCursor*>(cursor);
+  return SQLITE_OK;
+}
+
+int Filter(sqlite3_vtab_cursor* base, int, const char*, int, sqlite3_value**) {
+  auto* cursor = reinterpret_cast<BatchCursor*>(base);
+  cursor->row = 0;
+  const Batch* batch = cursor->feed->batch();
+  cursor->rows = batch && cursor->feed->table() ? batch->rows : 0;
+  return SQLITE_OK;
+}
+
+int NextRow(sqlite3_vtab_cursor* base) {
+  ++reinterpret_cast<BatchCursor*>(base)->row;
+  return SQLITE_OK;
+}
+
+int Eof(sqlite3_vtab_cursor* base) {
+  auto* cursor = reinterpret_cast<BatchCursor*>(base);
+  return cursor->row >= cursor->rows;
+}
+
+int Rowid(sqlite3_vtab_cursor* base, sqlite3_int64* rowid) {
+  auto* cursor = reinterpret_cast<BatchCursor*>(base);
+  *rowid = cursor->feed->first_rowid() + cursor->row;
+  return SQLITE_OK;
+}
+
+int Column(sqlite3_vtab_cursor* base, sqlite3_context* ctx, int index) {
+  auto* cursor = reinterpret_cast<BatchCursor*>(base);
+  const schema::TableDef& table = *cursor->feed->table();
+  const Batch& batch = *cursor->feed->batch();
+  if (index < 0 || static_cast<size_t>(index) >= table.schema.columns.size() ||
+      static_cast<size_t>(index) >= batch.columns.size()) {
+    return SQLITE_OK;  // NULL
+  }
+  const auto& column = table.schema.columns[static_cast<size_t>(index)];
+  const auto& v = batch.columns[static_cast<size_t>(index)];
+  const size_t r = static_cast<size_t>(cursor->row);
+  if (!v.valid.empty() && !v.valid[r]) return SQLITE_OK;
+  switch (column.physical) {
+    case PhysicalType::kByteArray: {
+      const std::string_view s = v.strings[r];
+      sqlite3_result_text(ctx, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+      break;
+    }
+    case PhysicalType::kInt32:
+      if (column.logical == LogicalType::kDate) {
+        const size_t n = FormatDateTo(v.i32[r], cursor->text);
+        sqlite3_result_text(ctx, cursor->text, static_cast<int>(n), SQLITE_TRANSIENT);
+      } else {
+        sqlite3_result_int(ctx, v.i32[r]);
+      }
+      break;
+    case PhysicalType::kInt64:
+      if (column.logical == LogicalType::kTimestampMicrosUtc) {
+        const size_t n = FormatTimestampTo(v.i64[r], cursor->text);
+        sqlite3_result_text(ctx, cursor->text, static_cast<int>(n), SQLITE_TRANSIENT);
+      } else {
+        sqlite3_result_int64(ctx, v.i64[r]);
+      }
+      break;
+    case PhysicalType::kDouble:
+      sqlite3_result_double(ctx, v.f64[r]);
+      break;
+    case PhysicalType::kBoolean:
+      sqlite3_result_int(ctx, v.booleans[r] ? 1 : 0);
+      break;
+    case PhysicalType::kFloat:
+      sqlite3_result_double(ctx, v.f32[r]);
+      break;
+    case PhysicalType::kFixedLenByteArray:
+      sqlite3_result_blob(ctx, v.strings[r].data(), static_cast<int>(v.strings[r].size()), SQLITE_STATIC);
+      break;
+  }
+  return SQLITE_OK;
+}
+
+sqlite3_module MakeModule() {
+  sqlite3_module m{};
+  m.iVersion = 0;
+  m.xCreate = nullptr;  // eponymous only: no CREATE VIRTUAL TABLE
+  m.xConnect = Connect;
+  m.xBestIndex = BestIndex;
+  m.xDisconnect = Disconnect;
+  m.xDestroy = Disconnect;
+  m.xOpen = OpenCursor;
+  m.xClose = CloseCursor;
+  m.xFilter = Filter;
+  m.xNext = NextRow;
+  m.xEof = Eof;
+  m.xColumn = Column;
+  m.xRowid = Rowid;
+  return m;
+}
+
+const sqlite3_module kModule = MakeModule();
+
+void DeleteFeed(void* feed) { delete static_cast<BatchFeed*>(feed); }
+
+}  // namespace
+
+Result<BatchFeed*> RegisterBatchTable(sqlite3* db) {
+  auto* feed = new BatchFeed();
+  // On failure SQLite calls DeleteFeed itself.
+  if (sqlite3_create_module_v2(db, "arxivflow_batch", &kModule, feed, DeleteFeed) != SQLITE_OK) {
+    return Status::Internal(std::string("cannot register the batch table: ") + sqlite3_errmsg(db));
+  }
+  return feed;
+}
+
+std::string BatchInsertSql(const schema::TableDef& table, const std::string& target) {
+  std::string columns, values;
+  for (size_t i = 0; i < table.schema.columns.size(); ++i) {
+    columns += ", " + QuoteIdentifier(table.schema.columns[i].name);
+    values += ", c" + std::to_string(i);
+  }
+  return "INSERT INTO " + QuoteIdentifier(target) + " (rowid" + columns + ") SELECT rowid" + values +
+         " FROM arxivflow_batch";
+}
+
+}  // namespace arxivflow::warehouse

@@ -1,0 +1,270 @@
+// Staged loads on SQLite: a table's stage is invisible until the set is
+// published, a publish is all or nothing, and writers wait for each other
+// (and for other connections) without failing on a lock.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "warehouse/loader.h"
+#include "warehouse/sqlite_search_index.h"
+#include "warehouse/test_area.h"
+#include "warehouse/test_batches.h"
+#include "warehouse/warehouse.h"
+#include "warehouse/writer_lock.h"
+
+namespace arxivflow::warehouse {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::GeneratedBatch;
+
+class StagedLoadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("af_staged_test_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = (dir_ / "w.db").string();
+    wh_ = Open();
+    ASSERT_TRUE(wh_->CreateTables({}).ok());
+  }
+  void TearDown() override {
+    wh_.reset();
+    fs::remove_all(dir_);
+  }
+
+  std::unique_ptr<Warehouse> Open() {
+    auto wh = Warehouse::Open(*ParseConnection("sqlite://" + db_));
+    EXPECT_TRUE(wh.ok()) << wh.status().ToString();
+    return wh.ok() ? std::move(wh).value() : nullptr;
+  }
+
+  int64_t Count(const std::string& sql) {
+    auto v = wh_->QueryScalar(sql);
+    EXPECT_TRUE(v.ok()) << v.status().ToString();
+    return v.ok() ? v->integer : -1;
+  }
+
+  Result<int64_t> Stage(Warehouse& wh, schema::TableId id, int rows, const LoadIdentity& load,
+                        const std::string& area_id = "area-1", ProgressCallback progress = nullptr) {
+    std::vector<Batch> batches;
+    batches.push_back(GeneratedBatch(schema::Table(id), rows));
+    auto source = MakeMemoryBatchSource(std::move(batches));
+    TableLoadInput input;
+    input.source = source.get();
+    input.load = load;
+    input.area_id = area_id;
+    input.progress = std::move(progress);
+    return wh.StageTable(schema::Table(id), input);
+  }
+
+  Status StageAll(const LoadIdentity& load, int rows) {
+    for (const auto& t : schema::StarSchema()) AF_RETURN_IF_ERROR(Stage(*wh_, t.id, rows, load).status());
+    return Status::OK();
+  }
+
+  Result<PublishResult> PublishAll(const LoadIdentity& load) {
+    PublishRequest request;
+    request.load = load;
+    for (const auto& t : schema::StarSchema()) request.tables.push_back(t.name);
+    return wh_->Publish(request);
+  }
+
+  std::map<std::string, int64_t> Counts() {
+    std::map<std::string, int64_t> out;
+    for (const auto& t : schema::StarSchema()) out[t.name] = Count("SELECT COUNT(*) FROM \"" + t.name + "\"");
+    return out;
+  }
+
+  fs::path dir_;
+  std::string db_;
+  std::unique_ptr<Warehouse> wh_;
+};
+
+TEST_F(StagedLoadTest, StagesStayInvisibleUntilTheSetIsPublished) {
+  const LoadIdentity first = LoadIdentityForRun("run-1");
+  ASSERT_TRUE(StageAll(first, 5).ok());
+  ASSERT_TRUE(PublishAll(first).ok());
+  const LoadIdentity second = LoadIdentityForRun("run-2");
+  ASSERT_TRUE(StageAll(second, 8).ok());
+  for (const auto& [table, n] : Counts()) EXPECT_EQ(n, 5) << table;  // staged, not published
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM \"papers__stage_" + second.load_id + "\""), 8);
+  auto result = PublishAll(second);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->tables.size(), 7u);  // six tables and the search index
+  for (const auto& [table, n] : Counts()) EXPECT_EQ(n, 8) << table;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%__stage_%' AND type = 'table'"), 0);
+  // The counts the UI reads, recorded at publish.
+  EXPECT_EQ(Count("SELECT SUM(rows) FROM arxivflow_loads WHERE state = 'published'"), 8 * 7);
+  // Publishing again is a no-op.
+  auto again = PublishAll(second);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->already_published);
+}
+
+TEST_F(StagedLoadTest, PublishIsAllOrNothing) {
+  const LoadIdentity first = LoadIdentityForRun("run-1");
+  ASSERT_TRUE(StageAll(first, 5).ok());
+  ASSERT_TRUE(PublishAll(first).ok());
+  const LoadIdentity second = LoadIdentityForRun("run-2");
+  for (const auto& t : schema::StarSchema()) {
+    if (t.name == "versions") continue;
+    ASSERT_TRUE(Stage(*wh_, t.id, 9, second).ok());
+  }
+  auto result = PublishAll(second);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), Status::Code::kNotFound);
+  EXPECT_NE(result.status().message().find("not staged: versions"), std::string::npos) << result.status().message();
+  for (const auto& [table, n] : Counts()) EXPECT_EQ(n, 5) << table;
+  // The retried task stages the missing table; the publish then succeeds.
+  ASSERT_TRUE(Stage(*wh_, schema::TableId::kVersions, 9, second).ok());
+  ASSERT_TRUE(PublishAll(second).ok());
+  for (const auto& [table, n] : Counts()) EXPECT_EQ(n, 9) << table;
+}
+
+TEST_F(StagedLoadTest, RetriedStageReplacesItsOwnStage) {
+  const LoadIdentity load = LoadIdentityForRun("run-1");
+  ASSERT_TRUE(Stage(*wh_, schema::TableId::kPapers, 4, load).ok());
+  ASSERT_TRUE(Stage(*wh_, schema::TableId::kPapers, 6, load).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM \"papers__stage_" + load.load_id + "\""), 6);
+  EXPECT_EQ(Count("SELECT rows FROM arxivflow_loads WHERE load_id = '" + load.load_id + "'"), 6);
+}
+
+TEST_F(StagedLoadTest, TablesOfDifferentAreasAreNotPublishedTogether) {
+  const LoadIdentity load = LoadIdentityForRun("run-1");
+  ASSERT_TRUE(Stage(*wh_, schema::TableId::kPapers, 4, load, "area-1").ok());
+  ASSERT_TRUE(Stage(*wh_, schema::TableId::kAuthors, 4, load, "area-2").ok());
+  PublishRequest request;
+  request.load = load;
+  request.tables = {"papers", "authors"};
+  auto result = wh_->Publish(request);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("different Parquet areas"), std::string::npos);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM papers"), 0);
+}
+
+TEST_F(StagedLoadTest, StagesOfUnpublishedLoadsAreDroppedByTheNextPublish) {
+  const LoadIdentity failed = LoadIdentityForRun("failed-run");
+  ASSERT_TRUE(Stage(*wh_, schema::TableId::kPapers, 3, failed).ok());
+  ASSERT_TRUE(Stage(*wh_, schema::TableId::kAuthors, 3, failed).ok());
+  const LoadIdentity next = LoadIdentityForRun("next-run");
+  ASSERT_TRUE(StageAll(next, 2).ok());
+  ASSERT_TRUE(PublishAll(next).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%__stage_%' AND type = 'table'"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM arxivflow_loads WHERE state = 'staged'"), 0);
+}
+
+TEST_F(StagedLoadTest, PublishingAbstractsAloneRebuildsTheSearchIndexFromThePublishedTitles) {
+  const LoadIdentity first = LoadIdentityForRun("run-1");
+  ASSERT_TRUE(StageAll(first, 5).ok());
+  ASSERT_TRUE(PublishAll(first).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH 'abstract'"), 5);
+  const LoadIdentity second = LoadIdentityForRun("run-2");
+  ASSERT_TRUE(Stage(*wh_, schema::TableId::kAbstracts, 2, second).ok());
+  PublishRequest request;
+  request.load = second;
+  request.tables = {"abstracts"};
+  ASSERT_TRUE(wh_->Publish(request).ok());
+  // Titles 0..4 stay; only two of them have an abstract now.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH 'abstract'"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH 'title'"), 5);
+}
+
+TEST_F(StagedLoadTest, WritersQueueOnTheLockAndReportTheHolder) {
+  // Another process's loader, simulated by a second lock holder.
+  auto holder = WriterLock::Acquire(db_, "staging authors for run other", nullptr);
+  ASSERT_TRUE(holder.ok());
+  std::atomic<bool> waited{false};
+  std::string reported;
+  std::mutex mu;
+  std::thread loader([&] {
+    auto wh = Open();
+    auto rows = Stage(*wh, schema::TableId::kPapers, 3, LoadIdentityForRun("run-1"), "a",
+                      [&](const LoadProgress& p) {
+                        if (p.phase == LoadPhase::kWaitingForLock) {
+                          std::lock_guard<std::mutex> lock(mu);
+                          reported = p.holder + " | " + p.waiting_for;
+                          waited = true;
+                        }
+                      });
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  });
+  while (!waited) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  holder->reset();  // the other loader finishes
+  loader.join();
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_NE(reported.find("staging authors for run other"), std::string::npos) << reported;
+  EXPECT_NE(reported.find("pid " + std::to_string(getpid())), std::string::npos) << reported;
+  EXPECT_NE(reported.find("the write lock on " + db_), std::string::npos) << reported;
+}
+
+TEST_F(StagedLoadTest, WritersWaitForOtherConnectionsWithoutADeadline) {
+  // A connection that is not an arxivflow load holds SQLite's write lock.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  std::atomic<bool> waited{false};
+  std::string holder;
+  std::thread loader([&] {
+    auto wh = Open();
+    auto rows = Stage(*wh, schema::TableId::kPapers, 3, LoadIdentityForRun("run-1"), "a",
+                      [&](const LoadProgress& p) {
+                        if (p.phase == LoadPhase::kWaitingForLock && !waited) {
+                          holder = p.holder;
+                          waited = true;
+                        }
+                      });
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  });
+  while (!waited) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  loader.join();
+  sqlite3_close(other);
+  EXPECT_NE(holder.find("another connection"), std::string::npos) << holder;
+}
+
+TEST_F(StagedLoadTest, LoadAreaPublishesTheSetAndTheSearchIndexBuiltBesideIt) {
+  ASSERT_TRUE(testing::WriteTestArea(dir_ / "area", 120, 3).ok());
+  auto area = OpenParquetArea((dir_ / "area").string());
+  ASSERT_TRUE(area.ok());
+  LoadOptions options;
+  auto report = LoadArea(*wh_, *area, options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->published);
+  EXPECT_TRUE(report->search_index);  // built from the area, in parallel
+  for (const auto& [table, n] : Counts()) EXPECT_EQ(n, 120) << table;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH 'title'"), 120);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH '\"title\" \"117\"'"), 1);
+  EXPECT_EQ(Count("SELECT t.rowid FROM papers_fts JOIN titles AS t ON t.rowid = papers_fts.rowid "
+                  "WHERE papers_fts MATCH '\"abstract\" \"117\"'"),
+            Count("SELECT rowid FROM titles WHERE id = '2301.10117'"));
+  // The index copied in from its scratch file is a sound FTS5 index.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &raw), SQLITE_OK);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(raw, "INSERT INTO papers_fts(papers_fts) VALUES('integrity-check')", nullptr, nullptr, &err),
+            SQLITE_OK)
+      << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(raw);
+  EXPECT_FALSE(fs::exists(SearchScratchPath(db_, report->load.load_id)));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'authors_author_idx__" +
+                  report->load.load_id + "'"),
+            1);
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &raw), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(raw, "PRAGMA page_size", -1, &stmt, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 16384);  // a new database
+  sqlite3_finalize(stmt);
+  sqlite3_close(raw);
+}
+
+}  // namespace
+}  // namespace arxivflow::warehouse
