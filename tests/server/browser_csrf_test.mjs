@@ -113,7 +113,7 @@ async function forge(context, attacker, base, label) {
 
 async function main() {
   af('db', 'init');
-  for (const name of fs.readdirSync(path.join(home, 'dags'))) fs.rmSync(path.join(home, 'dags', name));
+  for (const name of fs.readdirSync(path.join(home, 'dags'))) fs.rmSync(path.join(home, 'dags', name), { recursive: true });
   fs.writeFileSync(path.join(home, 'dags', 'csrf_target.yaml'),
     'dag_id: csrf_target\nis_paused_upon_creation: true\ntasks:\n  - {task_id: only, operator: noop}\n');
   af('users', 'create', '--username', 'admin', '--password', PASSWORD, '--role', 'admin');

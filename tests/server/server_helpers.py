@@ -81,7 +81,8 @@ class Server:
         self.run("db", "init")
         if not keep_shipped_dags:
             for name in os.listdir(self.dags):
-                os.remove(os.path.join(self.dags, name))
+                path = os.path.join(self.dags, name)
+                shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
         self.run("users", "create", "--username", "admin", "--password", "admin-pass", "--role", "admin")
         self.run("users", "create", "--username", "viewer", "--password", "viewer-pass", "--role", "viewer")
         self.port = None
