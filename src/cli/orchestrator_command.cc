@@ -12,6 +12,9 @@
 #include <thread>
 
 #include "cli/orchestrator_cli_util.h"
+#include "cli/secret_input.h"
+#include "cli/webserver_options.h"
+#include "common/json_limits.h"
 #include "common/logging.h"
 #include "orchestrator/actions.h"
 #include "orchestrator/connection.h"
@@ -64,7 +67,7 @@ void AddConnectionsCommand(CLI::App& app) {
   AddHomeOption(cmd);
 
   struct AddArgs {
-    std::string id, uri, type, host, login, password, schema, extra, description;
+    std::string id, uri, uri_file, type, host, login, password, password_file, schema, extra, description;
     int port = 0;
   };
   auto a = std::make_shared<AddArgs>();
@@ -72,15 +75,28 @@ void AddConnectionsCommand(CLI::App& app) {
   AddHomeOption(add);
   add->add_option("conn_id", a->id, "Connection id")->required();
   add->add_option("--conn-uri", a->uri, "URI, e.g. postgresql://user:pass@host:5432/db or sqlite:///path.db");
+  add->add_option("--conn-uri-file", a->uri_file,
+                  "Read the URI from this file ('-' = stdin), keeping its password out of argv and shell history");
   add->add_option("--conn-type", a->type, "Type: postgres, redshift, sqlite, ssh, aws, ...");
   add->add_option("--conn-host", a->host, "Host (for sqlite: the file path)");
   add->add_option("--conn-port", a->port, "Port");
   add->add_option("--conn-login", a->login, "Login");
-  add->add_option("--conn-password", a->password, "Password");
+  add->add_option("--conn-password", a->password,
+                  "Password (visible in `ps` and shell history: prefer --conn-password-file)");
+  add->add_option("--conn-password-file", a->password_file, "Read the password from this file ('-' = stdin)");
   add->add_option("--conn-schema", a->schema, "Schema (database name)");
   add->add_option("--conn-extra", a->extra, "Extra, a JSON object");
   add->add_option("--conn-description", a->description, "Description");
   add->callback([a] {
+    if (!a->uri_file.empty()) {
+      if (!a->uri.empty()) Fail("give --conn-uri or --conn-uri-file, not both");
+      a->uri = ValueOrFail(ReadSecretInput(a->uri_file, "--conn-uri-file"));
+      if (a->uri.empty()) Fail("--conn-uri-file: empty URI");
+    }
+    if (!a->password_file.empty()) {
+      if (!a->password.empty()) Fail("give --conn-password or --conn-password-file, not both");
+      a->password = ValueOrFail(ReadSecretInput(a->password_file, "--conn-password-file"));
+    }
     orch::Connection c;
     if (!a->uri.empty()) {
       if (!a->type.empty() || !a->host.empty() || !a->login.empty() || !a->password.empty() || a->port) {
@@ -98,9 +114,10 @@ void AddConnectionsCommand(CLI::App& app) {
       c.schema = a->schema;
     }
     if (!a->extra.empty()) {
-      auto extra = nlohmann::json::parse(a->extra, nullptr, false);
-      if (!extra.is_object()) Fail("--conn-extra must be a JSON object");
-      c.extra.update(extra);
+      auto extra = ParseJsonBounded(a->extra, "--conn-extra");
+      if (!extra.ok()) Fail(extra.status().message());
+      if (!extra->is_object()) Fail("--conn-extra must be a JSON object");
+      c.extra.update(*extra);
     }
     c.description = a->description;
     auto store = OpenStoreOrFail();
@@ -155,16 +172,23 @@ void AddVariablesCommand(CLI::App& app) {
   AddHomeOption(cmd);
 
   struct SetArgs {
-    std::string key, value, description;
+    std::string key, description, value_file;
+    std::optional<std::string> value;
   };
   auto s = std::make_shared<SetArgs>();
   auto* set = cmd->add_subcommand("set", "Set a variable");
   AddHomeOption(set);
   set->add_option("key", s->key, "Variable key")->required();
-  set->add_option("value", s->value, "Variable value")->required();
+  set->add_option("value", s->value,
+                  "Variable value (omit it, or use --value-file, to keep a secret out of argv: then stdin is read)");
+  set->add_option("--value-file", s->value_file, "Read the value from this file ('-' = stdin)");
   set->add_option("--description", s->description, "Description");
   set->callback([s] {
-    OkOrFail(OpenStoreOrFail()->SetVariable(s->key, s->value, s->description));
+    if (s->value && !s->value_file.empty()) Fail("give the value or --value-file, not both");
+    std::string value = s->value ? *s->value
+                                 : ValueOrFail(ReadSecretInput(s->value_file.empty() ? "-" : s->value_file,
+                                                               "the value of " + s->key));
+    OkOrFail(OpenStoreOrFail()->SetVariable(s->key, value, s->description));
     std::printf("Variable %s created\n", s->key.c_str());
   });
 
@@ -225,15 +249,19 @@ void AddSchedulerOptions(CLI::App* cmd, SchedulerArgs& a) {
       ->check(CLI::Range(0.01, 3600.0));
 }
 
-void RunScheduler(const SchedulerArgs& a) {
-  InstallStopHandlers();
+orch::SchedulerOptions ToSchedulerOptions(const SchedulerArgs& a) {
   orch::SchedulerOptions o;
   o.parallelism = a.parallelism;
   o.executor.zombie_threshold = a.zombie_threshold;
   o.executor.kill_grace = a.kill_grace;
   o.heartbeat_interval = a.heartbeat_interval;
   o.stop = &g_stop;
-  orch::Scheduler scheduler(orch::Paths(), o);
+  return o;
+}
+
+void RunScheduler(const SchedulerArgs& a) {
+  InstallStopHandlers();
+  orch::Scheduler scheduler(orch::Paths(), ToSchedulerOptions(a));
   OkOrFail(scheduler.Start());
   OkOrFail(scheduler.Loop());
   spdlog::info("scheduler stopped (running task processes keep going; the next scheduler adopts them)");
@@ -249,8 +277,7 @@ void AddSchedulerCommand(CLI::App& app) {
 
 struct StandaloneArgs {
   SchedulerArgs scheduler;
-  std::string host = "127.0.0.1";
-  int port = 8080;
+  server::WebserverOptions web;
 };
 
 // Airflow's `standalone`: home, admin user, scheduler and webserver in one
@@ -262,8 +289,9 @@ void AddStandaloneCommand(CLI::App& app) {
                                  "Initialise the home if needed, create the admin user, run the scheduler and webserver");
   AddHomeOption(cmd);
   AddSchedulerOptions(cmd, a->scheduler);
-  cmd->add_option("--host", a->host, "Webserver address")->capture_default_str();
-  cmd->add_option("--port", a->port, "Webserver port (0 picks a free one)")->capture_default_str();
+  cmd->add_option("--host", a->web.host, "Webserver address")->capture_default_str();
+  cmd->add_option("--port", a->web.port, "Webserver port (0 picks a free one)")->capture_default_str();
+  AddWebserverOptions(cmd, a->web);
   cmd->callback([a] {
     auto home = orch::Paths();
     std::vector<std::string> report;
@@ -279,13 +307,15 @@ void AddStandaloneCommand(CLI::App& app) {
     }
     std::fflush(stdout);
 
+    // The scheduler takes the home's lock before anything else starts: a
+    // second standalone on the same home stops here with a clear error.
     InstallStopHandlers();
-    server::WebserverOptions web;
-    web.host = a->host;
-    web.port = a->port;
+    orch::Scheduler scheduler(home, ToSchedulerOptions(a->scheduler));
+    OkOrFail(scheduler.Start());
+    server::WebserverOptions web = a->web;
     web.home = home.root;
     web.stop = &g_stop;
-    web.on_ready = [host = a->host](int port) {
+    web.on_ready = [host = a->web.host](int port) {
       std::printf("standalone | webserver at http://%s:%d (login: admin)\n", host.c_str(), port);
       std::fflush(stdout);
     };
@@ -294,10 +324,12 @@ void AddStandaloneCommand(CLI::App& app) {
       web_status = server::RunWebserver(web);
       if (!web_status.ok()) g_stop = true;  // no UI: stop the scheduler too
     });
-    RunScheduler(a->scheduler);
+    Status loop_status = scheduler.Loop();
     g_stop = true;
-    web_thread.join();
+    web_thread.join();  // before any error unwinds past the thread
+    OkOrFail(loop_status);
     OkOrFail(web_status);
+    spdlog::info("scheduler stopped (running task processes keep going; the next scheduler adopts them)");
   });
 }
 

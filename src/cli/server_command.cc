@@ -1,12 +1,15 @@
 // `arxivflow webserver` (the web UI and REST API) and `arxivflow users
-// create|list` (web users in the metadata DB).
+// create|list|delete|reset-password|set-role` (web users in the metadata DB).
 #include <cstdio>
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/secret_input.h"
+#include "cli/webserver_options.h"
 #include "server/orchestrator_backend.h"
 #include "server/webserver.h"
+#include "server/web_users.h"
 
 namespace arxivflow::cli {
 
@@ -25,9 +28,7 @@ void AddWebserverCommand(CLI::App& app) {
   cmd->add_option("--host", opts->host, "Address to bind (keep 127.0.0.1 unless behind a TLS proxy)")
       ->capture_default_str();
   cmd->add_option("-p,--port", opts->port, "Port (0 = any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
-  cmd->add_option("--threads", opts->threads, "Worker threads (one per open connection)")
-      ->capture_default_str()
-      ->check(CLI::Range(2, 1024));
+  AddWebserverOptions(cmd, *opts);
   cmd->add_option("--read-cache-ms", opts->read_cache_ms,
                   "Serve polled reads from a cache while the metadata DB is unchanged, at most this old (0 = off)")
       ->capture_default_str()
@@ -80,9 +81,74 @@ void AddUsersCommand(CLI::App& app) {
     std::printf("%-24s %-8s %s\n", "username", "role", "created");
     for (const auto& u : *users) std::printf("%-24s %-8s %s\n", u.username.c_str(), u.role.c_str(), u.created_at.c_str());
   });
+
+  // Each of these ends the user's sessions at once, in every server.
+  auto del_name = std::make_shared<std::string>();
+  auto* del = cmd->add_subcommand("delete", "Delete a user (their sessions end at once)");
+  del->fallthrough();
+  del->add_option("-u,--username", *del_name, "User name")->required();
+  del->callback([del_name] {
+    Status st = server::DeleteWebUser("", *del_name);
+    if (!st.ok()) Fail(st.message());
+    std::printf("deleted user '%s'\n", del_name->c_str());
+  });
+
+  struct ResetArgs {
+    std::string username, password, password_file;
+  };
+  auto reset = std::make_shared<ResetArgs>();
+  auto* reset_cmd = cmd->add_subcommand("reset-password", "Set a user's password (their sessions end at once)");
+  reset_cmd->fallthrough();
+  reset_cmd->add_option("-u,--username", reset->username, "User name")->required();
+  reset_cmd->add_option("-p,--password", reset->password,
+                        "New password (visible in `ps`: prefer stdin or --password-file)");
+  reset_cmd->add_option("--password-file", reset->password_file, "Read the new password from this file ('-' = stdin)");
+  reset_cmd->callback([reset] {
+    std::string password = reset->password;
+    if (password.empty()) {
+      auto read = ReadSecretInput(reset->password_file.empty() ? "-" : reset->password_file, "the new password");
+      if (!read.ok()) Fail(read.status().message());
+      password = *read;
+    }
+    Status st = server::ResetWebUserPassword("", reset->username, password);
+    if (!st.ok()) Fail(st.message());
+    std::printf("changed the password of '%s'\n", reset->username.c_str());
+  });
+
+  auto role_args = std::make_shared<UserArgs>();
+  auto* role = cmd->add_subcommand("set-role", "Give a user the role admin or viewer (their sessions end at once)");
+  role->fallthrough();
+  role->add_option("-u,--username", role_args->username, "User name")->required();
+  role->add_option("-r,--role", role_args->role, "admin or viewer")->required()->check(CLI::IsMember({"admin", "viewer"}));
+  role->callback([role_args] {
+    Status st = server::SetWebUserRole("", role_args->username, role_args->role);
+    if (!st.ok()) Fail(st.message());
+    std::printf("user '%s' now has the role %s\n", role_args->username.c_str(), role_args->role.c_str());
+  });
 }
 
 }  // namespace
+
+void AddWebserverOptions(CLI::App* cmd, server::WebserverOptions& opts) {
+  cmd->add_option("--threads", opts.threads, "Worker threads handling complete requests (slow clients hold none)")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 1024));
+  cmd->add_option("--max-connections-per-client", opts.max_connections_per_address,
+                  "Open connections allowed per client address (0 = no cap; behind a proxy, raise it or use 0)")
+      ->capture_default_str();
+  cmd->add_option_function<double>(
+         "--request-head-timeout",
+         [&opts](double seconds) {
+           opts.request_head_timeout = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+         },
+         "Seconds a client has to send a whole request head")
+      ->default_str("10")
+      ->check(CLI::Range(0.1, 600.0));
+  cmd->add_flag("--secure-cookies", opts.secure_cookies,
+                "Mark the session and CSRF cookies Secure (when browsers reach the server over TLS, e.g. through a "
+                "TLS proxy)")
+      ->envname("ARXIVFLOW_SECURE_COOKIES");
+}
 
 void AddServerCommands(CLI::App& app) {
   AddWebserverCommand(app);

@@ -18,7 +18,7 @@ Status WriteJsonFileAtomically(const char* env, const nlohmann::json& result) {
   std::string target(path);
   std::string tmp = target + ".tmp" + std::to_string(getpid());
   std::string text = result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);  // private, like the task's log
   if (fd < 0) return Status::IOError(tmp + ": cannot write the task result: " + std::strerror(errno));
   size_t off = 0;
   while (off < text.size()) {

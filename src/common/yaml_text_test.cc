@@ -41,3 +41,70 @@ TEST(YamlTextTest, MalformedStreamsEndWithAnError) {
 
 }  // namespace
 }  // namespace arxivflow
+
+namespace arxivflow {
+namespace {
+
+// "Billion laughs": `levels` levels of `fanout` aliases of the level below.
+std::string AliasBomb(int levels, int fanout) {
+  std::string text = "l0: &l0 [\"lol\"]\n";
+  for (int i = 1; i <= levels; ++i) {
+    text += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [";
+    for (int j = 0; j < fanout; ++j) text += std::string(j ? ", " : "") + "*l" + std::to_string(i - 1);
+    text += "]\n";
+  }
+  return text;
+}
+
+TEST(YamlBudgetTest, AnAliasInsideItsOwnNodeIsACycle) {
+  for (const char* text : {"params: &a {x: *a}\n", "a: &x [1, [2, *x]]\n", "- &s [*s]\n"}) {
+    auto docs = LoadYamlDocuments(text, "dags/x.yaml");
+    ASSERT_FALSE(docs.ok()) << text;
+    EXPECT_NE(docs.status().message().find("a cycle"), std::string::npos) << docs.status().message();
+    EXPECT_EQ(docs.status().message().rfind("dags/x.yaml:", 0), 0u) << docs.status().message();
+  }
+}
+
+TEST(YamlBudgetTest, AliasExpansionIsBounded) {
+  std::string bomb = AliasBomb(9, 10);
+  EXPECT_LT(bomb.size(), 700u);
+  auto docs = LoadYamlDocuments(bomb, "laughs.yaml");
+  ASSERT_FALSE(docs.ok());
+  EXPECT_NE(docs.status().message().find("YAML nodes once aliases are expanded"), std::string::npos)
+      << docs.status().message();
+  // A long scalar aliased many times: few nodes, many bytes.
+  std::string text = "s: &s \"" + std::string(100000, 'x') + "\"\nl: [";
+  for (int i = 0; i < 200; ++i) text += std::string(i ? ", " : "") + "*s";
+  text += "]\n";
+  auto wide = LoadYamlDocuments(text, "wide.yaml");
+  ASSERT_FALSE(wide.ok());
+  EXPECT_NE(wide.status().message().find("bytes of YAML scalars"), std::string::npos) << wide.status().message();
+}
+
+TEST(YamlBudgetTest, DepthAndSizeAreBounded) {
+  std::string deep = "a: " + std::string(100, '[') + std::string(100, ']') + "\n";
+  auto d = LoadYamlDocuments(deep, "deep.yaml");
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.status().message().find("nested deeper than 64 levels"), std::string::npos) << d.status().message();
+  // Depth reached through an alias counts too.
+  std::string via_alias = "a: &a " + std::string(40, '[') + std::string(40, ']') + "\nb: " +
+                          std::string(30, '[') + "*a" + std::string(30, ']') + "\n";
+  EXPECT_FALSE(LoadYamlDocuments(via_alias, "alias-deep.yaml").ok());
+  YamlLimits small;
+  small.max_bytes = 10;
+  auto big = LoadYamlDocuments("key: a long value\n", "big.yaml", small);
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.status().message(), "big.yaml: 18 bytes; YAML files may hold at most 10 bytes");
+}
+
+TEST(YamlBudgetTest, OrdinaryAnchorsStillWork) {
+  auto docs = LoadYamlDocuments("base: &b {retries: 2}\nx: *b\ny: [*b, *b]\n---\nz: &b 1\nw: *b\n", "ok.yaml");
+  ASSERT_TRUE(docs.ok()) << docs.status().ToString();
+  EXPECT_EQ((*docs)[0]["y"][1]["retries"].as<int>(), 2);
+  EXPECT_EQ((*docs)[1]["w"].as<int>(), 1);
+  std::string nine_by_three = AliasBomb(9, 3);  // 3^9 = 19683 leaves: under the budget
+  EXPECT_TRUE(LoadYamlDocuments(nine_by_three, "ok.yaml").ok());
+}
+
+}  // namespace
+}  // namespace arxivflow

@@ -22,6 +22,7 @@ Status InitHome(const HomePaths& home, std::vector<std::string>* report) {
   }
   AF_ASSIGN_OR_RETURN(auto store, MetadataStore::Open(home, true));
   report->push_back("metadata DB " + home.db() + " at schema version " + std::to_string(store->SchemaVersion()));
+  for (auto& warning : CheckHomePermissions(home)) report->push_back(std::move(warning));
   for (const auto& dag : ShippedDags()) {
     std::string path = home.dags() + "/" + dag.file_name;
     if (stat(path.c_str(), &st) == 0) continue;
@@ -36,7 +37,7 @@ Status InitHome(const HomePaths& home, std::vector<std::string>* report) {
 }
 
 Status RefreshDags(MetadataStore& store, DagBag& bag) {
-  bag.Refresh();
+  bag.Refresh(&store);
   return bag.SyncToStore(store, NowEpoch());
 }
 

@@ -6,6 +6,8 @@
 
 #include "common/percent_encoding.h"
 #include "common/uri.h"
+#include "common/json_limits.h"
+#include "common/secret_names.h"
 #include "orchestrator/home.h"
 #include "orchestrator/metadata_store.h"
 
@@ -17,15 +19,6 @@ std::string EnvName(const std::string& prefix, const std::string& id) {
   std::string out = prefix;
   for (char c : id) out.push_back(std::isalnum(static_cast<unsigned char>(c)) ? std::toupper(static_cast<unsigned char>(c)) : '_');
   return out;
-}
-
-// Extras that carry secrets (an SSH private key and its passphrase, tokens).
-bool IsSecretExtraKey(std::string key) {
-  for (char& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  for (const char* word : {"private_key", "passphrase", "password", "secret", "token"}) {
-    if (key.find(word) != std::string::npos) return true;
-  }
-  return false;
 }
 
 // A host that must be written in brackets: an IPv6 address.
@@ -58,7 +51,7 @@ std::string BuildUri(const Connection& c, const std::string& password, bool mask
       uri += sep;
       sep = '&';
       uri += PercentEncode(k) + "=" +
-             (mask_secret_extras && IsSecretExtraKey(k) ? std::string("***")
+             (mask_secret_extras && IsSecretName(k) ? std::string("***")
                                                         : PercentEncode(v.is_string() ? v.get<std::string>() : v.dump()));
     }
   }
@@ -112,9 +105,10 @@ Result<Connection> ParseConnectionUri(const std::string& conn_id, const std::str
   c.schema = parts->path;
   for (const auto& param : parts->query) {
     if (param.key == "__extra__") {
-      auto parsed = nlohmann::json::parse(param.value, nullptr, false);
-      if (parsed.is_discarded() || !parsed.is_object()) return bad("has a bad __extra__ JSON");
-      c.extra.update(parsed);
+      auto parsed = ParseJsonBounded(param.value, "__extra__");
+      if (!parsed.ok()) return bad("has a bad __extra__ JSON (" + parsed.status().message() + ")");
+      if (!parsed->is_object()) return bad("has a bad __extra__ JSON");
+      c.extra.update(*parsed);
     } else {
       c.extra[param.key] = param.value;
     }

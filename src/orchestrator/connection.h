@@ -4,9 +4,8 @@
 // URI form "postgresql://user:pass@host:5432/db?sslmode=require" (parts
 // percent-decoded; query parameters become `extra` keys) and "sqlite:///path"
 // (the path goes to `host`). ToUri is the inverse; ToMaskedUri replaces the
-// password, and extras named like secrets (private_key, *passphrase*,
-// *password*, *secret*, *token*), with "***" and is the only form that may
-// reach a log.
+// password, and extras whose name is a secret name (common/secret_names.h),
+// with "***" and is the only form that may reach a log.
 //
 // Resolving for other modules: ResolveConnection(id) looks up, in order, the
 // environment variable ARXIVFLOW_CONN_<ID upper-cased> (a URI) and the

@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
+#include <utility>
 
 #include "common/logging.h"
 #include "orchestrator/dag_parser.h"
@@ -22,29 +24,84 @@ bool IsDagFileName(const std::string& name) {
   return name[0] != '.' && (ends(".yaml") || ends(".yml"));
 }
 
-void ListFiles(const std::string& dir, std::vector<std::string>& out, int depth) {
-  if (depth > 8) return;
-  DIR* d = opendir(dir.c_str());
-  if (!d) return;
-  while (dirent* e = readdir(d)) {
-    std::string name = e->d_name;
-    if (name == "." || name == ".." || name[0] == '.') continue;
-    std::string path = dir + "/" + name;
-    struct stat st;
-    if (stat(path.c_str(), &st) != 0) continue;
-    if (S_ISDIR(st.st_mode)) ListFiles(path, out, depth + 1);
-    else if (S_ISREG(st.st_mode) && IsDagFileName(name)) out.push_back(path);
-  }
-  closedir(d);
+std::string RealPath(const std::string& path) {
+  char* resolved = realpath(path.c_str(), nullptr);
+  if (!resolved) return "";
+  std::string out(resolved);
+  std::free(resolved);
+  return out;
 }
+
+bool IsInside(const std::string& path, const std::string& root) {
+  return path == root || (path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
+                          (root == "/" || path[root.size()] == '/'));
+}
+
+// One scan of the folder: DAG files in walk order, links that leave it.
+struct FolderScan {
+  std::string root;  // real path of the DAG folder
+  std::set<std::pair<dev_t, ino_t>> dirs_seen;
+  std::vector<std::string> files;
+  std::map<std::string, std::string> outside_links;
+  bool truncated = false;
+
+  void Walk(const std::string& dir, int depth) {
+    if (depth > DagBag::kMaxDepth) return;
+    DIR* d = opendir(dir.c_str());
+    if (!d) return;
+    std::vector<std::string> names;
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name.empty() || name[0] == '.') continue;
+      names.push_back(std::move(name));
+    }
+    closedir(d);
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
+      if (files.size() >= DagBag::kMaxFiles) {
+        truncated = true;
+        return;
+      }
+      std::string path = dir + "/" + name;
+      struct stat st;
+      if (lstat(path.c_str(), &st) != 0) continue;
+      if (S_ISLNK(st.st_mode)) {
+        std::string target = RealPath(path);
+        if (target.empty()) continue;  // dangling
+        if (!IsInside(target, root)) {
+          outside_links[path] = path + ": symbolic link to a path outside the DAG folder " + root +
+                                "; not followed (put DAG files inside the folder)";
+          continue;
+        }
+        if (stat(path.c_str(), &st) != 0) continue;
+      }
+      if (S_ISDIR(st.st_mode)) {
+        if (!dirs_seen.insert({st.st_dev, st.st_ino}).second) continue;  // a loop, or seen through a link
+        Walk(path, depth + 1);
+      } else if (S_ISREG(st.st_mode) && IsDagFileName(name)) {
+        files.push_back(path);
+      }
+    }
+  }
+};
 
 }  // namespace
 
-bool DagBag::Refresh() {
-  std::vector<std::string> paths;
-  ListFiles(folder_, paths, 0);
+bool DagBag::Refresh(MetadataStore* store) {
+  FolderScan scan;
+  scan.root = RealPath(folder_);
+  struct stat root_st;
+  if (!scan.root.empty() && stat(scan.root.c_str(), &root_st) == 0) {
+    scan.dirs_seen.insert({root_st.st_dev, root_st.st_ino});
+    scan.Walk(folder_, 0);
+  }
+  if (scan.truncated) {
+    spdlog::warn("DAG folder {} holds more than {} DAG files; the rest are not read", folder_, kMaxFiles);
+  }
+  std::vector<std::string>& paths = scan.files;
   std::sort(paths.begin(), paths.end());
-  bool changed = false;
+  bool changed = scan.outside_links != link_errors_;
+  link_errors_ = std::move(scan.outside_links);
   std::set<std::string> present(paths.begin(), paths.end());
   for (auto it = files_.begin(); it != files_.end();) {
     if (!present.count(it->first)) {
@@ -73,22 +130,52 @@ bool DagBag::Refresh() {
     files_[path] = std::move(entry);
     changed = true;
   }
-  if (changed) Rebuild();
+  if (changed) Rebuild(store);
   return changed;
 }
 
-void DagBag::Rebuild() {
+void DagBag::Rebuild(MetadataStore* store) {
   dags_.clear();
-  import_errors_.clear();
+  import_errors_ = link_errors_;
+  // Which files define each dag_id, in path order.
+  std::map<std::string, std::vector<std::string>> definers;
   for (const auto& [path, entry] : files_) {
     if (!entry.error.empty()) {
       import_errors_[path] = entry.error;
       continue;
     }
+    for (const auto& dag : entry.dags) definers[dag.dag_id].push_back(path);
+  }
+  // A file keeps a dag_id while it defines it, or while it fails to parse
+  // (a file being edited must not hand its DAG to another one).
+  auto may_own = [&](const std::vector<std::string>& files, const std::string& file) {
+    if (std::find(files.begin(), files.end(), file) != files.end()) return true;
+    auto it = files_.find(file);
+    return it != files_.end() && !it->second.error.empty();
+  };
+  bool any_broken = std::any_of(files_.begin(), files_.end(), [](const auto& f) { return !f.second.error.empty(); });
+  std::map<std::string, std::string> owners;
+  for (const auto& [dag_id, files] : definers) {
+    std::string owner;
+    auto known = owners_.find(dag_id);
+    if (known != owners_.end() && may_own(files, known->second)) owner = known->second;
+    if (owner.empty() && store && (files.size() > 1 || any_broken)) {
+      // A new bag (a restart, a CLI command): the DB knows who had it first.
+      auto row = store->GetDag(dag_id);
+      if (row.ok() && *row && may_own(files, (*row)->fileloc)) owner = (*row)->fileloc;
+    }
+    if (owner.empty()) owner = files.front();
+    owners[dag_id] = owner;
+  }
+  owners_ = std::move(owners);
+  for (const auto& [path, entry] : files_) {
+    if (!entry.error.empty()) continue;
     for (const auto& dag : entry.dags) {
-      auto existing = dags_.find(dag.dag_id);
-      if (existing != dags_.end()) {
-        import_errors_[path] = path + ": dag_id '" + dag.dag_id + "' is already defined in " + existing->second.fileloc;
+      const std::string& owner = owners_[dag.dag_id];
+      if (owner != path) {
+        std::string msg = path + ": dag_id '" + dag.dag_id + "' is already defined in " + owner;
+        auto& err = import_errors_[path];
+        err = err.empty() ? msg : err + "; " + msg;
         continue;
       }
       dags_[dag.dag_id] = dag;

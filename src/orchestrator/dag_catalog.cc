@@ -13,7 +13,7 @@ Status DagCatalog::Refresh(MetadataStore& store, bool force) {
   double now = NowEpoch();
   if (!force && now - last_refresh_ < min_refresh_interval_) return Status::OK();
   last_refresh_ = now;
-  bool changed = bag_.Refresh();
+  bool changed = bag_.Refresh(&store);
   if (!changed && !force && synced_) return Status::OK();
   AF_RETURN_IF_ERROR(bag_.SyncToStore(store, now));
   synced_ = true;

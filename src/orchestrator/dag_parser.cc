@@ -1,8 +1,14 @@
 #include "orchestrator/dag_parser.h"
 #include "common/yaml_text.h"
 
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -437,8 +443,19 @@ DagSpec ParseOneDag(const YAML::Node& root, const std::string& file) {
 
 }  // namespace
 
+size_t DagFileMaxBytes() {
+  if (const char* env = std::getenv("ARXIVFLOW_DAG_FILE_MAX_BYTES"); env && *env) {
+    char* end = nullptr;
+    unsigned long long v = std::strtoull(env, &end, 10);
+    if (*end == '\0' && v > 0) return static_cast<size_t>(v);
+  }
+  return kDefaultDagFileMaxBytes;
+}
+
 Result<std::vector<DagSpec>> ParseDagYaml(const std::string& text, const std::string& fileloc) {
-  AF_ASSIGN_OR_RETURN(std::vector<YAML::Node> docs, LoadYamlDocuments(text, fileloc));
+  YamlLimits limits;
+  limits.max_bytes = DagFileMaxBytes();
+  AF_ASSIGN_OR_RETURN(std::vector<YAML::Node> docs, LoadYamlDocuments(text, fileloc, limits));
   try {
     std::vector<DagSpec> dags;
     std::set<std::string> ids;
@@ -466,11 +483,30 @@ Result<std::vector<DagSpec>> ParseDagYaml(const std::string& text, const std::st
 }
 
 Result<std::vector<DagSpec>> ParseDagFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IOError(path + ": cannot open DAG file");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return ParseDagYaml(buf.str(), path);
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError(path + ": cannot open DAG file: " + std::strerror(errno));
+  struct stat st;
+  size_t max_bytes = DagFileMaxBytes();
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return Status::IOError(path + ": not a regular file");
+  }
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+    close(fd);
+    return Status::InvalidArgument(path + ": " + std::to_string(st.st_size) + " bytes; DAG files may hold at most " +
+                                   std::to_string(max_bytes) + " bytes (ARXIVFLOW_DAG_FILE_MAX_BYTES)");
+  }
+  // Read at most one byte more than allowed: the file may grow meanwhile.
+  std::string text;
+  char buf[65536];
+  while (text.size() <= max_bytes) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return ParseDagYaml(text, path);
 }
 
 }  // namespace arxivflow::orchestrator

@@ -1,9 +1,13 @@
 #include "orchestrator/home.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+
+#include "orchestrator/run_id.h"
 
 namespace arxivflow::orchestrator {
 
@@ -38,25 +42,48 @@ std::string CurrentHome() {
 
 std::string HomePaths::TaskLog(const std::string& dag_id, const std::string& run_id,
                                const std::string& task_id, int attempt) const {
-  // run ids contain ':' and '+', which are fine in POSIX file names.
-  std::string safe_run = run_id;
-  for (char& c : safe_run) if (c == '/') c = '_';
-  return logs() + "/dag_id=" + dag_id + "/run_id=" + safe_run + "/task_id=" + task_id +
-         "/attempt=" + std::to_string(attempt) + ".log";
+  // Injective: distinct ids never share a file (run_id.h).
+  return logs() + "/dag_id=" + PathComponent(dag_id) + "/run_id=" + PathComponent(run_id) +
+         "/task_id=" + PathComponent(task_id) + "/attempt=" + std::to_string(attempt) + ".log";
 }
 
 bool MakeDirs(const std::string& path) {
   // Usually only the last component is new (one folder per task try).
-  if (mkdir(path.c_str(), 0755) == 0 || errno == EEXIST) return true;
+  if (mkdir(path.c_str(), kPrivateDirMode) == 0 || errno == EEXIST) return true;
   std::string cur;
   size_t pos = 0;
   while (pos != std::string::npos) {
     pos = path.find('/', pos + 1);
     cur = path.substr(0, pos);
     if (cur.empty()) continue;
-    if (mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST) return false;
+    if (mkdir(cur.c_str(), kPrivateDirMode) != 0 && errno != EEXIST) return false;
   }
   return true;
+}
+
+std::vector<std::string> CheckHomePermissions(const HomePaths& home) {
+  std::vector<std::string> warnings;
+  auto mode_text = [](mode_t m) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
+    return std::string(buf);
+  };
+  struct stat st;
+  if (stat(home.root.c_str(), &st) == 0 && (st.st_mode & 077)) {
+    warnings.push_back("warning: the home " + home.root + " is open to other users (mode " + mode_text(st.st_mode) +
+                       "); run `chmod 700 " + home.root + "`");
+  }
+  if (stat(home.secret_key().c_str(), &st) == 0 && (st.st_mode & 077)) {
+    warnings.push_back("warning: " + home.secret_key() + " is readable by other users (mode " +
+                       mode_text(st.st_mode) + "); anyone who reads it can decrypt every stored secret: run `chmod 600 " +
+                       home.secret_key() + "`");
+  }
+  for (const std::string& path : {home.db(), home.db() + "-wal", home.db() + "-shm"}) {
+    if (stat(path.c_str(), &st) == 0 && (st.st_mode & 077) && st.st_uid == geteuid()) {
+      chmod(path.c_str(), kPrivateFileMode);
+    }
+  }
+  return warnings;
 }
 
 }  // namespace arxivflow::orchestrator

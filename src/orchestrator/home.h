@@ -5,14 +5,22 @@
 //   arxivflow.db       metadata DB (SQLite, WAL)
 //   secret.key         key that encrypts connection passwords and variables (0600)
 //   dags/              DAG files (*.yaml, *.yml)
-//   logs/dag_id=X/run_id=Y/task_id=Z/attempt=N.log
+//   logs/dag_id=X/run_id=Y/task_id=Z/attempt=N.log (ids as run_id.h PathComponent)
 //   scheduler.lock     held (flock) by the running scheduler
-// Not thread-safe to change the override while reading it.
+// Everything the product creates in the home is private to its user: folders
+// kPrivateDirMode (0700), the metadata DB, logs and results kPrivateFileMode
+// (0600). Not thread-safe to change the override while reading it.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
+#include <vector>
 
 namespace arxivflow::orchestrator {
+
+inline constexpr mode_t kPrivateDirMode = 0700;
+inline constexpr mode_t kPrivateFileMode = 0600;
 
 void SetHomeOverride(const std::string& home);
 std::string CurrentHome();
@@ -30,7 +38,12 @@ struct HomePaths {
 
 inline HomePaths Paths() { return HomePaths{CurrentHome()}; }
 
-// mkdir -p; returns false (errno set) on failure.
+// mkdir -p with kPrivateDirMode; returns false (errno set) on failure.
 bool MakeDirs(const std::string& path);
+
+// Warnings about files of the home that other users can read (the home
+// itself, secret.key, the metadata DB), one line each; empty when all is
+// private. Also makes the metadata DB files 0600 when this user owns them.
+std::vector<std::string> CheckHomePermissions(const HomePaths& home);
 
 }  // namespace arxivflow::orchestrator

@@ -16,6 +16,7 @@
 
 #include "common/host_name.h"
 #include "common/logging.h"
+#include "orchestrator/home.h"
 #include "orchestrator/operators.h"
 #include "orchestrator/spawn_attributes.h"
 #include "orchestrator/time_util.h"
@@ -47,7 +48,7 @@ std::string ExitText(int status) {
 // Appends a line of the executor's own to a try's log.
 void AppendToLog(const std::string& path, const std::string& line) {
   if (path.empty()) return;
-  int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, kPrivateFileMode);
   if (fd < 0) return;
   std::string text = "[" + FormatIso(NowEpoch()) + "] {scheduler} " + line + "\n";
   (void)!write(fd, text.data(), text.size());
@@ -129,7 +130,7 @@ Result<pid_t> LocalExecutor::SpawnProcess(const TaskInstance& ti, const DagSpec&
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&fa, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, kPrivateFileMode);
   posix_spawn_file_actions_adddup2(&fa, 1, 2);
   pid_t pid = 0;
   int rc = posix_spawn(&pid, program_.c_str(), &fa, attr.get(), argv.data(), envp.data());

@@ -1,6 +1,8 @@
 #include "orchestrator/metadata_store.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "orchestrator/metadata_rows.h"
 #include "orchestrator/time_util.h"
@@ -137,6 +139,26 @@ CREATE TABLE job (
   latest_heartbeat TEXT NOT NULL
 );
 )sql",
+    // 4: web users can be deleted and changed: a counter every such change
+    // bumps, so servers drop cached credentials at once; failed logins per
+    // user name and per client address, for throttling.
+    R"sql(
+CREATE TABLE auth_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  generation INTEGER NOT NULL
+);
+INSERT INTO auth_state (id, generation) VALUES (1, 0);
+CREATE INDEX sessions_username ON sessions (username);
+CREATE TABLE login_failures (
+  scope TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  failures INTEGER NOT NULL,
+  last_failure REAL NOT NULL,
+  blocked_until REAL NOT NULL,
+  PRIMARY KEY (scope, subject)
+);
+CREATE INDEX login_failures_last ON login_failures (last_failure);
+)sql",
 };
 
 }  // namespace
@@ -228,6 +250,11 @@ Result<std::unique_ptr<MetadataStore>> MetadataStore::Open(const HomePaths& home
     return Status::NotFound(home.db() + ": no metadata DB (run `arxivflow db init`)");
   }
   if (create && !MakeDirs(home.root)) return Status::IOError(home.root + ": cannot create home folder");
+  if (create && stat(home.db().c_str(), &st) != 0) {
+    // SQLite creates the -wal and -shm files with the DB file's mode.
+    int fd = open(home.db().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kPrivateFileMode);
+    if (fd >= 0) close(fd);
+  }
   std::unique_ptr<MetadataStore> store(new MetadataStore());
   store->home_ = home;
   sqlite::OpenOptions options;

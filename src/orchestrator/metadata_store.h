@@ -148,6 +148,13 @@ struct SchedulerJob {
   std::string latest_heartbeat;
 };
 
+// Failed logins of one user name or one client address (login throttling).
+struct LoginFailures {
+  int64_t failures = 0;
+  double last_failure = 0;   // Unix seconds
+  double blocked_until = 0;  // Unix seconds; no password is checked before
+};
+
 class MetadataStore {
  public:
   static Result<std::unique_ptr<MetadataStore>> Open(const HomePaths& home, bool create);
@@ -265,6 +272,21 @@ class MetadataStore {
   Status EndSchedulerJob(int64_t job_id, double now);
   // The most recently started scheduler, if any ever ran.
   Result<std::optional<SchedulerJob>> LatestSchedulerJob();
+
+  // --- web users' changes, sessions and login throttling (metadata_store_auth.cc)
+  // Each change below deletes every session of the user and bumps the auth
+  // generation, in one transaction. kNotFound for an unknown user;
+  // kInvalidArgument when it would leave no admin.
+  Status DeleteUser(const std::string& username);
+  Status UpdateUser(const std::string& username, const std::optional<std::string>& password_hash,
+                    const std::optional<std::string>& role);
+  // Changes whenever a user is deleted or changed, by any process.
+  Result<int64_t> AuthGeneration();
+  // scope is "user" or "address".
+  Result<std::optional<LoginFailures>> GetLoginFailures(const std::string& scope, const std::string& subject);
+  // Also forgets rows idle for a day, and keeps at most 100 000 rows.
+  Status PutLoginFailures(const std::string& scope, const std::string& subject, const LoginFailures& failures);
+  Status ClearLoginFailures(const std::string& scope, const std::string& subject);
 
  private:
   Status Migrate();

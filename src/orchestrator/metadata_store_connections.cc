@@ -1,6 +1,8 @@
 // MetadataStore: connections and variables, encrypted at rest.
 #include "orchestrator/metadata_store.h"
 
+#include "common/json_limits.h"
+
 namespace arxivflow::orchestrator {
 
 Status MetadataStore::UpsertConnection(const Connection& c) {
@@ -38,8 +40,8 @@ Result<Connection> MetadataStore::GetConnection(const std::string& conn_id) {
   c.schema = st.Text(7);
   if (!st.IsNull(8)) {
     AF_ASSIGN_OR_RETURN(std::string extra, box->Decrypt(st.Blob(8)));
-    auto parsed = nlohmann::json::parse(extra, nullptr, false);
-    if (parsed.is_object()) c.extra = parsed;
+    auto parsed = ParseJsonBounded(extra, "connection extra");
+    if (parsed.ok() && parsed->is_object()) c.extra = std::move(*parsed);
   }
   return c;
 }

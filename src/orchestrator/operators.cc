@@ -17,9 +17,8 @@
 #include "orchestrator/connection.h"
 #include "orchestrator/operator_args.h"
 #include "orchestrator/ssh_operator.h"
+#include "orchestrator/task_environment.h"
 #include "warehouse/pg_connection.h"
-
-extern char** environ;
 
 namespace arxivflow::orchestrator {
 
@@ -32,7 +31,7 @@ using nlohmann::json;
 Status ValidateNothing(const json&) { return Status::OK(); }
 
 Status ValidateShell(const json& args) {
-  AF_RETURN_IF_ERROR(CheckOnlyKeys(args, {"argv", "env", "cwd", "append_env"}));
+  AF_RETURN_IF_ERROR(CheckOnlyKeys(args, {"argv", "env", "cwd", "append_env", "pass_env"}));
   if (!args.contains("argv") || !args["argv"].is_array() || args["argv"].empty()) {
     return Status::InvalidArgument("'argv' must be a non-empty list (the program and its arguments; no shell)");
   }
@@ -43,6 +42,15 @@ Status ValidateShell(const json& args) {
     if (!args["env"].is_object()) return Status::InvalidArgument("'env' must be a map of NAME: value");
     for (const auto& [k, v] : args["env"].items()) {
       if (!IsScalar(v)) return Status::InvalidArgument("'env." + k + "' must be a string");
+    }
+  }
+  if (args.contains("pass_env")) {
+    const auto& names = args["pass_env"];
+    if (!names.is_array()) return Status::InvalidArgument("'pass_env' must be a list of environment variable names");
+    for (const auto& n : names) {
+      if (!n.is_string() || !IsValidEnvironmentName(n.get<std::string>())) {
+        return Status::InvalidArgument("'pass_env' entries must be environment variable names like JAVA_HOME");
+      }
     }
   }
   if (args.contains("cwd") && !args["cwd"].is_string()) return Status::InvalidArgument("'cwd' must be a string");
@@ -117,23 +125,6 @@ std::string QuoteArgv(const std::vector<std::string>& argv) {
   return out;
 }
 
-std::vector<std::string> CurrentEnvironment() {
-  std::vector<std::string> env;
-  for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
-  return env;
-}
-
-void SetEnv(std::vector<std::string>& env, const std::string& name, const std::string& value) {
-  std::string prefix = name + "=";
-  for (auto& e : env) {
-    if (e.compare(0, prefix.size(), prefix) == 0) {
-      e = prefix + value;
-      return;
-    }
-  }
-  env.push_back(prefix + value);
-}
-
 Status ExecuteShell(TaskContext& ctx) {
   const json& args = ctx.task->args;
   std::vector<std::string> argv;
@@ -141,15 +132,18 @@ Status ExecuteShell(TaskContext& ctx) {
     AF_ASSIGN_OR_RETURN(auto s, RenderArg(ctx, a));
     argv.push_back(std::move(s));
   }
+  // Never the scheduler's whole environment (connection URIs, AWS keys):
+  // the inherited basics, the names the DAG passes, and its env: values.
   bool append_env = !args.contains("append_env") || args["append_env"].get<bool>();
-  std::vector<std::string> env = append_env ? CurrentEnvironment() : std::vector<std::string>{};
-  if (!append_env) {
-    if (const char* path = std::getenv("PATH")) env.push_back(std::string("PATH=") + path);
+  std::vector<std::string> pass_env;
+  if (args.contains("pass_env")) {
+    for (const auto& n : args["pass_env"]) pass_env.push_back(n.get<std::string>());
   }
+  std::vector<std::string> env = TaskEnvironment(CurrentEnvironment(), append_env, pass_env);
   if (args.contains("env")) {
     for (const auto& [k, v] : args["env"].items()) {
       AF_ASSIGN_OR_RETURN(auto value, RenderArg(ctx, v, /*allow_secrets=*/true));
-      SetEnv(env, k, value);
+      SetEnvironmentValue(env, k, value);
     }
   }
   std::string cwd;
@@ -189,10 +183,13 @@ Status ExecuteCliOperator(TaskContext& ctx, std::initializer_list<const char*> s
     }
   }
   argv.insert(argv.end(), extra.begin(), extra.end());
+  // The product's own commands resolve connections and cloud credentials
+  // from the environment (ARXIVFLOW_CONN_*, AWS_*), so they inherit it; their
+  // output is masked like every task's.
   std::vector<std::string> env = CurrentEnvironment();
-  SetEnv(env, "ARXIVFLOW_HOME", ctx.home);
-  if (!ctx.result_file.empty()) SetEnv(env, kTaskResultFileEnv, ctx.result_file);  // rows loaded, checks, ...
-  if (!ctx.progress_file.empty()) SetEnv(env, kTaskProgressFileEnv, ctx.progress_file);  // shown while it runs
+  SetEnvironmentValue(env, "ARXIVFLOW_HOME", ctx.home);
+  if (!ctx.result_file.empty()) SetEnvironmentValue(env, kTaskResultFileEnv, ctx.result_file);  // rows loaded, checks, ...
+  if (!ctx.progress_file.empty()) SetEnvironmentValue(env, kTaskProgressFileEnv, ctx.progress_file);  // shown while it runs
   return RunProcess(ctx, argv, env, "");
 }
 

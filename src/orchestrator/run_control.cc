@@ -5,7 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_limits.h"
 #include "common/logging.h"
+#include "orchestrator/run_id.h"
 #include "orchestrator/scheduler_rules.h"
 #include "orchestrator/time_util.h"
 
@@ -96,8 +98,8 @@ Result<TaskInstance> RunControl::RequireTaskInstance(const TiKey& key) {
 Result<DagRun> RunControl::Trigger(const Actor& actor, const TriggerRequest& req) {
   AF_ASSIGN_OR_RETURN(DagSpec dag, dags_.Get(req.dag_id));
   std::string conf = req.conf_json.empty() ? "{}" : req.conf_json;
-  auto parsed = nlohmann::json::parse(conf, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object()) {
+  AF_ASSIGN_OR_RETURN(nlohmann::json parsed, ParseJsonBounded(conf, "conf"));
+  if (!parsed.is_object()) {
     return Status::InvalidArgument("conf must be a JSON object, like '{\"key\": \"value\"}'");
   }
   double now = NowEpoch();
@@ -113,6 +115,7 @@ Result<DagRun> RunControl::Trigger(const Actor& actor, const TriggerRequest& req
   run.logical_date = logical;
   run.conf_json = parsed.dump();
   run.unique_logical_date = true;
+  if (!run.run_id.empty()) AF_RETURN_IF_ERROR(ValidateRunId(run.run_id));
   if (run.run_id.empty()) {
     run.run_id = req.run_type + "__" + FormatIso(logical, false);
     AF_ASSIGN_OR_RETURN(auto clash, store_.GetDagRun(req.dag_id, run.run_id));

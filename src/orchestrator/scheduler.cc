@@ -75,7 +75,7 @@ void Scheduler::Progress(const std::string& line) {
 
 Status Scheduler::ScanDags(double now) {
   last_scan_ = now;
-  if (bag_.Refresh()) AF_RETURN_IF_ERROR(bag_.SyncToStore(*store_, now));
+  if (bag_.Refresh(store_.get())) AF_RETURN_IF_ERROR(bag_.SyncToStore(*store_, now));
   return Status::OK();
 }
 

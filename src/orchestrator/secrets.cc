@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/logging.h"
+
 namespace arxivflow::orchestrator {
 
 namespace {
@@ -40,6 +42,11 @@ Result<SecretBox> SecretBox::Load(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return Status::NotFound(path + ": no secret key (run `arxivflow db init`): " + std::strerror(errno));
+  }
+  struct stat st;
+  if (fstat(fd, &st) == 0 && (st.st_mode & 077)) {
+    spdlog::warn("{} is readable by other users (mode {:04o}); anyone who reads it can decrypt every stored "
+                 "secret: run `chmod 600 {}`", path, static_cast<unsigned>(st.st_mode & 07777), path);
   }
   SecretBox box;
   box.key_.resize(crypto_secretbox_KEYBYTES);

@@ -128,7 +128,7 @@ void FreshLogging() {
     dup2(devnull, 0);
     close(devnull);
   }
-  int log = open(r.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  int log = open(r.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, kPrivateFileMode);
   if (log < 0) {
     std::fprintf(stderr, "task launcher: cannot open %s: %s\n", r.log.c_str(), std::strerror(errno));
     _exit(127);

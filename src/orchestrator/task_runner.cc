@@ -1,5 +1,6 @@
 #include "orchestrator/task_runner.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -18,13 +19,17 @@
 #include <thread>
 
 #include "common/host_name.h"
+#include "common/json_limits.h"
 #include "common/random.h"
+#include "common/secret_names.h"
 #include "orchestrator/connection.h"
 #include "orchestrator/dag_bag.h"
 #include "orchestrator/dag_parser.h"
 #include "orchestrator/home.h"
 #include "orchestrator/metadata_store.h"
 #include "orchestrator/operators.h"
+#include "orchestrator/secret_masker.h"
+#include "orchestrator/task_environment.h"
 #include "orchestrator/task_progress.h"
 #include "orchestrator/template.h"
 #include "orchestrator/time_util.h"
@@ -34,40 +39,6 @@ namespace arxivflow::orchestrator {
 namespace {
 
 using nlohmann::json;
-
-bool IsSensitiveName(std::string name) {
-  std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-  for (const char* word : {"secret", "password", "passwd", "token", "key", "credential", "private", "auth"}) {
-    if (name.find(word) != std::string::npos) return true;
-  }
-  return false;
-}
-
-class SecretMasker {
- public:
-  void Add(const std::string& secret) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (secret.size() >= 3 && std::find(secrets_.begin(), secrets_.end(), secret) == secrets_.end()) {
-      secrets_.push_back(secret);
-      std::sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
-    }
-  }
-  std::string Mask(std::string text) {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& s : secrets_) {
-      size_t pos = 0;
-      while ((pos = text.find(s, pos)) != std::string::npos) {
-        text.replace(pos, s.size(), "***");
-        pos += 3;
-      }
-    }
-    return text;
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<std::string> secrets_;
-};
 
 double HeartbeatInterval() {
   if (const char* env = std::getenv("ARXIVFLOW_HEARTBEAT_INTERVAL")) {
@@ -83,6 +54,22 @@ struct Runner {
   SecretMasker masker;
   std::atomic<pid_t> child_pid{0};
   std::mutex log_mu;
+
+  // Every secret this task could come across, whether or not its templates
+  // name it: the product's own commands resolve connections by themselves,
+  // and a shell command may print its environment.
+  void LoadSecrets() {
+    masker.AddEnvironment(CurrentEnvironment());
+    if (!store) return;
+    if (auto conns = store->ListConnections(); conns.ok()) {
+      for (const auto& c : *conns) masker.AddConnection(c);
+    }
+    if (auto vars = store->ListVariables(); vars.ok()) {
+      for (const auto& [key, value] : *vars) {
+        if (IsSecretName(key)) masker.Add(value);
+      }
+    }
+  }
 
   void Log(const std::string& level, const std::string& text) {
     std::string masked = masker.Mask(text);
@@ -112,7 +99,7 @@ struct Runner {
       }
       value = *v;
     }
-    if (IsSensitiveName(key)) masker.Add(value);
+    if (IsSecretName(key)) masker.Add(value);
     return value;
   }
 
@@ -125,10 +112,7 @@ struct Runner {
     } else {
       c = Status::NotFound("connection '" + conn_id + "' not found (no metadata DB)");
     }
-    if (c.ok()) {
-      masker.Add(c->password);
-      masker.Add(c->ToUri());
-    }
+    if (c.ok()) masker.AddConnection(*c);
     return c;
   }
 };
@@ -175,6 +159,11 @@ Result<std::string> Resolve(Runner& r, TaskContext& ctx, const json& params, con
   }
   if (head == "var" && !rest.empty()) {
     std::string key = rest.rfind("value.", 0) == 0 ? rest.substr(6) : rest;  // {{ var.value.X }} as in Airflow
+    if (IsSecretName(key) && !allow_secrets) {
+      // argv is in every local user's `ps`; SQL goes to the log.
+      return Status::PermissionDenied("{{ var." + key + " }} holds a secret (its name is a secret name) and may only "
+                                      "be used in an environment value (env:), never in argv or SQL");
+    }
     return r.Variable(key);
   }
   if (head == "conn" && !rest.empty()) {
@@ -190,6 +179,10 @@ Result<std::string> Resolve(Runner& r, TaskContext& ctx, const json& params, con
     if (field == "conn_id") return c.conn_id;
     if (field.rfind("extra.", 0) == 0) {
       auto key = field.substr(6);
+      if (IsSecretName(key) && !allow_secrets) {
+        return Status::PermissionDenied("{{ conn." + id + "." + field + " }} holds a secret (its name is a secret name) "
+                                        "and may only be used in an environment value (env:), never in argv or SQL");
+      }
       if (!c.extra.contains(key)) return Status::NotFound("connection '" + id + "' has no extra '" + key + "'");
       return scalar(c.extra[key]);
     }
@@ -252,11 +245,11 @@ std::optional<std::string> CollectResult(Runner& r, const std::string& file, std
         std::ifstream in(file);
         std::stringstream text;
         text << in.rdbuf();
-        auto parsed = json::parse(text.str(), nullptr, false);
-        if (parsed.is_discarded()) {
-          r.Log("WARNING", "the task's result file is not valid JSON; not stored");
+        auto parsed = ParseJsonBounded(text.str(), "the task's result file");
+        if (!parsed.ok()) {
+          r.Log("WARNING", parsed.status().message() + "; not stored");
         } else {
-          value = std::move(parsed);
+          value = std::move(*parsed);
         }
       }
       unlink(file.c_str());
@@ -310,7 +303,7 @@ Result<DagSpec> LoadDagWith(MetadataStore* store, const std::string& dag_id, con
     }
   }
   DagBag bag(home.dags());
-  bag.Refresh();
+  bag.Refresh(store);
   const DagSpec* dag = bag.Find(dag_id);
   if (!dag) {
     for (const auto& [file, err] : bag.import_errors()) {
@@ -339,6 +332,7 @@ int RunTaskInstance(const TaskRunRequest& request) {
     r.Log("ERROR", store.status().message());
     return 1;
   }
+  r.LoadSecrets();
   TiKey key{request.dag_id, request.run_id, request.task_id};
   std::string token = request.job_token;
   int try_number = 1;
@@ -381,13 +375,15 @@ int RunTaskInstance(const TaskRunRequest& request) {
       std::string path = home.TaskLog(request.dag_id, request.run_id, request.task_id, try_number);
       MakeDirs(path.substr(0, path.rfind('/')));
       r.Log("INFO", "log file: " + path);
-      if (!std::freopen(path.c_str(), "a", stdout)) r.Log("WARNING", "cannot open " + path);
+      int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, kPrivateFileMode);
+      if (fd >= 0) close(fd);
+      if (fd < 0 || !std::freopen(path.c_str(), "a", stdout)) r.Log("WARNING", "cannot open " + path);
     }
     auto run = r.store->GetDagRun(request.dag_id, request.run_id);
     if (run.ok() && *run) {
       if (auto t = ParseIso((*run)->logical_date)) logical_date = *t;
-      auto parsed = json::parse((*run)->conf, nullptr, false);
-      if (parsed.is_object()) conf = parsed;
+      auto parsed = ParseJsonBounded((*run)->conf, "the run's conf");
+      if (parsed.ok() && parsed->is_object()) conf = std::move(*parsed);
     }
   } else {
     if (!request.logical_date.empty()) {
@@ -399,11 +395,12 @@ int RunTaskInstance(const TaskRunRequest& request) {
       logical_date = *t;
     }
     if (!request.conf_json.empty()) {
-      conf = json::parse(request.conf_json, nullptr, false);
-      if (!conf.is_object()) {
-        r.Log("ERROR", "--conf must be a JSON object");
+      auto parsed = ParseJsonBounded(request.conf_json, "--conf");
+      if (!parsed.ok() || !parsed->is_object()) {
+        r.Log("ERROR", parsed.ok() ? "--conf must be a JSON object" : parsed.status().message());
         return 1;
       }
+      conf = std::move(*parsed);
     }
   }
 

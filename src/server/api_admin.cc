@@ -1,6 +1,8 @@
-// Connections, variables, import errors, users, health, and the warehouse
-// (table counts, last manifest, paper search).
+// Connections, variables, import errors, health, and the warehouse (table
+// counts, last manifest, paper search). Users are in api_users.cc.
 #include <algorithm>
+
+#include "common/json_limits.h"
 
 #include "server/json_codec.h"
 #include "server/problem.h"
@@ -54,8 +56,9 @@ std::string ReadConnectionFields(const json& b, ConnectionInput& in) {
     } else if (e.is_string()) {
       std::string text = e.get<std::string>();
       if (!text.empty()) {
-        json parsed = json::parse(text, nullptr, false);
-        if (parsed.is_discarded() || !parsed.is_object()) return "field 'extra' must hold a JSON object";
+        auto parsed = ParseJsonBounded(text, "field 'extra'");
+        if (!parsed.ok()) return parsed.status().message();
+        if (!parsed->is_object()) return "field 'extra' must hold a JSON object";
       }
       in.extra = text;
     } else {
@@ -256,18 +259,6 @@ void WebApp::AddMiscRoutes() {
       if (e.import_error_id == *id) return JsonResponse(ImportErrorToJson(e));
     }
     return Problem(404, "no import error " + std::to_string(*id));
-  });
-
-  Route("GET", "/api/v1/users", "User", "List users (admins only)", [this](ApiCall& c) {
-    if (!c.user.is_admin()) return Problem(403, "only admins may list users");
-    auto users = backend_.ListUsers();
-    if (!users.ok()) return FromStatus(users.status(), "listing users");
-    json list = json::array();
-    for (const auto& u : *users) {
-      list.push_back({{"username", u.username}, {"roles", {{{"name", u.role}}}}, {"role", u.role},
-                      {"created_on", u.created_at}});
-    }
-    return JsonResponse({{"users", list}, {"total_entries", list.size()}});
   });
 
   Route("GET", "/api/v1/warehouse/tables", "Warehouse", "The six tables with their row counts", [this](ApiCall&) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "orchestrator/run_id.h"
 #include "server/json_codec.h"
 #include "server/problem.h"
 #include "server/web_app.h"
@@ -32,14 +33,6 @@ bool MatchesPattern(const std::string& dag_id, const std::string& pattern) {
     return fnmatch(pattern.c_str(), dag_id.c_str(), 0) == 0;
   }
   return dag_id.find(pattern) != std::string::npos;
-}
-
-bool IsValidRunId(const std::string& id) {
-  if (id.empty() || id.size() > 250) return false;
-  for (unsigned char c : id) {
-    if (c < 0x20 || c == 0x7f || c == '/') return false;
-  }
-  return true;
 }
 
 std::optional<bool> OptBool(const json& body, const char* key, std::string& error) {
@@ -219,9 +212,9 @@ void WebApp::AddDagRunRoutes() {
           const json& b = *body;
           std::string run_id;
           if (b.contains("dag_run_id") && !b["dag_run_id"].is_null()) {
-            if (!b["dag_run_id"].is_string() || !IsValidRunId(b["dag_run_id"].get<std::string>())) {
-              return Problem(400, "field 'dag_run_id' must be a string of 1-250 printable characters without '/'");
-            }
+            if (!b["dag_run_id"].is_string()) return Problem(400, "field 'dag_run_id' must be a string");
+            Status valid = orchestrator::ValidateRunId(b["dag_run_id"].get<std::string>());
+            if (!valid.ok()) return Problem(400, "field 'dag_run_id': " + valid.message());
             run_id = b["dag_run_id"].get<std::string>();
           }
           json conf = json::object();

@@ -16,6 +16,15 @@
 //   not pay the hash on every request. Failures are never cached (but
 //   concurrent requests with the same credentials share one check). At most
 //   four password checks run at once (each needs ~64 MiB).
+// - A session or a cached Basic success is bound to its user as they were:
+//   both remember Backend::AuthGeneration() when verified, and when any
+//   process deleted or changed a user since (the generation moved), they are
+//   checked again against the store. Deleting a user, or changing their
+//   password or role, deletes their sessions; ForgetUser() also drops this
+//   process's cached entries for them at once.
+// - Every password check (login or Basic) first asks LoginThrottle; a
+//   blocked user name or address gets no check at all. Every failed check is
+//   logged with the client address.
 // - Roles: "admin" may do everything; "viewer" only reads.
 // - All methods are thread-safe.
 #pragma once
@@ -32,6 +41,7 @@
 
 #include "server/backend.h"
 #include "server/http_types.h"
+#include "server/login_throttle.h"
 
 namespace arxivflow::server {
 
@@ -67,6 +77,9 @@ class SessionStore {
   std::optional<Principal> Lookup(const std::string& token);
   // Logs out: deletes the stored session.
   void Remove(const std::string& token);
+  // Drops this process's cached sessions of `username` (their rows are
+  // deleted by the store when the user changes).
+  void ForgetUser(const std::string& username);
   size_t cached();
 
   // How long a cached session is trusted before it is read again from the
@@ -81,6 +94,7 @@ class SessionStore {
     std::string csrf_token;
     double expires = 0;  // Unix seconds
     Clock::time_point verified;
+    int64_t generation = 0;  // Backend::AuthGeneration() when verified
   };
   void CacheLocked(const std::string& hash, Cached entry);
 
@@ -97,31 +111,44 @@ class SessionStore {
 
 class Authenticator {
  public:
-  Authenticator(Backend& backend, SessionStore& sessions) : backend_(backend), sessions_(sessions) {}
+  Authenticator(Backend& backend, SessionStore& sessions)
+      : backend_(backend), sessions_(sessions), throttle_(backend) {}
 
-  // Checks a user name and password against the users table. kPermissionDenied
-  // (one message for both unknown user and wrong password) on failure.
-  Result<Principal> CheckCredentials(const std::string& username, const std::string& password);
+  // Checks a user name and password against the users table, for a client at
+  // `address` (`via`: "login" or "basic auth", for the log). Fails with
+  // kPermissionDenied (one message for unknown user and wrong password), or
+  // kUnavailable "too many failed logins" when throttled; then
+  // *retry_after (if given) is the number of seconds to wait.
+  Result<Principal> CheckCredentials(const std::string& username, const std::string& password,
+                                     const std::string& address, const char* via, int* retry_after = nullptr);
 
   // The caller of `request`: a valid session cookie, else valid basic auth,
-  // else nullopt. A request carrying bad basic credentials is nullopt too.
-  std::optional<Principal> Identify(const HttpRequest& request);
+  // else nullopt. A request carrying bad basic credentials is nullopt too;
+  // when it was refused unchecked because of throttling, *retry_after (if
+  // given) is set to the seconds to wait.
+  std::optional<Principal> Identify(const HttpRequest& request, int* retry_after = nullptr);
+
+  // Drops this process's cached Basic successes of `username`.
+  void ForgetUser(const std::string& username);
 
  private:
-  std::optional<Principal> FromBasic(const std::string& header);
+  std::optional<Principal> FromBasic(const std::string& header, const std::string& address, int* retry_after);
 
   Backend& backend_;
   SessionStore& sessions_;
+  LoginThrottle throttle_;
   std::mutex cache_mu_;
   struct CachedBasic {
     std::string username;
     std::string role;
     std::chrono::steady_clock::time_point expires;
+    int64_t generation = 0;
   };
   std::map<std::string, CachedBasic> basic_cache_;
   struct PendingCheck {
     bool done = false;
     std::optional<Principal> principal;  // nullopt = the check failed
+    int retry_after = 0;
   };
   std::map<std::string, std::shared_ptr<PendingCheck>> pending_checks_;  // by credential digest
   std::condition_variable check_done_;

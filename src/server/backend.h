@@ -182,6 +182,13 @@ struct SessionRecord {
   std::string last_seen;
 };
 
+// Failed logins of one user name or one client address (login throttling).
+struct LoginFailureRecord {
+  int64_t failures = 0;
+  double last_failure = 0;   // Unix seconds
+  double blocked_until = 0;  // Unix seconds
+};
+
 struct TableCount {
   std::string table;
   bool exists = false;
@@ -280,6 +287,22 @@ class Backend {
   // kAlreadyExists when the name is taken.
   virtual Status CreateUser(const std::string& username, const std::string& password_hash,
                             const std::string& role) = 0;
+  // Both end every session of the user at once and bump AuthGeneration().
+  // kNotFound for an unknown user; kInvalidArgument when no admin would be left.
+  virtual Status DeleteUser(const std::string& username) = 0;
+  // nullopt = unchanged.
+  virtual Status UpdateUser(const std::string& username, const std::optional<std::string>& password_hash,
+                            const std::optional<std::string>& role) = 0;
+  // Changes whenever any process deletes or changes a user: credentials
+  // cached before it must be checked again.
+  virtual Result<int64_t> AuthGeneration() = 0;
+
+  // --- login throttling; scope is "user" or "address"
+  virtual Result<std::optional<LoginFailureRecord>> GetLoginFailures(const std::string& scope,
+                                                                     const std::string& subject) = 0;
+  virtual Status PutLoginFailures(const std::string& scope, const std::string& subject,
+                                  const LoginFailureRecord& failures) = 0;
+  virtual Status ClearLoginFailures(const std::string& scope, const std::string& subject) = 0;
 
   // --- web sessions (survive a server restart)
   // Creates or replaces the session with this token_hash.

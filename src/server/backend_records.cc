@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/json_limits.h"
 #include "orchestrator/time_util.h"
 
 namespace arxivflow::server {
@@ -24,8 +25,8 @@ DagRunInfo ToDagRunInfo(const orch::DagRun& r) {
   out.start_date = Opt(r.start_date);
   out.end_date = Opt(r.end_date);
   out.external_trigger = r.run_type == "manual";
-  json conf = json::parse(r.conf, nullptr, false);
-  out.conf = conf.is_object() ? conf : json::object();
+  auto conf = ParseJsonBounded(r.conf, "conf");
+  out.conf = conf.ok() && conf->is_object() ? std::move(*conf) : json::object();
   return out;
 }
 
@@ -48,8 +49,8 @@ TaskInstanceInfo ToTaskInstanceInfo(const orch::TaskInstance& t, double now) {
   if (t.pid > 0) ti.pid = t.pid;
   ti.hostname = t.hostname;
   if (t.result) {
-    json r = json::parse(*t.result, nullptr, false);
-    ti.result = r.is_discarded() ? json(*t.result) : r;
+    auto r = ParseJsonBounded(*t.result, "task result");
+    ti.result = r.ok() ? std::move(*r) : json(*t.result);
   }
   return ti;
 }
@@ -106,7 +107,9 @@ Status ApplyConnectionInput(const ConnectionInput& in, orch::Connection& c) {
     if (in.extra->empty()) {
       c.extra = json::object();
     } else {
-      json e = json::parse(*in.extra, nullptr, false);
+      auto parsed = ParseJsonBounded(*in.extra, "connection extra");
+      if (!parsed.ok()) return parsed.status();
+      json e = std::move(*parsed);
       if (!e.is_object()) return Status::InvalidArgument("connection extra must be a JSON object");
       // Masked values sent back unchanged keep their stored secret.
       for (auto it = e.begin(); it != e.end(); ++it) {

@@ -292,6 +292,56 @@ class FakeBackend : public Backend {
     users_[name] = {name, role, hash, ""};
     return Status::OK();
   }
+  Status DeleteUser(const std::string& name) override {
+    std::lock_guard<std::mutex> l(mu_);
+    if (!users_.count(name)) return Status::NotFound("user '" + name + "' not found");
+    if (users_[name].role == "admin" && AdminCountLocked() == 1) return Status::InvalidArgument("last admin");
+    users_.erase(name);
+    EndSessionsLocked(name);
+    return Status::OK();
+  }
+  Status UpdateUser(const std::string& name, const std::optional<std::string>& hash,
+                    const std::optional<std::string>& role) override {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = users_.find(name);
+    if (it == users_.end()) return Status::NotFound("user '" + name + "' not found");
+    if (role && *role != "admin" && it->second.role == "admin" && AdminCountLocked() == 1) {
+      return Status::InvalidArgument("last admin");
+    }
+    if (hash) it->second.password_hash = *hash;
+    if (role) it->second.role = *role;
+    EndSessionsLocked(name);
+    return Status::OK();
+  }
+  Result<int64_t> AuthGeneration() override {
+    std::lock_guard<std::mutex> l(mu_);
+    return auth_generation_;
+  }
+  // What another process changing users would do: bump the generation and
+  // delete sessions, without this server's in-process caches knowing.
+  void ChangeUserBehindTheServersBack(const std::string& name, const std::optional<std::string>& role) {
+    std::lock_guard<std::mutex> l(mu_);
+    if (role) users_[name].role = *role; else users_.erase(name);
+    EndSessionsLocked(name);
+  }
+  Result<std::optional<LoginFailureRecord>> GetLoginFailures(const std::string& scope,
+                                                             const std::string& subject) override {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = login_failures_.find(scope + "\n" + subject);
+    if (it == login_failures_.end()) return std::optional<LoginFailureRecord>();
+    return std::optional<LoginFailureRecord>(it->second);
+  }
+  Status PutLoginFailures(const std::string& scope, const std::string& subject,
+                          const LoginFailureRecord& f) override {
+    std::lock_guard<std::mutex> l(mu_);
+    login_failures_[scope + "\n" + subject] = f;
+    return Status::OK();
+  }
+  Status ClearLoginFailures(const std::string& scope, const std::string& subject) override {
+    std::lock_guard<std::mutex> l(mu_);
+    login_failures_.erase(scope + "\n" + subject);
+    return Status::OK();
+  }
   Status PutSession(const SessionRecord& s) override {
     std::lock_guard<std::mutex> l(mu_);
     if (!fail_.empty()) return Status::Internal(fail_);
@@ -374,8 +424,20 @@ class FakeBackend : public Backend {
     return c;
   }
 
+  int AdminCountLocked() {
+    return static_cast<int>(std::count_if(users_.begin(), users_.end(), [](const auto& u) { return u.second.role == "admin"; }));
+  }
+  void EndSessionsLocked(const std::string& name) {
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      it = it->second.username == name ? sessions_.erase(it) : std::next(it);
+    }
+    ++auth_generation_;
+  }
+
   std::mutex mu_;
   std::string fail_;
+  int64_t auth_generation_ = 0;
+  std::map<std::string, LoginFailureRecord> login_failures_;
   std::string change_token_;
   std::map<std::string, DagInfo> dags_;
   std::vector<DagRunInfo> runs_;

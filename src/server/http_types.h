@@ -1,7 +1,7 @@
 // HttpRequest / HttpResponse: the server's own, transport-free view of one
-// HTTP exchange. The socket layer (webserver.cc) converts to and from
-// cpp-httplib; everything else (routing, auth, the API, the UI) works on these
-// plain values, so it is unit-tested without sockets.
+// HTTP exchange. The socket layer (http_server.h) parses requests into these
+// and serialises responses; everything else (routing, auth, the API, the UI)
+// works on these plain values, so it is unit-tested without sockets.
 //
 // Contract: plain data, copyable, not thread-safe to mutate concurrently.
 // Header names are matched case-insensitively. `target` is the raw request

@@ -4,6 +4,9 @@
 #include <functional>
 #include <cctype>
 
+#include "common/json_limits.h"
+#include "common/secret_names.h"
+
 namespace arxivflow::server {
 
 using nlohmann::json;
@@ -85,27 +88,17 @@ json TaskInstanceToJson(const TaskInstanceInfo& ti) {
   };
 }
 
-bool IsSensitiveKey(const std::string& key) {
-  static const char* kWords[] = {"access_token", "api_key", "apikey", "authorization", "passphrase", "passwd",
-                                 "password", "private_key", "secret", "token", "credential"};
-  std::string lower = key;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  for (const char* w : kWords) {
-    if (lower.find(w) != std::string::npos) return true;
-  }
-  return false;
-}
-
 namespace {
 // Masks secret-looking keys inside a connection's extra JSON.
 std::string MaskExtra(const std::string& extra) {
   if (extra.empty()) return extra;
-  json doc = json::parse(extra, nullptr, false);
-  if (doc.is_discarded()) return "***";  // unparseable: could be anything
+  auto parsed = ParseJsonBounded(extra, "connection extra");
+  if (!parsed.ok()) return "***";  // unparseable: could be anything
+  json& doc = *parsed;
   std::function<void(json&)> walk = [&](json& j) {
     if (j.is_object()) {
       for (auto it = j.begin(); it != j.end(); ++it) {
-        if (IsSensitiveKey(it.key()) && !it.value().is_structured()) {
+        if (IsSecretName(it.key())) {
           it.value() = "***";
         } else {
           walk(it.value());
@@ -136,7 +129,7 @@ json ConnectionToJson(const ConnectionInfo& c, bool with_extra) {
 }
 
 json VariableToJson(const VariableInfo& v, bool mask) {
-  bool masked = mask && IsSensitiveKey(v.key);
+  bool masked = mask && IsSecretName(v.key);
   return {
       {"key", v.key},
       {"value", masked ? std::string("***") : v.value},
@@ -168,8 +161,7 @@ json PaperToJson(const PaperHit& p) {
 
 Result<json> ParseJsonBody(const std::string& body) {
   if (body.empty()) return Status::InvalidArgument("request body is empty; a JSON object is expected");
-  json doc = json::parse(body, nullptr, false);
-  if (doc.is_discarded()) return Status::InvalidArgument("request body is not valid JSON");
+  AF_ASSIGN_OR_RETURN(json doc, ParseJsonBounded(body, "request body"));
   if (!doc.is_object()) return Status::InvalidArgument("request body must be a JSON object");
   return doc;
 }

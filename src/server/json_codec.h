@@ -2,9 +2,11 @@
 // helpers that read request bodies and query parameters.
 //
 // Contract: To*Json never include secrets (ConnectionInfo has no password;
-// variable values whose key looks secret are masked when `mask` is set).
+// connection extras and, when `mask` is set, variable values whose name is a
+// secret name (common/secret_names.h) are masked).
 // ParseJsonBody returns kInvalidArgument with a short description for bad
-// JSON or a non-object body. ParsePaging reads limit/offset
+// JSON, JSON nested deeper than kMaxJsonDepth (common/json_limits.h) or a
+// non-object body. ParsePaging reads limit/offset
 // (defaults 100/0, limit capped at `max_limit`) and fails kInvalidArgument on
 // negative or non-numeric values. All pure and thread-safe.
 #pragma once
@@ -32,10 +34,6 @@ nlohmann::json ConnectionToJson(const ConnectionInfo& conn, bool with_extra);
 nlohmann::json VariableToJson(const VariableInfo& var, bool mask);
 nlohmann::json ImportErrorToJson(const ImportErrorInfo& err);
 nlohmann::json PaperToJson(const PaperHit& paper);
-
-// True for variable or extra keys that hold secrets (password, secret, token,
-// api_key, private_key, ...), as Airflow decides which values to mask.
-bool IsSensitiveKey(const std::string& key);
 
 Result<nlohmann::json> ParseJsonBody(const std::string& body);
 

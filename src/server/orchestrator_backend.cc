@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 
+#include "common/json_limits.h"
 #include "common/logging.h"
 #include "orchestrator/dag_catalog.h"
 #include "orchestrator/home.h"
@@ -312,6 +313,52 @@ class OrchestratorBackend : public Backend {
     return store->UpsertUser({username, password_hash, role, ""});
   }
 
+  Status DeleteUser(const std::string& username) override {
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    return store->DeleteUser(username);
+  }
+
+  Status UpdateUser(const std::string& username, const std::optional<std::string>& password_hash,
+                    const std::optional<std::string>& role) override {
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    return store->UpdateUser(username, password_hash, role);
+  }
+
+  // Read again only when the metadata DB changed (ChangeToken), so the check
+  // every authenticated request makes costs two stat() calls.
+  Result<int64_t> AuthGeneration() override {
+    std::string token = ChangeToken();
+    {
+      std::lock_guard<std::mutex> lock(auth_mu_);
+      if (!token.empty() && token == auth_token_) return auth_generation_;
+    }
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    AF_ASSIGN_OR_RETURN(int64_t generation, store->AuthGeneration());
+    std::lock_guard<std::mutex> lock(auth_mu_);
+    auth_token_ = token;
+    auth_generation_ = generation;
+    return generation;
+  }
+
+  Result<std::optional<LoginFailureRecord>> GetLoginFailures(const std::string& scope,
+                                                             const std::string& subject) override {
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    AF_ASSIGN_OR_RETURN(auto row, store->GetLoginFailures(scope, subject));
+    if (!row) return std::optional<LoginFailureRecord>();
+    return std::optional<LoginFailureRecord>(LoginFailureRecord{row->failures, row->last_failure, row->blocked_until});
+  }
+
+  Status PutLoginFailures(const std::string& scope, const std::string& subject,
+                          const LoginFailureRecord& f) override {
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    return store->PutLoginFailures(scope, subject, orch::LoginFailures{f.failures, f.last_failure, f.blocked_until});
+  }
+
+  Status ClearLoginFailures(const std::string& scope, const std::string& subject) override {
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    return store->ClearLoginFailures(scope, subject);
+  }
+
   // ------------------------------------------------------------ web sessions
 
   Status PutSession(const SessionRecord& r) override {
@@ -450,6 +497,9 @@ class OrchestratorBackend : public Backend {
   orch::HomePaths home_;
   OrchestratorBackendOptions options_;
   orch::DagCatalog dags_;
+  std::mutex auth_mu_;
+  std::string auth_token_;  // ChangeToken() when auth_generation_ was read
+  int64_t auth_generation_ = 0;
 };
 
 }  // namespace

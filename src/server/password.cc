@@ -46,7 +46,11 @@ const std::string& DummyHash() {
 
 Result<std::string> HashUserPassword(const std::string& password) {
   EnsureSodium();
-  if (password.empty()) return Status::InvalidArgument("password must not be empty");
+  size_t characters = 0;
+  for (unsigned char c : password) characters += (c & 0xC0) != 0x80;  // UTF-8 lead bytes
+  if (characters < kMinPasswordLength) {
+    return Status::InvalidArgument("a password needs at least " + std::to_string(kMinPasswordLength) + " characters");
+  }
   if (password.size() > 1024) return Status::InvalidArgument("password longer than 1024 bytes");
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,

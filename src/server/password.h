@@ -2,8 +2,9 @@
 // crypto_pwhash_str (salted, self-describing "$argon2id$v=19$m=...,t=...,p=1$..."
 // strings), and generated passwords.
 //
-// Contract: HashUserPassword fails (kInvalidArgument) on an empty password or
-// one longer than 1024 bytes, kInternal when memory runs out. CheckPassword
+// Contract: HashUserPassword fails (kInvalidArgument) on a password shorter
+// than kMinPasswordLength characters or longer than 1024 bytes, kInternal
+// when memory runs out. CheckPassword
 // never throws and takes the same time whether or not the hash is well formed.
 // RandomPassword uses the OS CSPRNG (common/random.h, which also makes
 // tokens). All thread-safe.
@@ -15,6 +16,8 @@
 #include "common/status.h"
 
 namespace arxivflow::server {
+
+inline constexpr size_t kMinPasswordLength = 8;
 
 Result<std::string> HashUserPassword(const std::string& password);
 bool CheckPassword(const std::string& hash, const std::string& password);

@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "common/json_limits.h"
 #include "server/task_logs.h"
 
 namespace arxivflow::server {
@@ -22,8 +23,8 @@ json ReadRejectsSample(const std::string& path, size_t max_lines, size_t max_lin
     }
     if (c == EOF && line.empty()) break;
     if (cut) line.resize(Utf8SafeLength(line));
-    json r = cut ? json() : json::parse(line, nullptr, false);
-    sample.push_back(r.is_discarded() || r.is_null() ? json{{"raw", line}} : r);
+    auto r = cut ? Result<json>(json()) : ParseJsonBounded(line, "reject");
+    sample.push_back(!r.ok() || r->is_null() ? json{{"raw", line}} : std::move(*r));
   }
   return sample;
 }

@@ -8,16 +8,13 @@
 #include "server/openapi.h"
 #include "server/password.h"
 #include "server/problem.h"
+#include "server/request_guard.h"
 
 namespace arxivflow::server {
 
 using nlohmann::json;
 
 namespace {
-
-bool IsStateChanging(const std::string& method) {
-  return method == "POST" || method == "PATCH" || method == "PUT" || method == "DELETE";
-}
 
 bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
@@ -38,6 +35,13 @@ HttpResponse ServeAsset(const std::string& name) {
   r.content_type = AssetContentType(name);
   r.body.assign(reinterpret_cast<const char*>(asset->data), asset->size);
   r.AddHeader("Cache-Control", "no-cache");
+  return r;
+}
+
+HttpResponse TooManyFailedLogins(int retry_after) {
+  HttpResponse r = Problem(429, "too many failed logins for this user name or from this address; retry in " +
+                                    std::to_string(retry_after) + " s");
+  r.AddHeader("Retry-After", std::to_string(retry_after));
   return r;
 }
 
@@ -72,6 +76,11 @@ WebApp::WebApp(Backend& backend, WebAppOptions options)
 
 WebApp::~WebApp() = default;
 
+void WebApp::ForgetUser(const std::string& username) {
+  sessions_.ForgetUser(username);
+  auth_.ForgetUser(username);
+}
+
 void WebApp::Route(const char* method, const char* pattern, const char* tag, const char* summary,
                    ApiHandler handler) {
   RouteInfo info;
@@ -79,7 +88,7 @@ void WebApp::Route(const char* method, const char* pattern, const char* tag, con
   info.pattern = pattern;
   info.tag = tag;
   info.summary = summary;
-  info.admin_only = IsStateChanging(method);
+  info.admin_only = IsStateChangingMethod(method);
   static const char* kPolled[] = {"/api/v1/dags", "/api/v1/dags/{dag_id}", "/api/v1/dags/{dag_id}/grid",
                                   "/api/v1/dags/{dag_id}/dagRuns", "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}",
                                   "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances",
@@ -96,6 +105,7 @@ void WebApp::AddRoutes() {
   AddTaskRoutes();
   AddConnectionRoutes();
   AddVariableRoutes();
+  AddUserRoutes();
   AddMiscRoutes();
   Route("GET", "/api/v1/openapi.json", "Monitoring", "This OpenAPI document",
         [this](ApiCall&) { return JsonResponse(openapi_); });
@@ -124,14 +134,15 @@ HttpResponse WebApp::Handle(const HttpRequest& request) {
 
 HttpResponse WebApp::HandleApi(const HttpRequest& request) {
   const std::string& path = request.path;
+  // Before credentials are even looked at: another site cannot make a
+  // browser write here, whatever the browser holds (request_guard.h).
+  if (auto refused = CheckCrossSiteWrite(request)) return *refused;
+  if (auto refused = CheckJsonWrite(request)) return *refused;
   if (path == "/api/v1/auth/login") {
     if (request.method != "POST") {
       HttpResponse r = Problem(405, "use POST");
       r.AddHeader("Allow", "POST");
       return r;
-    }
-    if (request.Header("Content-Type").rfind("application/json", 0) != 0) {
-      return Problem(415, "send the credentials as application/json");
     }
     return Login(request);
   }
@@ -141,13 +152,15 @@ HttpResponse WebApp::HandleApi(const HttpRequest& request) {
     return (*match.handler)(call);
   }
 
-  std::optional<Principal> user = auth_.Identify(request);
+  int retry_after = 0;
+  std::optional<Principal> user = auth_.Identify(request, &retry_after);
+  if (!user && retry_after > 0) return TooManyFailedLogins(retry_after);
   if (!user) {
     HttpResponse r = Problem(401, "authentication required: log in, or use HTTP basic auth");
-    if (request.Header("X-Requested-With").empty()) r.AddHeader("WWW-Authenticate", "Basic realm=\"arxivflow\"");
+    if (ShouldChallengeBasic(request)) r.AddHeader("WWW-Authenticate", "Basic realm=\"arxivflow\"");
     return r;
   }
-  if (IsStateChanging(request.method) && user->via_session) {
+  if (IsStateChangingMethod(request.method) && user->via_session) {
     std::string sent = request.Header(kCsrfHeader);
     if (sent.empty() || !SecureEquals(sent, user->csrf_token)) {
       return Problem(403, "missing or invalid CSRF token (send the X-CSRF-Token header)");
@@ -176,7 +189,7 @@ HttpResponse WebApp::HandleApi(const HttpRequest& request) {
   if (match.route->admin_only && !user->is_admin()) {
     return Problem(403, "the role '" + user->role + "' may only read; this action needs an admin");
   }
-  if (IsStateChanging(request.method)) {
+  if (IsStateChangingMethod(request.method)) {
     HttpResponse r;
     {
       ApiCall call{request, std::move(match.params), *user};
@@ -271,13 +284,12 @@ HttpResponse WebApp::Login(const HttpRequest& request) {
       !b["password"].is_string()) {
     return Problem(400, "fields 'username' and 'password' (strings) are required");
   }
-  auto principal = auth_.CheckCredentials(b["username"].get<std::string>(), b["password"].get<std::string>());
+  int retry_after = 0;
+  auto principal = auth_.CheckCredentials(b["username"].get<std::string>(), b["password"].get<std::string>(),
+                                          request.remote_addr, "login", &retry_after);
   if (!principal.ok()) {
-    if (principal.status().code() == Status::Code::kPermissionDenied) {
-      spdlog::warn("failed login for user name of {} bytes from {}", b["username"].get<std::string>().size(),
-                   request.remote_addr);
-      return Problem(401, principal.status().message());
-    }
+    if (retry_after > 0) return TooManyFailedLogins(retry_after);
+    if (principal.status().code() == Status::Code::kPermissionDenied) return Problem(401, principal.status().message());
     return FromStatus(principal.status(), "login");
   }
   auto created = sessions_.Create(principal->username, principal->role);
@@ -298,8 +310,9 @@ HttpResponse WebApp::Logout(const HttpRequest& request) {
   HttpResponse r;
   r.status = 204;
   r.content_type.clear();
-  r.AddHeader("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
-  r.AddHeader("Set-Cookie", std::string(kCsrfCookie) + "=; Path=/; Max-Age=0; SameSite=Strict");
+  std::string secure = options_.secure_cookies ? "; Secure" : "";
+  r.AddHeader("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + secure);
+  r.AddHeader("Set-Cookie", std::string(kCsrfCookie) + "=; Path=/; Max-Age=0; SameSite=Strict" + secure);
   return r;
 }
 

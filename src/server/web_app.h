@@ -6,11 +6,14 @@
 // - Handle() is thread-safe; the Backend must be too (see backend.h).
 // - Only GET /api/v1/health, the login endpoint, the static assets and the
 //   login page are served without a login. Everything else needs a session
-//   cookie or HTTP basic auth: the API answers 401 (problem+json, with
-//   WWW-Authenticate only when the caller tried basic auth), UI pages redirect
-//   to /login.
-// - Cookie-authenticated POST/PATCH/PUT/DELETE must carry X-CSRF-Token equal
-//   to the session's token (403 otherwise). Basic auth needs no CSRF token.
+//   cookie or HTTP basic auth: the API answers 401 (problem+json, with a
+//   WWW-Authenticate: Basic challenge for scripts only, never for browsers),
+//   UI pages redirect to /login.
+// - Every API POST/PATCH/PUT/DELETE first passes request_guard.h: refused
+//   (403) when a browser says it comes from another site, refused (415)
+//   unless POST/PATCH/PUT send Content-Type: application/json.
+//   Cookie-authenticated ones must also carry X-CSRF-Token equal to the
+//   session's token (403 otherwise). Basic auth needs no CSRF token.
 // - Viewers get 403 on every state-changing API call.
 // - Bodies above `max_body_bytes` get 413; bodies that are not valid JSON
 //   where JSON is expected get 400. Backend failures other than
@@ -90,7 +93,11 @@ class WebApp {
   void AddTaskRoutes();
   void AddConnectionRoutes();
   void AddVariableRoutes();
+  void AddUserRoutes();
   void AddMiscRoutes();
+  // After a user was deleted or changed through this server: its cached
+  // sessions and Basic successes go at once.
+  void ForgetUser(const std::string& username);
   void Route(const char* method, const char* pattern, const char* tag, const char* summary, ApiHandler handler);
 
   struct CachedResponse {

@@ -25,7 +25,7 @@ class WebAppTest : public ::testing::Test {
     r.path = target.substr(0, q);
     if (q != std::string::npos) r.query = ParseQueryString(target.substr(q + 1));
     r.body = body;
-    if (!body.empty()) r.headers.emplace("Content-Type", "application/json");
+    if (method == "POST" || method == "PATCH" || method == "PUT") r.headers.emplace("Content-Type", "application/json");
     return r;
   }
 
@@ -467,10 +467,21 @@ TEST(AuthTest, SessionsExpireAndAreBounded) {
   EXPECT_FALSE(store.Create("e", "admin").ok());
 }
 
-TEST(JsonCodecTest, SensitiveKeys) {
-  EXPECT_TRUE(IsSensitiveKey("DB_PASSWORD"));
-  EXPECT_TRUE(IsSensitiveKey("aws_secret_access_key"));
-  EXPECT_FALSE(IsSensitiveKey("S3_BUCKED"));
+TEST(JsonCodecTest, MasksEverySecretNameInExtrasAndVariables) {
+  ConnectionInfo c;
+  c.conn_id = "x";
+  c.extra = R"({"SSH_KEY": "k1", "signing_key": "k2", "PRIVATE_PEM": "k3", "basic_auth": "k4", "DB_PASS": "k5",
+                "pgpass": "k6", "nested": {"api_token": "k7", "region": "eu"}, "private_key": {"pem": "k8"},
+                "region": "us-east-1"})";
+  nlohmann::json extra = nlohmann::json::parse(ConnectionToJson(c, true)["extra"].get<std::string>());
+  for (const char* key : {"SSH_KEY", "signing_key", "PRIVATE_PEM", "basic_auth", "DB_PASS", "pgpass", "private_key"}) {
+    EXPECT_EQ(extra[key], "***") << key;
+  }
+  EXPECT_EQ(extra["nested"]["api_token"], "***");
+  EXPECT_EQ(extra["nested"]["region"], "eu");
+  EXPECT_EQ(extra["region"], "us-east-1");
+  EXPECT_EQ(VariableToJson({"DB_PASS", "v", ""}, true)["value"], "***");
+  EXPECT_EQ(VariableToJson({"S3_BUCKET", "v", ""}, true)["value"], "v");
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -29,9 +30,17 @@ namespace arxivflow::server {
 struct WebserverOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
-  int threads = 64;                  // worker threads (one per open connection)
+  int threads = 64;                  // workers handling complete requests (slow clients hold none)
   size_t max_body_bytes = 1 << 20;  // larger requests get 413
   int read_cache_ms = 1000;          // polled reads cached while the DB is unchanged; 0 = off
+  // Open connections per client address; 0 = no cap (behind a proxy every
+  // client has the proxy's address).
+  size_t max_connections_per_address = 64;
+  // The whole request head must arrive within this time (slow clients).
+  std::chrono::milliseconds request_head_timeout{10000};
+  // Set the Secure flag on the session and CSRF cookies (served over TLS,
+  // e.g. behind a TLS proxy).
+  bool secure_cookies = false;
   std::string home;                  // "" = the current home
   std::string warehouse_db;          // "" = connection `warehouse` (sqlite), else <home>/warehouse.db
   std::string parquet_dir;           // "" = variable LAKE_URI (local), else <home>/parquet
@@ -44,9 +53,5 @@ Status RunWebserver(const WebserverOptions& options);
 Status ServeBackend(Backend& backend, const WebserverOptions& options);
 
 Result<std::string> EnsureStandaloneAdmin(const std::string& home);
-
-// Creates a user (role "admin" or "viewer") in the home's metadata DB.
-Status CreateWebUser(const std::string& home, const std::string& username, const std::string& password,
-                     const std::string& role);
 
 }  // namespace arxivflow::server

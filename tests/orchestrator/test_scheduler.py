@@ -213,21 +213,28 @@ tasks:
     args:
       argv: [echo, "ds={{ ds }}", "run={{ run_id }}", "dag={{ dag.dag_id }}", "task={{ task.task_id }}",
              "item={{ item.table }}", "size={{ params.size }}", "host={{ conn.db.host }}",
-             "port={{ conn.db.port }}", "login={{ conn.db.login }}", "inj={{ var.INJ }}", "tok={{ var.API_TOKEN }}"]
+             "port={{ conn.db.port }}", "login={{ conn.db.login }}", "inj={{ var.INJ }}"]
   - task_id: env_secret
     operator: shell
     args:
-      argv: [printenv, DB_PASSWORD]
-      env: {DB_PASSWORD: "{{ conn.db.password }}"}
+      argv: [printenv, DB_PASSWORD, API_TOKEN]
+      env: {DB_PASSWORD: "{{ conn.db.password }}", API_TOKEN: "tok={{ var.API_TOKEN }}"}
   - task_id: argv_secret
     operator: shell
     args: {argv: [echo, "{{ conn.db.password }}"]}
+  - task_id: argv_secret_var
+    operator: shell
+    args: {argv: [echo, "{{ var.API_TOKEN }}"]}
+  - task_id: argv_secret_extra
+    operator: shell
+    args: {argv: [echo, "{{ conn.db.extra.api_key }}"]}
 """)
         h.start_scheduler()
         run = h.trigger("tmpl", "--conf", '{"size": "large"}')
         assert h.wait_run("tmpl", run) == "failed"  # argv_secret must fail
         states = {k: v["state"] for k, v in h.tis("tmpl", run).items()}
-        assert states == {"echo_papers": "success", "env_secret": "success", "argv_secret": "failed"}, states
+        assert states == {"echo_papers": "success", "env_secret": "success", "argv_secret": "failed",
+                          "argv_secret_var": "failed", "argv_secret_extra": "failed"}, states
         log = h.log("tmpl", "echo_papers", run)
         ds = run.split("__")[1][:10]
         for expected in [f"ds={ds}", f"run={run}", "dag=tmpl", "task=echo_papers", "item=papers", "size=large",
@@ -237,10 +244,11 @@ tasks:
         assert f"inj=$(touch {marker}); echo hi > {marker} `touch {marker}` {{{{ var.OTHER }}}}" in log, log
         assert not os.path.exists(marker)
         # Sensitive values are masked in logs.
-        assert "tok=***" in log, log
         env_log = h.log("tmpl", "env_secret", run)
-        assert "***" in env_log, env_log
+        assert "tok=***" in env_log and password not in env_log and secret_var not in env_log, env_log
         assert "only be used in an environment value" in h.log("tmpl", "argv_secret", run)
+        assert "only be used in an environment value" in h.log("tmpl", "argv_secret_var", run)
+        assert "only be used in an environment value" in h.log("tmpl", "argv_secret_extra", run)
         # Secrets appear nowhere on disk: not in the metadata DB, not in logs.
         blobs = b""
         for path in glob.glob(os.path.join(h.root, "arxivflow.db*")):

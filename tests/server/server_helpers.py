@@ -46,6 +46,8 @@ class Client:
         elif body is not None:
             data = json.dumps(body).encode()
             h["Content-Type"] = "application/json"
+        if method in ("POST", "PATCH", "PUT"):
+            h["Content-Type"] = "application/json"  # every write is JSON, even without a body
         if self.basic:
             h["Authorization"] = "Basic " + base64.b64encode(self.basic.encode()).decode()
         if csrf and self.csrf and method not in ("GET", "HEAD"):

@@ -111,10 +111,9 @@ class ApiError extends Error {
 async function api(method, path, body) {
   const headers = { 'X-Requested-With': 'fetch', 'Accept': 'application/json' };
   const init = { method, headers, credentials: 'same-origin' };
-  if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
+  // Every write is JSON, even without a body: the server refuses other types.
+  if (method !== 'GET') headers['Content-Type'] = 'application/json';
+  if (body !== undefined) init.body = JSON.stringify(body);
   if (method !== 'GET' && session.csrf) headers['X-CSRF-Token'] = session.csrf;
   const res = await fetch('/api/v1' + path, init);
   if (res.status === 401 && !path.startsWith('/auth/login')) {
