@@ -8,6 +8,8 @@ namespace arxivflow::orchestrator {
 
 namespace {
 
+using sqlite::Transaction;
+
 bool IsAdminRole(const std::string& role) {
   std::string lower = role;
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -15,7 +17,7 @@ bool IsAdminRole(const std::string& role) {
 }
 
 // Ends the user's sessions and tells every server that credentials changed.
-Status EndSessions(SqliteDb& db, const std::string& username) {
+Status EndSessions(sqlite::Database& db, const std::string& username) {
   AF_ASSIGN_OR_RETURN(auto sessions, db.Prepare("DELETE FROM sessions WHERE username = ?"));
   AF_RETURN_IF_ERROR(sessions.Bind(1, username).Run());
   AF_ASSIGN_OR_RETURN(auto bump, db.Prepare("UPDATE auth_state SET generation = generation + 1 WHERE id = 1"));
@@ -23,7 +25,7 @@ Status EndSessions(SqliteDb& db, const std::string& username) {
 }
 
 // Whether removing the admin role from `username` leaves another admin.
-Result<bool> OtherAdminExists(SqliteDb& db, const std::string& username) {
+Result<bool> OtherAdminExists(sqlite::Database& db, const std::string& username) {
   AF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT COUNT(*) FROM users WHERE lower(role) = 'admin' AND username <> ?"));
   st.Bind(1, username);
   AF_ASSIGN_OR_RETURN(bool row, st.Step());

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <memory>
 
+#include "common/json_limits.h"
+
 namespace arxivflow::orchestrator {
 
 namespace {
@@ -115,7 +117,8 @@ json ReadTaskProgress(const std::string& path) {
   size_t n = std::fread(text.data(), 1, text.size(), f.get());
   if (n == text.size()) return nullptr;  // larger than any snapshot we write
   text.resize(n);
-  return SummariseTaskProgress(json::parse(text, nullptr, false));
+  auto parsed = ParseJsonBounded(text, "task progress");
+  return parsed.ok() ? SummariseTaskProgress(*parsed) : nullptr;
 }
 
 }  // namespace arxivflow::orchestrator

@@ -65,8 +65,8 @@ struct Runner {
       for (const auto& c : *conns) masker.AddConnection(c);
     }
     if (auto vars = store->ListVariables(); vars.ok()) {
-      for (const auto& [key, value] : *vars) {
-        if (IsSecretName(key)) masker.Add(value);
+      for (const auto& v : *vars) {
+        if (IsSecretName(v.key)) masker.Add(v.value);
       }
     }
   }
