@@ -13,7 +13,7 @@ RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
       g++ cmake ninja-build pkg-config make ca-certificates \
       libsimdjson-dev libpq-dev libsqlite3-dev libssh-dev libcurl4-openssl-dev libssl-dev \
-      libsodium-dev libsnappy-dev libzstd-dev zlib1g-dev libcpp-httplib-dev nlohmann-json3-dev \
+      libsodium-dev libsnappy-dev libzstd-dev zlib1g-dev nlohmann-json3-dev \
       libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
