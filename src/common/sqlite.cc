@@ -4,10 +4,10 @@ namespace arxivflow::sqlite {
 
 namespace {
 
-std::string Where(sqlite3* db) {
-  const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
-  return file && *file ? std::string(file) : std::string("in-memory database");
-}
+// Memory statistics cost a global mutex on every allocation; nothing reads
+// them. Must run before SQLite initialises, hence at static-initialisation
+// time (a later call would be refused harmlessly).
+[[maybe_unused]] const int kMemStatusOff = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 
 }  // namespace
 
@@ -44,7 +44,7 @@ Result<bool> Statement::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return Status::IOError(Where(db_) + ": " + sqlite3_errmsg(db_) + " in: " + sqlite3_sql(stmt_));
+  return db_->StepError(sqlite3_sql(stmt_));
 }
 
 Status Statement::Run() {
@@ -82,6 +82,7 @@ Database::~Database() {
 
 Status Database::Open(const std::string& path, const OpenOptions& options, const std::string& what) {
   path_ = path;
+  name_ = options.name.empty() ? path : options.name;
   int flags = SQLITE_OPEN_NOMUTEX;
   if (options.read_only) {
     flags |= SQLITE_OPEN_READONLY;
@@ -93,7 +94,7 @@ Status Database::Open(const std::string& path, const OpenOptions& options, const
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close_v2(db_);
     db_ = nullptr;
-    return Status::IOError(path + ": cannot open the " + what + ": " + msg);
+    return Status::IOError(name_ + ": cannot open the " + what + ": " + msg);
   }
   sqlite3_busy_timeout(db_, options.busy_timeout_ms);
   if (!options.read_only && options.wal) {
@@ -110,27 +111,80 @@ Status Database::Exec(const std::string& sql) {
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    return Status::IOError(path_ + ": " + msg + " in: " + sql.substr(0, 200));
+    return Status::IOError(name_ + ": " + msg + " in: " + sql.substr(0, 200));
   }
   return Status::OK();
+}
+
+void Database::Rollback() {
+  if (db_ && !sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+Status Database::StepError(const std::string& sql) const {
+  return Status::IOError(name_ + ": " + sqlite3_errmsg(db_) + " in: " + sql.substr(0, 200));
 }
 
 Result<Statement> Database::Prepare(const std::string& sql) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) {
-    return Status::Internal(path_ + ": " + sqlite3_errmsg(db_) + " in: " + sql.substr(0, 200));
+    return Status::Internal(name_ + ": " + sqlite3_errmsg(db_) + " in: " + sql.substr(0, 200));
   }
-  return Statement(db_, stmt);
+  return Statement(this, stmt);
 }
 
 Result<Statement> Database::PrepareFirst(std::string_view sql, std::string_view* rest) {
   sqlite3_stmt* stmt = nullptr;
   const char* tail = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, &tail);
-  if (rc != SQLITE_OK) return Status::InvalidArgument(path_ + ": " + sqlite3_errmsg(db_));
+  if (rc != SQLITE_OK) return Status::InvalidArgument(name_ + ": " + sqlite3_errmsg(db_));
   if (rest) *rest = tail ? sql.substr(static_cast<size_t>(tail - sql.data())) : std::string_view();
-  return Statement(db_, stmt);
+  return Statement(this, stmt);
+}
+
+Result<std::optional<int64_t>> Database::QueryInt(const std::string& sql) {
+  AF_ASSIGN_OR_RETURN(Statement stmt, Prepare(sql));
+  AF_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row || stmt.IsNull(0)) return std::optional<int64_t>();
+  return std::optional<int64_t>(stmt.Int(0));
+}
+
+Result<std::optional<std::string>> Database::QueryText(const std::string& sql) {
+  AF_ASSIGN_OR_RETURN(Statement stmt, Prepare(sql));
+  AF_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row || stmt.IsNull(0)) return std::optional<std::string>();
+  return std::optional<std::string>(stmt.Text(0));
+}
+
+Result<std::vector<std::string>> Database::QueryColumn(const std::string& sql) {
+  AF_ASSIGN_OR_RETURN(Statement stmt, Prepare(sql));
+  std::vector<std::string> out;
+  while (true) {
+    AF_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
+    out.push_back(stmt.Text(0));
+  }
+}
+
+Result<bool> Database::TableExists(const std::string& name) {
+  AF_ASSIGN_OR_RETURN(Statement stmt, Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"));
+  stmt.Bind(1, name);
+  return stmt.Step();
+}
+
+void Database::SetBusyHandler(std::function<bool(int attempts)> handler) {
+  busy_handler_ = std::move(handler);
+  sqlite3_busy_handler(db_, &Database::CallBusyHandler, this);
+}
+
+void Database::SetBusyTimeout(int ms) {
+  sqlite3_busy_timeout(db_, ms);  // replaces the handler inside SQLite
+  busy_handler_ = nullptr;
+}
+
+int Database::CallBusyHandler(void* self, int attempts) {
+  auto* db = static_cast<Database*>(self);
+  return db->busy_handler_ && db->busy_handler_(attempts) ? 1 : 0;
 }
 
 int Database::Changes() const { return sqlite3_changes(db_); }
@@ -138,7 +192,7 @@ int Database::Changes() const { return sqlite3_changes(db_); }
 Status Database::Close() {
   if (!db_) return Status::OK();
   int rc = sqlite3_close(db_);
-  if (rc != SQLITE_OK) return Status::IOError(path_ + ": close failed: " + sqlite3_errstr(rc));
+  if (rc != SQLITE_OK) return Status::IOError(name_ + ": close failed: " + sqlite3_errstr(rc));
   db_ = nullptr;
   return Status::OK();
 }
@@ -171,7 +225,7 @@ Status Transaction::Begin() {
 }
 
 Status Transaction::Commit() {
-  if (!open_) return Status::Internal(db_.path_ + ": commit without a transaction");
+  if (!open_) return Status::Internal(db_.name_ + ": commit without a transaction");
   if (db_.tx_depth_ > 1) {  // the outer transaction commits
     --db_.tx_depth_;
     open_ = false;
@@ -182,7 +236,7 @@ Status Transaction::Commit() {
     db_.tx_depth_ = 0;
     db_.tx_doomed_ = false;
     open_ = false;
-    return Status::Aborted(db_.path_ + ": a nested step failed; the transaction was rolled back");
+    return Status::Aborted(db_.name_ + ": a nested step failed; the transaction was rolled back");
   }
   AF_RETURN_IF_ERROR(db_.Exec("COMMIT"));
   db_.tx_depth_ = 0;

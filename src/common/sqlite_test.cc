@@ -118,4 +118,65 @@ TEST_F(SqliteTest, DataVersionSeesOtherConnectionsCommits) {
 }
 
 }  // namespace
+TEST_F(SqliteTest, QueryHelpersReadTheFirstColumn) {
+  ASSERT_TRUE(db_.Exec("INSERT INTO t VALUES ('a', 1), ('b', NULL)").ok());
+  EXPECT_EQ(*db_.QueryInt("SELECT v FROM t WHERE k = 'a'"), std::optional<int64_t>(1));
+  EXPECT_EQ(*db_.QueryInt("SELECT v FROM t WHERE k = 'b'"), std::nullopt);  // NULL
+  EXPECT_EQ(*db_.QueryInt("SELECT v FROM t WHERE k = 'z'"), std::nullopt);  // no row
+  EXPECT_EQ(*db_.QueryText("SELECT k FROM t WHERE v = 1"), std::optional<std::string>("a"));
+  EXPECT_EQ(*db_.QueryColumn("SELECT k FROM t ORDER BY k"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(*db_.TableExists("t"));
+  EXPECT_FALSE(*db_.TableExists("absent"));
+  EXPECT_FALSE(db_.QueryInt("SELECT nope FROM t").ok());
+}
+
+TEST_F(SqliteTest, ErrorsNameTheConnection) {
+  Database named;
+  OpenOptions options;
+  options.name = "sqlite:///named.db";
+  ASSERT_TRUE(named.Open(dir_ + "/t.db", options).ok());
+  Status st = named.Exec("INSERT INTO absent VALUES (1)");
+  EXPECT_EQ(st.message().rfind("sqlite:///named.db: ", 0), 0u) << st.message();
+  ASSERT_TRUE(named.Exec("INSERT INTO t VALUES ('a', 1)").ok());
+  auto dup = named.Prepare("INSERT INTO t VALUES ('a', 2)");
+  ASSERT_TRUE(dup.ok());
+  st = dup->Run();
+  EXPECT_EQ(st.message().rfind("sqlite:///named.db: ", 0), 0u) << st.message();
+  EXPECT_EQ(db_.QueryInt("SELECT 1 FROM absent").status().message().rfind(dir_ + "/t.db: ", 0), 0u);
+}
+
+TEST_F(SqliteTest, RollbackEndsAnExecTransactionOnly) {
+  db_.Rollback();  // none open: nothing happens
+  ASSERT_TRUE(db_.Exec("BEGIN IMMEDIATE").ok());
+  ASSERT_TRUE(Insert("a").ok());
+  db_.Rollback();
+  EXPECT_EQ(Count(), 0);
+  ASSERT_TRUE(db_.Exec("BEGIN").ok());  // a transaction can begin again
+  db_.Rollback();
+}
+
+TEST_F(SqliteTest, BusyHandlerDecidesHowLongToWait) {
+  Database holder;
+  ASSERT_TRUE(holder.Open(dir_ + "/t.db").ok());
+  ASSERT_TRUE(holder.Exec("BEGIN IMMEDIATE").ok());
+  std::vector<int> attempts;
+  db_.SetBusyHandler([&](int attempt) {
+    attempts.push_back(attempt);
+    if (attempt == 2) holder.Rollback();  // the other writer lets go
+    return attempt < 2;
+  });
+  // Gives up on the third call (attempt 2), just as the lock is released:
+  // SQLITE_BUSY.
+  EXPECT_FALSE(Insert("a").ok());
+  EXPECT_EQ(attempts, (std::vector<int>{0, 1, 2}));
+  attempts.clear();
+  EXPECT_TRUE(Insert("a").ok());  // nothing holds the lock: never called
+  EXPECT_TRUE(attempts.empty());
+  ASSERT_TRUE(holder.Exec("BEGIN IMMEDIATE").ok());
+  db_.SetBusyTimeout(0);  // the handler is dropped: fails at once
+  EXPECT_FALSE(Insert("b").ok());
+  EXPECT_TRUE(attempts.empty());
+  holder.Rollback();
+}
+
 }  // namespace arxivflow::sqlite

@@ -18,29 +18,28 @@ namespace {
 // Ends the read transaction however the call returns.
 class ReadTransaction {
  public:
-  explicit ReadTransaction(SqliteConn& conn) : conn_(conn) {}
-  Status Begin() { return conn_.Exec("BEGIN"); }
-  ~ReadTransaction() { conn_.Rollback(); }
+  explicit ReadTransaction(sqlite::Database& db) : db_(db) {}
+  Status Begin() { return db_.Exec("BEGIN"); }
+  ~ReadTransaction() { db_.Rollback(); }
 
  private:
-  SqliteConn& conn_;
+  sqlite::Database& db_;
 };
 
-Result<std::vector<std::string>> Strings(SqliteStatement& stmt, const std::string& id, SqliteConn& conn) {
-  sqlite3_reset(stmt.get());
-  stmt.BindText(1, id);
+Result<std::vector<std::string>> Strings(sqlite::Statement& stmt, const std::string& id) {
+  stmt.Reset();
+  stmt.Bind(1, id);
   std::vector<std::string> out;
   while (true) {
-    const int rc = sqlite3_step(stmt.get());
-    if (rc == SQLITE_DONE) return out;
-    if (rc != SQLITE_ROW) return conn.Error("reading paper " + id);
+    AF_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
     out.push_back(stmt.Text(0));
   }
 }
 
 }  // namespace
 
-WarehouseReader::WarehouseReader(std::unique_ptr<SqliteConn> conn) : conn_(std::move(conn)) {}
+WarehouseReader::WarehouseReader(std::unique_ptr<sqlite::Database> conn) : conn_(std::move(conn)) {}
 WarehouseReader::~WarehouseReader() = default;
 
 Result<std::unique_ptr<WarehouseReader>> WarehouseReader::Open(const std::string& sqlite_path) {
@@ -48,7 +47,7 @@ Result<std::unique_ptr<WarehouseReader>> WarehouseReader::Open(const std::string
   if (stat(sqlite_path.c_str(), &sb) != 0) {
     return Status::NotFound("the warehouse has not been loaded yet (" + sqlite_path + " does not exist)");
   }
-  AF_ASSIGN_OR_RETURN(auto conn, SqliteConn::Open(sqlite_path, /*read_only=*/true, "sqlite:" + sqlite_path));
+  AF_ASSIGN_OR_RETURN(auto conn, OpenSqliteWarehouseDb(sqlite_path, /*read_only=*/true, "sqlite:" + sqlite_path));
   return std::unique_ptr<WarehouseReader>(new WarehouseReader(std::move(conn)));
 }
 
@@ -58,11 +57,10 @@ Result<std::vector<TableRows>> WarehouseReader::Tables() {
   std::map<std::string, int64_t> recorded;
   AF_ASSIGN_OR_RETURN(bool ledger, conn_->TableExists(kLedgerTable));
   if (ledger) {
-    AF_ASSIGN_OR_RETURN(SqliteStatement stmt, conn_->Prepare(LedgerCountsSql()));
+    AF_ASSIGN_OR_RETURN(sqlite::Statement stmt, conn_->Prepare(LedgerCountsSql()));
     while (true) {
-      const int rc = sqlite3_step(stmt.get());
-      if (rc == SQLITE_DONE) break;
-      if (rc != SQLITE_ROW) return conn_->Error("reading the load ledger");
+      AF_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
       recorded[stmt.Text(0)] = stmt.Int(1);
     }
   }
@@ -79,7 +77,7 @@ Result<std::vector<TableRows>> WarehouseReader::Tables() {
 
 Result<SearchPage> WarehouseReader::Search(const std::string& text, int64_t limit, int64_t offset) {
   SearchPage page;
-  AF_ASSIGN_OR_RETURN(std::string match, BuildSearchMatch(conn_->get(), text));
+  AF_ASSIGN_OR_RETURN(std::string match, BuildSearchMatch(*conn_, text));
   if (match.empty()) return page;
   ReadTransaction txn(*conn_);
   AF_RETURN_IF_ERROR(txn.Begin());
@@ -89,52 +87,53 @@ Result<SearchPage> WarehouseReader::Search(const std::string& text, int64_t limi
   if (declaration->find("content=''") == std::string::npos) {
     return Status::NotFound("the warehouse's search index was built by an older version; load the warehouse again");
   }
-  AF_ASSIGN_OR_RETURN(SqliteStatement count,
+  AF_ASSIGN_OR_RETURN(sqlite::Statement count,
                       conn_->Prepare("SELECT COUNT(*) FROM (SELECT 1 FROM \"papers_fts\" WHERE \"papers_fts\" MATCH ? "
                                      "LIMIT ?)"));
-  count.BindText(1, match);
-  count.BindInt(2, kSearchCountCap + 1);
-  if (sqlite3_step(count.get()) != SQLITE_ROW) return conn_->Error("counting search matches");
+  count.Bind(1, match);
+  count.Bind(2, int64_t{kSearchCountCap + 1});
+  AF_ASSIGN_OR_RETURN(bool counted, count.Step());
+  if (!counted) return Status::Internal(conn_->name() + ": counting search matches returned no row");
   page.total = std::min(count.Int(0), kSearchCountCap);
   page.total_exact = count.Int(0) <= kSearchCountCap;
-  AF_ASSIGN_OR_RETURN(SqliteStatement hits,
+  AF_ASSIGN_OR_RETURN(sqlite::Statement hits,
                       conn_->Prepare("SELECT t.rowid, t.\"id\", t.\"origin\", t.\"title\" FROM \"papers_fts\" AS f "
                                      "JOIN \"titles\" AS t ON t.rowid = f.rowid WHERE f.\"papers_fts\" MATCH ? "
                                      "ORDER BY f.rowid DESC LIMIT ? OFFSET ?"));
-  hits.BindText(1, match);
-  hits.BindInt(2, limit);
-  hits.BindInt(3, offset);
+  hits.Bind(1, match);
+  hits.Bind(2, limit);
+  hits.Bind(3, offset);
   std::vector<std::string> origins;
   while (true) {
-    const int rc = sqlite3_step(hits.get());
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) return conn_->Error("searching");
+    AF_ASSIGN_OR_RETURN(bool row, hits.Step());
+    if (!row) break;
     PaperHit hit;
     hit.id = hits.Text(1);
     hit.title = hits.Text(3);
     origins.push_back(hits.Text(2));
     page.hits.push_back(std::move(hit));
   }
-  AF_ASSIGN_OR_RETURN(SqliteStatement abstract,
+  AF_ASSIGN_OR_RETURN(sqlite::Statement abstract,
                       conn_->Prepare("SELECT \"abstract\" FROM \"abstracts\" WHERE \"id\" = ?1 AND \"origin\" = ?2"));
   // "First Last Suffix" from the name parts, else the name as written.
-  AF_ASSIGN_OR_RETURN(SqliteStatement authors,
+  AF_ASSIGN_OR_RETURN(sqlite::Statement authors,
                       conn_->Prepare("SELECT COALESCE(NULLIF(TRIM(COALESCE(\"firstname\", '') || ' ' || "
                                      "COALESCE(\"lastname\", '') || COALESCE(' ' || NULLIF(\"suffix\", ''), '')), ''), "
                                      "\"author\") FROM \"authors\" WHERE \"id\" = ? ORDER BY \"position\""));
-  AF_ASSIGN_OR_RETURN(SqliteStatement categories,
+  AF_ASSIGN_OR_RETURN(sqlite::Statement categories,
                       conn_->Prepare("SELECT \"category\" FROM \"categories\" WHERE \"id\" = ? ORDER BY \"position\""));
-  AF_ASSIGN_OR_RETURN(SqliteStatement updated,
+  AF_ASSIGN_OR_RETURN(sqlite::Statement updated,
                       conn_->Prepare("SELECT \"updatedate\" FROM \"papers\" WHERE \"id\" = ?"));
   for (size_t i = 0; i < page.hits.size(); ++i) {
     PaperHit& hit = page.hits[i];
-    sqlite3_reset(abstract.get());
-    abstract.BindText(1, hit.id);
-    abstract.BindText(2, origins[i]);
-    if (sqlite3_step(abstract.get()) == SQLITE_ROW) hit.abstract = abstract.Text(0);
-    AF_ASSIGN_OR_RETURN(hit.authors, Strings(authors, hit.id, *conn_));
-    AF_ASSIGN_OR_RETURN(hit.categories, Strings(categories, hit.id, *conn_));
-    AF_ASSIGN_OR_RETURN(auto dates, Strings(updated, hit.id, *conn_));
+    abstract.Reset();
+    abstract.Bind(1, hit.id);
+    abstract.Bind(2, origins[i]);
+    AF_ASSIGN_OR_RETURN(bool has_abstract, abstract.Step());
+    if (has_abstract) hit.abstract = abstract.Text(0);
+    AF_ASSIGN_OR_RETURN(hit.authors, Strings(authors, hit.id));
+    AF_ASSIGN_OR_RETURN(hit.categories, Strings(categories, hit.id));
+    AF_ASSIGN_OR_RETURN(auto dates, Strings(updated, hit.id));
     if (!dates.empty()) hit.updatedate = dates[0];
   }
   return page;

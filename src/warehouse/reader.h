@@ -29,9 +29,11 @@
 
 #include "common/status.h"
 
-namespace arxivflow::warehouse {
+namespace arxivflow::sqlite {
+class Database;
+}  // namespace arxivflow::sqlite
 
-class SqliteConn;
+namespace arxivflow::warehouse {
 
 struct TableRows {
   std::string table;
@@ -65,8 +67,8 @@ class WarehouseReader {
   Result<SearchPage> Search(const std::string& text, int64_t limit, int64_t offset);
 
  private:
-  explicit WarehouseReader(std::unique_ptr<SqliteConn> conn);
-  std::unique_ptr<SqliteConn> conn_;
+  explicit WarehouseReader(std::unique_ptr<sqlite::Database> conn);
+  std::unique_ptr<sqlite::Database> conn_;
 };
 
 }  // namespace arxivflow::warehouse

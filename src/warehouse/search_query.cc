@@ -11,14 +11,13 @@ namespace arxivflow::warehouse {
 
 namespace {
 
-fts5_api* Fts5Api(sqlite3* db) {
+fts5_api* Fts5Api(sqlite::Database& db) {
   fts5_api* api = nullptr;
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, nullptr) == SQLITE_OK) {
-    sqlite3_bind_pointer(stmt, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
-    sqlite3_step(stmt);
+  auto stmt = db.Prepare("SELECT fts5(?1)");
+  if (stmt.ok()) {
+    sqlite3_bind_pointer(stmt->raw(), 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
+    (void)stmt->Step();
   }
-  sqlite3_finalize(stmt);
   return api;
 }
 
@@ -34,7 +33,7 @@ int CollectToken(void* ctx, int flags, const char* token, int bytes, int, int) {
 
 }  // namespace
 
-Result<std::string> BuildSearchMatch(sqlite3* db, const std::string& text) {
+Result<std::string> BuildSearchMatch(sqlite::Database& db, const std::string& text) {
   fts5_api* api = Fts5Api(db);
   if (!api) return Status::Internal("SQLite has no FTS5 module");
   void* user_data = nullptr;

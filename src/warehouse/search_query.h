@@ -17,10 +17,9 @@
 // Thread-compatible (one connection per thread).
 #pragma once
 
-#include <sqlite3.h>
-
 #include <string>
 
+#include "common/sqlite.h"
 #include "common/status.h"
 
 namespace arxivflow::warehouse {
@@ -28,6 +27,6 @@ namespace arxivflow::warehouse {
 inline constexpr size_t kMaxSearchWords = 16;
 inline constexpr size_t kMaxSearchWordBytes = 64;
 
-Result<std::string> BuildSearchMatch(sqlite3* db, const std::string& text);
+Result<std::string> BuildSearchMatch(sqlite::Database& db, const std::string& text);
 
 }  // namespace arxivflow::warehouse

@@ -7,14 +7,13 @@ namespace {
 
 class SearchQueryTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_EQ(sqlite3_open(":memory:", &db_), SQLITE_OK); }
-  void TearDown() override { sqlite3_close(db_); }
+  void SetUp() override { ASSERT_TRUE(db_.Open(":memory:").ok()); }
   std::string Match(const std::string& text) {
     auto m = BuildSearchMatch(db_, text);
     EXPECT_TRUE(m.ok()) << m.status().ToString();
     return m.ok() ? *m : "?";
   }
-  sqlite3* db_ = nullptr;
+  sqlite::Database db_;
 };
 
 TEST_F(SearchQueryTest, WordsAreTokensLikeTheIndex) {

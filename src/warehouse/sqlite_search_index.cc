@@ -61,7 +61,7 @@ class ScratchIndex {
   Status Open() {
     std::error_code ec;
     fs::remove(path_, ec);
-    AF_ASSIGN_OR_RETURN(conn_, SqliteConn::Open(path_, /*read_only=*/false, target_.describe + " (search index)"));
+    AF_ASSIGN_OR_RETURN(conn_, OpenSqliteWarehouseDb(path_, /*read_only=*/false, target_.describe + " (search index)", "search index"));
     // A scratch file: if the process dies it is simply rebuilt.
     AF_RETURN_IF_ERROR(conn_->Exec("PRAGMA journal_mode=OFF"));
     AF_RETURN_IF_ERROR(conn_->Exec("PRAGMA synchronous=OFF"));
@@ -72,7 +72,7 @@ class ScratchIndex {
     return Status::OK();
   }
 
-  SqliteConn& conn() { return *conn_; }
+  sqlite::Database& conn() { return *conn_; }
   const std::string& path() const { return path_; }
 
   // Copies the finished index into the warehouse as the load's staging index
@@ -87,8 +87,8 @@ class ScratchIndex {
                                                          meter.Waiting(what, holder);
                                                        }));
     meter.Phase(LoadPhase::kIndexing);
-    AF_ASSIGN_OR_RETURN(auto wh, SqliteConn::Open(target_.db_path, /*read_only=*/false, target_.describe));
-    wh->WaitOnBusyForever([&](const std::string& what, const std::string& holder) { meter.Waiting(what, holder); });
+    AF_ASSIGN_OR_RETURN(auto wh, OpenSqliteWarehouseDb(target_.db_path, /*read_only=*/false, target_.describe));
+    WaitOnBusyForever(*wh, [&](const std::string& what, const std::string& holder) { meter.Waiting(what, holder); });
     AF_RETURN_IF_ERROR(wh->Exec("ATTACH " + QuoteLiteral(path_) + " AS " + kScratchSchema));
     AF_RETURN_IF_ERROR(wh->Exec("BEGIN IMMEDIATE"));
     Status st = [&]() -> Status {
@@ -120,7 +120,7 @@ class ScratchIndex {
   }
   const SearchIndexTarget& target_;
   std::string path_;
-  std::unique_ptr<SqliteConn> conn_;
+  std::unique_ptr<sqlite::Database> conn_;
 };
 
 // Streams one key-aligned pair of sources (titles, abstracts).
@@ -241,8 +241,8 @@ Result<int64_t> BuildSearchIndexFromArea(const SearchIndexTarget& target, const 
   ProgressMeter meter(target.progress, "search index", expected_titles);
   ScratchIndex scratch(target);
   AF_RETURN_IF_ERROR(scratch.Open());
-  AF_ASSIGN_OR_RETURN(BatchFeed * feed, RegisterBatchTable(scratch.conn().get()));
-  AF_ASSIGN_OR_RETURN(SqliteStatement insert, scratch.conn().Prepare(BatchInsertSql(DocumentTable(), kScratchIndex)));
+  AF_ASSIGN_OR_RETURN(BatchFeed * feed, RegisterBatchTable(scratch.conn().raw()));
+  AF_ASSIGN_OR_RETURN(sqlite::Statement insert, scratch.conn().Prepare(BatchInsertSql(DocumentTable(), kScratchIndex)));
   DocumentMerger merger(title_files, abstract_files);
   meter.Phase(LoadPhase::kLoading);
   int64_t documents = 0;
@@ -251,10 +251,10 @@ Result<int64_t> BuildSearchIndexFromArea(const SearchIndexTarget& target, const 
     AF_ASSIGN_OR_RETURN(bool more, merger.Next(&batch));
     if (!more) break;
     feed->Set(&DocumentTable(), &batch, documents + 1);
-    const int rc = sqlite3_step(insert.get());
-    sqlite3_reset(insert.get());
+    Status inserted = insert.Run();
+    insert.Reset();
     feed->Set(nullptr, nullptr, 1);
-    if (rc != SQLITE_DONE) return scratch.conn().Error("indexing " + batch.origin);
+    if (!inserted.ok()) return inserted.WithContext("indexing " + batch.origin);
     documents += batch.rows;
     meter.Rows(documents);
   }
@@ -278,7 +278,7 @@ Result<int64_t> BuildSearchIndexFromTables(const SearchIndexTarget& target, cons
   ProgressMeter meter(target.progress, "search index", std::nullopt);
   ScratchIndex scratch(target);
   AF_RETURN_IF_ERROR(scratch.Open());
-  SqliteConn& conn = scratch.conn();
+  sqlite::Database& conn = scratch.conn();
   AF_RETURN_IF_ERROR(conn.Exec("ATTACH " + QuoteLiteral(target.db_path) + " AS warehouse"));
   meter.Phase(LoadPhase::kLoading);
   AF_RETURN_IF_ERROR(conn.Exec(std::string("INSERT INTO ") + kScratchIndex +

@@ -46,19 +46,19 @@ bool TouchesSearchIndex(const std::vector<std::string>& tables) {
 // waits for SQLite's own lock without a deadline until the hold ends.
 class WriteHold {
  public:
-  WriteHold(SqliteConn* conn, std::unique_ptr<WriterLock> lock) : conn_(conn), lock_(std::move(lock)) {}
-  ~WriteHold() { conn_->RestoreBusyTimeout(); }
+  WriteHold(sqlite::Database* conn, std::unique_ptr<WriterLock> lock) : conn_(conn), lock_(std::move(lock)) {}
+  ~WriteHold() { RestoreBusyTimeout(*conn_); }
   WriteHold(const WriteHold&) = delete;
   WriteHold& operator=(const WriteHold&) = delete;
 
  private:
-  SqliteConn* conn_;
+  sqlite::Database* conn_;
   std::unique_ptr<WriterLock> lock_;
 };
 
 class SqliteWarehouse : public Warehouse {
  public:
-  SqliteWarehouse(ConnectionSpec spec, std::unique_ptr<SqliteConn> conn)
+  SqliteWarehouse(ConnectionSpec spec, std::unique_ptr<sqlite::Database> conn)
       : spec_(std::move(spec)), conn_(std::move(conn)) {}
   ~SqliteWarehouse() override { (void)Close(); }
 
@@ -243,31 +243,27 @@ class SqliteWarehouse : public Warehouse {
   }
 
   Result<ScalarValue> QueryScalar(const std::string& sql) override {
-    SqliteStatement stmt;
-    const char* tail = nullptr;
     // Only reading is authorised while the statement is compiled: no writes,
     // no PRAGMA, ATTACH or transaction control.
-    sqlite3_set_authorizer(conn_->get(), &ReadOnlyAuthorizer, nullptr);
-    const int rc_prepare =
-        sqlite3_prepare_v2(conn_->get(), sql.c_str(), static_cast<int>(sql.size()), stmt.out(), &tail);
-    sqlite3_set_authorizer(conn_->get(), nullptr, nullptr);
-    if (rc_prepare != SQLITE_OK) {
-      return Status::InvalidArgument(Describe() + ": " + sqlite3_errmsg(conn_->get()));
-    }
-    if (!stmt.get()) return Status::InvalidArgument(Describe() + ": empty query");
-    for (const char* p = tail; p && *p; ++p) {
-      if (!(*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r' || *p == ';')) {
+    std::string_view rest;
+    sqlite3_set_authorizer(conn_->raw(), &ReadOnlyAuthorizer, nullptr);
+    auto prepared = conn_->PrepareFirst(sql, &rest);
+    sqlite3_set_authorizer(conn_->raw(), nullptr, nullptr);
+    if (!prepared.ok()) return prepared.status();
+    sqlite::Statement& stmt = *prepared;
+    if (stmt.is_empty()) return Status::InvalidArgument(Describe() + ": empty query");
+    for (char c : rest) {
+      if (!(c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == ';')) {
         return Status::InvalidArgument(Describe() + ": a check query must be a single statement");
       }
     }
-    if (!sqlite3_stmt_readonly(stmt.get())) {
+    if (!stmt.ReadOnly()) {
       return Status::InvalidArgument(Describe() + ": a check query must not modify the database");
     }
     ScalarValue value;
-    int rc = sqlite3_step(stmt.get());
-    if (rc == SQLITE_DONE) return value;
-    if (rc != SQLITE_ROW) return conn_->Error("query");
-    switch (sqlite3_column_type(stmt.get(), 0)) {
+    AF_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return value;
+    switch (stmt.Type(0)) {
       case SQLITE_NULL: break;
       case SQLITE_INTEGER:
         value.type = ScalarValue::Type::kInteger;
@@ -275,7 +271,7 @@ class SqliteWarehouse : public Warehouse {
         break;
       case SQLITE_FLOAT:
         value.type = ScalarValue::Type::kReal;
-        value.real = sqlite3_column_double(stmt.get(), 0);
+        value.real = stmt.Real(0);
         break;
       default:
         value.type = ScalarValue::Type::kText;
@@ -297,7 +293,7 @@ class SqliteWarehouse : public Warehouse {
     if (!spec_.sqlite_path.empty() && spec_.sqlite_path != ":memory:") {
       AF_ASSIGN_OR_RETURN(lock, WriterLock::Acquire(spec_.sqlite_path, description, waiting));
     }
-    conn_->WaitOnBusyForever(waiting);
+    WaitOnBusyForever(*conn_, waiting);
     return std::make_unique<WriteHold>(conn_.get(), std::move(lock));
   }
 
@@ -312,7 +308,7 @@ class SqliteWarehouse : public Warehouse {
 
   Result<BatchFeed*> Feed() {
     if (!feed_) {
-      AF_ASSIGN_OR_RETURN(feed_, RegisterBatchTable(conn_->get()));
+      AF_ASSIGN_OR_RETURN(feed_, RegisterBatchTable(conn_->raw()));
     }
     return feed_;
   }
@@ -323,16 +319,16 @@ class SqliteWarehouse : public Warehouse {
     AF_RETURN_IF_ERROR(conn_->Exec(LedgerCreateSql()));
     AF_RETURN_IF_ERROR(conn_->Exec(DropTableSql(Dialect::kSqlite, stage)));
     AF_RETURN_IF_ERROR(conn_->Exec(StageTableSql(Dialect::kSqlite, table, stage)));
-    AF_ASSIGN_OR_RETURN(SqliteStatement insert, conn_->Prepare(BatchInsertSql(table, stage)));
+    AF_ASSIGN_OR_RETURN(sqlite::Statement insert, conn_->Prepare(BatchInsertSql(table, stage)));
     int64_t rows = 0;
     Batch batch;
     while (true) {
       AF_ASSIGN_OR_RETURN(bool more, source.Next(&batch));
       if (!more) break;
       feed.Set(&table, &batch, rows + 1);
-      const int rc = sqlite3_step(insert.get());
-      sqlite3_reset(insert.get());
-      if (rc != SQLITE_DONE) return conn_->Error("inserting into " + table.name + " (" + batch.origin + ")");
+      Status inserted = insert.Run();
+      insert.Reset();
+      if (!inserted.ok()) return inserted.WithContext("inserting into " + table.name + " (" + batch.origin + ")");
       rows += batch.rows;
       meter.Rows(rows);
       FaultPoint("stage.rows:" + table.name);
@@ -496,14 +492,14 @@ class SqliteWarehouse : public Warehouse {
   }
 
   ConnectionSpec spec_;
-  std::unique_ptr<SqliteConn> conn_;
+  std::unique_ptr<sqlite::Database> conn_;
   BatchFeed* feed_ = nullptr;  // owned by the connection
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Warehouse>> OpenSqliteWarehouse(const ConnectionSpec& spec) {
-  AF_ASSIGN_OR_RETURN(auto conn, SqliteConn::Open(spec.sqlite_path, /*read_only=*/false, spec.Describe()));
+  AF_ASSIGN_OR_RETURN(auto conn, OpenSqliteWarehouseDb(spec.sqlite_path, /*read_only=*/false, spec.Describe()));
   auto wh = std::make_unique<SqliteWarehouse>(spec, std::move(conn));
   AF_RETURN_IF_ERROR(wh->Init());
   return std::unique_ptr<Warehouse>(std::move(wh));
