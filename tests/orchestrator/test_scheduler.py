@@ -106,9 +106,11 @@ tasks:
         run = h.trigger("cancel")
         h.wait_ti("cancel", "long", run, ["running"])
         deadline = time.time() + 10
-        while not os.path.exists(pidfile) and time.time() < deadline:
+        text = ""
+        while not text.endswith("\n") and time.time() < deadline:  # the shell may not have written it yet
             time.sleep(0.05)
-        child = int(open(pidfile).read())
+            text = open(pidfile).read() if os.path.exists(pidfile) else ""
+        child = int(text)
         assert pid_alive(child)
         h.run("tasks", "set-state", "cancel", "long", run, "failed")
         deadline = time.time() + 10

@@ -218,10 +218,15 @@ try {
     }
     writeFileSync(big, chunks.join('\n') + '\n');
     const out = `${dir}/kill-out`;
+    // Kill at about a third of a whole run's time, so it lands before the
+    // publish however fast or loaded the machine is.
+    const started = Date.now();
+    transform(big, `${dir}/kill-timing`);
+    const killAfter = Math.max(20, Math.floor((Date.now() - started) / 3));
     transform(SAMPLE, out);
     const before = readFileSync(`${out}/_manifest.json`, 'utf8');
     const child = spawn(bin, ['transform', '--input', big, '--output', out, '--threads', '2', '--progress', 'never']);
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await new Promise((resolve) => setTimeout(resolve, killAfter));
     child.kill('SIGKILL');
     const [code, signal] = await new Promise((resolve) => child.on('exit', (c, s) => resolve([c, s])));
     checkEqual([code, signal], [null, 'SIGKILL'], 'SIGKILL landed while the run was going');
