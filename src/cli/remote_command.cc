@@ -256,7 +256,7 @@ void AddEmr(CLI::App* aws) {
   auto* emr = aws->add_subcommand("emr", "The EMR cluster that ran the original Spark job")->require_subcommand(1);
 
   struct CreateArgs : CommonArgs {
-    std::string name = "arxivflow-emr", release = "emr-6.15.0", instance_type = "m5.xlarge", key_name, log_uri,
+    std::string name = "arxivflow-emr", release = "emr-7.5.0", instance_type = "m5.xlarge", key_name, log_uri,
                 subnet_id, job_flow_role = "EMR_EC2_DefaultRole", service_role = "EMR_DefaultRole";
     int core_nodes = 2;
   };
