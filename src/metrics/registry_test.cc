@@ -48,7 +48,7 @@ TEST(MetricsRegistry, RefusesBadNamesTypeChangesAndTooManySeries) {
     r.AddCounter("many_total", "x", {{"i", std::to_string(i)}});
   }
   std::string text = r.Render();
-  EXPECT_EQ(text.find("bad name"), std::string::npos);
+  EXPECT_EQ(text.find("\nbad name"), std::string::npos);
   EXPECT_NE(text.find("arxivflow_metrics_dropped_total 9\n"), std::string::npos);
   EXPECT_NE(text.find("# TYPE c_total gauge"), std::string::npos);
 }

@@ -1,5 +1,6 @@
 #include "notify/notifier_spec.h"
 
+#include <cstdio>
 #include <set>
 
 namespace arxivflow::notify {
@@ -23,7 +24,10 @@ Result<std::vector<std::string>> StringList(const json& v, const std::string& wh
     out.push_back(v.get<std::string>());
   } else if (v.is_array()) {
     for (const auto& e : v) {
-      if (!e.is_string() && !e.is_number()) return Status::InvalidArgument(where + " must be a list of strings");
+      // YAML reads `true` or `1` as a boolean or a number: they mean their text.
+      if (!e.is_string() && !e.is_number() && !e.is_boolean()) {
+        return Status::InvalidArgument(where + " must be a list of strings");
+      }
       out.push_back(e.is_string() ? e.get<std::string>() : e.dump());
     }
   } else {
@@ -63,8 +67,9 @@ Result<NotifierSpec> ParseOne(const json& v, const std::string& where) {
   auto number = [&](const char* key, double min, double max, double& out) -> Status {
     if (!v.contains(key)) return Status::OK();
     if (!v[key].is_number() || v[key].get<double>() < min || v[key].get<double>() > max) {
-      return Status::InvalidArgument(where + ": '" + key + "' must be a number from " + json(min).dump() + " to " +
-                                     json(max).dump());
+      char range[64];
+      std::snprintf(range, sizeof range, "%g to %g", min, max);
+      return Status::InvalidArgument(where + ": '" + key + "' must be a number from " + range);
     }
     out = v[key].get<double>();
     return Status::OK();

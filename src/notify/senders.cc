@@ -2,7 +2,7 @@
 
 #include <curl/curl.h>
 #include <fcntl.h>
-#include <sched.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -221,20 +221,34 @@ struct SpawnPlan {
   std::vector<char*> argv;
   std::vector<char*> envp;
   int devnull = -1;
+  int status_fd = -1;  // the write end: the command's wait status goes here
 };
 
-int ChildMain(void* arg) {
-  auto* plan = static_cast<SpawnPlan*>(arg);
-  // Only async-signal-safe calls from here on.
+// Runs in the forked relay process: only async-signal-safe calls. The relay
+// leads its own process group, starts the command in it, waits for it and
+// writes its wait status to the pipe. The relay, not the command, is the
+// caller's child: whoever reaps it (the executor reaps with waitpid(-1)), the
+// command's status still arrives through the pipe.
+[[noreturn]] void RelayMain(const SpawnPlan& plan) {
   setpgid(0, 0);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
-  dup2(plan->devnull, 0);
-  dup2(plan->devnull, 1);
-  dup2(plan->devnull, 2);
-  execve(plan->path.c_str(), plan->argv.data(), plan->envp.data());
-  _exit(127);
+  pid_t child = fork();
+  if (child == 0) {
+    dup2(plan.devnull, 0);
+    dup2(plan.devnull, 1);
+    dup2(plan.devnull, 2);
+    execve(plan.path.c_str(), plan.argv.data(), plan.envp.data());
+    _exit(127);
+  }
+  int status = 127 << 8;
+  if (child > 0) {
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  ssize_t written = write(plan.status_fd, &status, sizeof status);
+  _exit(written == sizeof status ? 0 : 1);
 }
 
 std::string FindInPath(const std::string& name) {
@@ -278,28 +292,52 @@ Status RunCommand(const std::vector<std::string>& argv, const std::vector<std::s
   plan.envp.push_back(nullptr);
   plan.devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
   if (plan.devnull < 0) return Status::IOError(std::string("/dev/null: ") + std::strerror(errno));
-  constexpr size_t kStack = 64 << 10;
-  std::unique_ptr<char[]> stack(new char[kStack]);
-  // Exit signal 0: a "clone" child, invisible to waitpid(-1) without __WCLONE.
-  pid_t pid = clone(ChildMain, stack.get() + kStack, 0, &plan);
-  int clone_errno = errno;
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    close(plan.devnull);
+    return Status::IOError(std::string("pipe: ") + std::strerror(errno));
+  }
+  plan.status_fd = fds[1];
+  pid_t relay = fork();
+  if (relay == 0) RelayMain(plan);
+  int fork_errno = errno;
   close(plan.devnull);
-  if (pid < 0) return Status::IOError(std::string("cannot start the command: ") + std::strerror(clone_errno));
+  close(fds[1]);
+  if (relay < 0) {
+    close(fds[0]);
+    return Status::IOError(std::string("cannot start the command: ") + std::strerror(fork_errno));
+  }
+  auto reap_relay = [&] {
+    int ignored;
+    (void)waitpid(relay, &ignored, WNOHANG);  // may already be reaped by someone else
+  };
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(TimeoutMs(timeout));
   int status = 0;
-  while (true) {
-    pid_t r = waitpid(pid, &status, __WCLONE | WNOHANG);
-    if (r == pid) break;
-    if (r < 0 && errno != EINTR) return Status::IOError(std::string("waitpid: ") + std::strerror(errno));
-    if (std::chrono::steady_clock::now() >= deadline) {
-      kill(-pid, SIGKILL);
-      kill(pid, SIGKILL);
-      while (waitpid(pid, &status, __WCLONE) < 0 && errno == EINTR) {
-      }
-      return Status::Unavailable("command '" + argv[0] + "' timed out and was killed");
+  size_t got = 0;
+  bool timed_out = false;
+  while (got < sizeof status) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    pollfd p{fds[0], POLLIN, 0};
+    int r = poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), 100)));
+    if (r < 0 && errno != EINTR) break;
+    if (r <= 0) continue;
+    ssize_t n = read(fds[0], reinterpret_cast<char*>(&status) + got, sizeof status - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // the relay died without a word
+    got += static_cast<size_t>(n);
   }
+  close(fds[0]);
+  if (timed_out) {
+    kill(-relay, SIGKILL);  // the relay's group: the relay and the command
+    reap_relay();
+    return Status::Unavailable("command '" + argv[0] + "' timed out and was killed");
+  }
+  reap_relay();
+  if (got < sizeof status) return Status::Unavailable("command '" + argv[0] + "' ended without a status");
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::OK();
   if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
     return Status::Unavailable("command '" + argv[0] + "' could not be executed (exit 127)");

@@ -52,9 +52,10 @@ std::string BuildMimeMessage(const std::string& from, const std::vector<std::str
 // Runs argv (no shell; argv[0] searched in PATH) with the process's
 // environment minus ARXIVFLOW_CONN_* (connection URIs hold secrets) plus
 // `extra_env`, stdin/stdout/stderr on /dev/null, in its own process group.
-// Exit status 0 is success; past `timeout` the group is killed. The child is
-// a "clone" child that signals no SIGCHLD, so a parent that reaps with
-// waitpid(-1) (the scheduler's executor) never takes it.
+// Exit status 0 is success; past `timeout` the group is killed. The command
+// is started by a small forked relay that reports its status through a pipe,
+// so a parent that reaps with waitpid(-1) (the scheduler's executor) cannot
+// take the status away.
 Status RunCommand(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env, double timeout);
 
 }  // namespace arxivflow::notify

@@ -77,6 +77,8 @@ class SmtpRecorder:
 
     def __init__(self, folder, login, password):
         warnings.filterwarnings("ignore", message=".*login_data is deprecated.*")
+        import logging
+        logging.getLogger("mail.log").setLevel(logging.ERROR)
         from aiosmtpd.controller import Controller
         from aiosmtpd.smtp import AuthResult
         self.messages = []

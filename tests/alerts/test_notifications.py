@@ -154,8 +154,10 @@ tasks:
         assert f"Run: {run}" in parts["text/plain"], parts["text/plain"]
         assert "<td>broken</td>" in parts["text/html"], parts["text/html"]
         assert "Try: 1" in parts["text/plain"]
-        assert SMTP_PASSWORD not in all_logs(h) and SMTP_PASSWORD not in h.scheduler_logs()
-        assert "email notification (failure) sent" in notification_log(h, "mailing", run)
+        wait_until(lambda: "email notification (failure) sent" in notification_log(h, "mailing", run),
+                   what="the delivery in the run's notification log")
+        assert SMTP_PASSWORD not in all_logs(h), "the SMTP password reached a log"
+        assert SMTP_PASSWORD not in h.scheduler_logs(), "the SMTP password reached the scheduler log"
     finally:
         h.close()
         smtp.close()
