@@ -234,11 +234,17 @@ struct SpawnPlan {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
+  // Keep only /dev/null on 0-2 and the status pipe on 3: the relay must not
+  // hold the scheduler's files (its lock, the DB) for as long as the command runs.
+  int status_fd = fcntl(plan.status_fd, F_DUPFD, 3);
+  dup2(plan.devnull, 0);
+  dup2(plan.devnull, 1);
+  dup2(plan.devnull, 2);
+  if (status_fd != 3) dup2(status_fd, 3);
+  fcntl(3, F_SETFD, FD_CLOEXEC);  // not for the command
+  close_range(4, ~0U, 0);
   pid_t child = fork();
   if (child == 0) {
-    dup2(plan.devnull, 0);
-    dup2(plan.devnull, 1);
-    dup2(plan.devnull, 2);
     execve(plan.path.c_str(), plan.argv.data(), plan.envp.data());
     _exit(127);
   }
@@ -247,7 +253,7 @@ struct SpawnPlan {
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
   }
-  ssize_t written = write(plan.status_fd, &status, sizeof status);
+  ssize_t written = write(3, &status, sizeof status);
   _exit(written == sizeof status ? 0 : 1);
 }
 

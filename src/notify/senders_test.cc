@@ -1,9 +1,12 @@
 #include "notify/senders.h"
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -53,6 +56,24 @@ TEST(RunCommand, ItsChildIsNotReapedByAWaitForAnyChild) {
   Status s = RunCommand({"sleep", "0.1"}, {}, 10);
   reaper.join();
   EXPECT_TRUE(s.ok()) << s.message();
+}
+
+TEST(RunCommand, InheritsNoOpenFileOfTheCaller) {
+  int zero = open("/dev/zero", O_RDONLY);
+  int leaked = dup2(zero, 100);  // no O_CLOEXEC on purpose
+  close(zero);
+  ASSERT_EQ(leaked, 100);
+  std::string out = TempPath("fds");
+  Status s = RunCommand({"sh", "-c", "ls /proc/self/fd > \"$1\"", "sh", out}, {}, 10);
+  close(leaked);
+  ASSERT_TRUE(s.ok()) << s.message();
+  std::ifstream in(out);
+  std::vector<std::string> fds;
+  for (std::string line; std::getline(in, line);) fds.push_back(line);
+  // 0-2 (/dev/null), the one `ls` opens for /proc/self/fd, and nothing of ours.
+  EXPECT_EQ(std::count(fds.begin(), fds.end(), std::to_string(leaked)), 0) << leaked;
+  EXPECT_LE(fds.size(), 5u);
+  std::remove(out.c_str());
 }
 
 TEST(Mime, MultipartAlternativeWithBase64Parts) {
