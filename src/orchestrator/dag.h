@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "notify/notifier_spec.h"
 #include "orchestrator/cron.h"
 
 namespace arxivflow::orchestrator {
@@ -46,6 +47,10 @@ struct TaskSpec {
   // For tasks produced by `expand`: the item (e.g. {"table": "papers"}),
   // available to templates as {{ item.table }}.
   nlohmann::json item = nlohmann::json::object();
+  // on_failure / on_retry / on_success / on_sla_miss (default_args, or the
+  // task's own key, which replaces the inherited list).
+  notify::Hooks hooks;
+  double sla = 0;  // seconds after the run's start; 0 = none
 };
 
 struct DagSpec {
@@ -60,6 +65,9 @@ struct DagSpec {
   std::vector<std::string> tags;
   nlohmann::json params = nlohmann::json::object();
   std::vector<TaskSpec> tasks;  // topological order
+  // The run's on_failure / on_success; on_sla_miss serves tasks without their own.
+  notify::Hooks hooks;
+  double dagrun_timeout = 0;  // seconds; 0 = none
 
   const TaskSpec* FindTask(const std::string& task_id) const;
 };

@@ -127,6 +127,28 @@ bool IsValidId(const std::string& id) {
 
 const std::set<std::string> kPolicyKeys = {"retries", "retry_delay", "retry_exponential_backoff",
                                             "max_retry_delay", "execution_timeout"};
+// Keys default_args passes on to every task besides the retry policy.
+const std::set<std::string> kTaskHookKeys = {"on_failure", "on_retry", "on_success", "on_sla_miss", "sla"};
+
+std::vector<notify::NotifierSpec> Notifiers(const YAML::Node& node, const std::string& where, const std::string& key) {
+  auto parsed = notify::ParseNotifiers(ToJson(node), key);
+  if (!parsed.ok()) Throw(where, parsed.status().message() + MarkText(node));
+  return *parsed;
+}
+
+// Applies the hook keys (and sla) present in `map` over `hooks`/`sla`.
+void ApplyHooks(const YAML::Node& map, notify::Hooks& hooks, double* sla, const std::string& where) {
+  for (const auto& kv : map) {
+    auto key = kv.first.as<std::string>();
+    if (key == "on_failure") hooks.on_failure = Notifiers(kv.second, where, key);
+    else if (key == "on_retry") hooks.on_retry = Notifiers(kv.second, where, key);
+    else if (key == "on_success") hooks.on_success = Notifiers(kv.second, where, key);
+    else if (key == "on_sla_miss") hooks.on_sla_miss = Notifiers(kv.second, where, key);
+    else if (key == "sla" && sla) {
+      *sla = kv.second.IsNull() ? 0 : AsSeconds(kv.second, where, key);
+    }
+  }
+}
 
 void ApplyPolicy(const YAML::Node& map, RetryPolicy& p, const std::string& where) {
   for (const auto& kv : map) {
@@ -234,7 +256,7 @@ DagSpec ParseOneDag(const YAML::Node& root, const std::string& file) {
   CheckKeys(root,
             {"dag_id", "description", "schedule", "schedule_interval", "start_date", "catchup",
              "max_active_runs", "is_paused_upon_creation", "tags", "params", "default_args", "tasks",
-             "dependencies"},
+             "dependencies", "dagrun_timeout", "on_failure", "on_success", "on_sla_miss"},
             file);
   DagSpec dag;
   dag.fileloc = file;
@@ -273,11 +295,20 @@ DagSpec ParseOneDag(const YAML::Node& root, const std::string& file) {
     if (!n.IsMap() && !n.IsNull()) Throw(where, "'params' must be a map");
     if (n.IsMap()) dag.params = ToJson(n);
   }
+  if (const auto& n = root["dagrun_timeout"]) {
+    dag.dagrun_timeout = n.IsNull() ? 0 : AsSeconds(n, where, "dagrun_timeout");
+  }
+  ApplyHooks(root, dag.hooks, nullptr, where);
   RetryPolicy defaults;
+  notify::Hooks default_hooks;
+  double default_sla = 0;
   if (const auto& n = root["default_args"]) {
     if (!n.IsMap()) Throw(where, "'default_args' must be a map");
-    CheckKeys(n, kPolicyKeys, where + ": default_args");
+    std::set<std::string> keys = kPolicyKeys;
+    keys.insert(kTaskHookKeys.begin(), kTaskHookKeys.end());
+    CheckKeys(n, keys, where + ": default_args");
     ApplyPolicy(n, defaults, where + ": default_args");
+    ApplyHooks(n, default_hooks, &default_sla, where + ": default_args");
   }
 
   const auto& tasks_node = root["tasks"];
@@ -288,6 +319,7 @@ DagSpec ParseOneDag(const YAML::Node& root, const std::string& file) {
   std::set<std::string> seen;
   std::set<std::string> task_keys = {"task_id", "operator", "args", "upstream", "trigger_rule", "expand", "doc"};
   task_keys.insert(kPolicyKeys.begin(), kPolicyKeys.end());
+  task_keys.insert(kTaskHookKeys.begin(), kTaskHookKeys.end());
   size_t index = 0;
   for (const auto& tn : tasks_node) {
     ++index;
@@ -321,6 +353,9 @@ DagSpec ParseOneDag(const YAML::Node& root, const std::string& file) {
     }
     base.policy = defaults;
     ApplyPolicy(tn, base.policy, twhere);
+    base.hooks = default_hooks;
+    base.sla = default_sla;
+    ApplyHooks(tn, base.hooks, &base.sla, twhere);
     std::vector<std::string> upstream;
     if (const auto& u = tn["upstream"]) {
       if (u.IsScalar()) upstream = SplitList(u.Scalar());

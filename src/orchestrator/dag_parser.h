@@ -13,10 +13,13 @@
 //
 // File format (see docs/orchestrator.md):
 //   dag_id, description, schedule, start_date, catchup, max_active_runs,
-//   is_paused_upon_creation, tags, params, default_args{retries, retry_delay,
-//   retry_exponential_backoff, max_retry_delay, execution_timeout},
+//   is_paused_upon_creation, tags, params, dagrun_timeout, on_failure,
+//   on_success, on_sla_miss, default_args{retries, retry_delay,
+//   retry_exponential_backoff, max_retry_delay, execution_timeout, sla,
+//   on_failure, on_retry, on_success, on_sla_miss},
 //   tasks: [{task_id, operator, args, upstream, trigger_rule, retries, ...,
 //            expand}], dependencies: ["a >> [b, c] >> load_* >> d"]
+//   Hooks hold notifiers (notify/notifier_spec.h), validated here.
 #pragma once
 
 #include <cstddef>

@@ -7,6 +7,7 @@
 //   dags/              DAG files (*.yaml, *.yml)
 //   logs/dag_id=X/run_id=Y/task_id=Z/attempt=N.log (ids as run_id.h PathComponent)
 //   scheduler.lock     held (flock) by the running scheduler
+//   scheduler_metrics.prom  the running scheduler's metrics (text format), for /metrics
 // Everything the product creates in the home is private to its user: folders
 // kPrivateDirMode (0700), the metadata DB, logs and results kPrivateFileMode
 // (0600). Not thread-safe to change the override while reading it.
@@ -32,6 +33,7 @@ struct HomePaths {
   std::string dags() const { return root + "/dags"; }
   std::string logs() const { return root + "/logs"; }
   std::string scheduler_lock() const { return root + "/scheduler.lock"; }
+  std::string scheduler_metrics() const { return root + "/scheduler_metrics.prom"; }
   std::string TaskLog(const std::string& dag_id, const std::string& run_id, const std::string& task_id,
                       int attempt) const;
 };

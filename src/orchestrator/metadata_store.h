@@ -273,6 +273,18 @@ class MetadataStore {
   // The most recently started scheduler, if any ever ran.
   Result<std::optional<SchedulerJob>> LatestSchedulerJob();
 
+  // --- aggregates for /metrics (metadata_store_metrics.cc)
+  struct StateCount {
+    std::string dag_id;
+    std::string state;  // StateName(); "none" for TiState::kNone
+    int64_t count = 0;
+  };
+  Result<std::vector<StateCount>> CountTaskInstancesByDagAndState();
+  Result<std::vector<StateCount>> CountDagRunsByDagAndState();
+  // Calls `fn(dag_id, task_id, result JSON text)` for each successful task
+  // instance that reported a result, one row at a time.
+  Status ForEachTaskResult(const std::function<void(const std::string&, const std::string&, const std::string&)>& fn);
+
   // --- web users' changes, sessions and login throttling (metadata_store_auth.cc)
   // Each change below deletes every session of the user and bumps the auth
   // generation, in one transaction. kNotFound for an unknown user;

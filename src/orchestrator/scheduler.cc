@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <set>
 #include <cerrno>
 #include <cstring>
 #include <thread>
@@ -12,6 +14,7 @@
 #include "common/host_name.h"
 #include "common/logging.h"
 #include "common/random.h"
+#include "metrics/text_file.h"
 #include "orchestrator/scheduler_rules.h"
 #include "orchestrator/time_util.h"
 
@@ -24,6 +27,7 @@ Scheduler::Scheduler(HomePaths home, SchedulerOptions options, std::unique_ptr<E
 }
 
 Scheduler::~Scheduler() {
+  if (alerts_) alerts_->Drain(kNotificationDrainSeconds);
   if (job_id_ && store_) (void)store_->EndSchedulerJob(job_id_, NowEpoch());
   executor_.reset();  // before the store it refers to
   if (lock_fd_ >= 0) close(lock_fd_);
@@ -57,6 +61,7 @@ Status Scheduler::Start() {
     AF_ASSIGN_OR_RETURN(job_id_, store_->StartSchedulerJob(HostName(), getpid(), now));
     last_heartbeat_ = now;
   }
+  alerts_ = std::make_unique<RunAlerts>(home_, &metrics_, NowEpoch());
   AF_RETURN_IF_ERROR(ScanDags(NowEpoch()));
   if (!executor_) {
     executor_ = std::make_unique<LocalExecutor>(home_, opt_.executor, *store_, bag_,
@@ -126,9 +131,11 @@ Status Scheduler::ProcessRuns(double now, const std::map<std::string, bool>& pau
   std::map<std::string, int> running_per_dag;
   for (const auto& run : runs) if (run.state == DagRunState::kRunning) ++running_per_dag[run.dag_id];
   bool any_in_scope = false;
+  std::set<std::pair<std::string, std::string>> active;
   for (const auto& run : runs) {
     if (!InScope(run)) continue;
     any_in_scope = true;
+    active.emplace(run.dag_id, run.run_id);
     // A paused DAG's runs wait as they are (Airflow does not examine them).
     if (auto p = paused.find(run.dag_id); p != paused.end() && p->second) continue;
     const DagSpec* dag = bag_.Find(run.dag_id);
@@ -148,6 +155,7 @@ Status Scheduler::ProcessRuns(double now, const std::map<std::string, bool>& pau
     }
     AF_RETURN_IF_ERROR(EvaluateRun(run, *dag, now));
   }
+  alerts_->Retain(active);
   if (!opt_.only_run_id.empty() && !any_in_scope) {
     AF_ASSIGN_OR_RETURN(auto run, store_->GetDagRun(opt_.only_dag_id, opt_.only_run_id));
     final_run_state_ = run ? StateName(run->state) : "missing";
@@ -161,6 +169,11 @@ Status Scheduler::EvaluateRun(const DagRun& run, const DagSpec& dag, double now)
   if (tis.size() < dag.tasks.size()) {  // the DAG gained tasks since the run began
     AF_RETURN_IF_ERROR(store_->CreateTaskInstances(dag, run.run_id));
     AF_ASSIGN_OR_RETURN(tis, store_->ListTaskInstances(run.dag_id, run.run_id));
+  }
+  alerts_->ObserveTasks(*store_, dag, run, tis, now);
+  if (dag.dagrun_timeout > 0 && run.start_date) {
+    std::optional<double> started = ParseIso(*run.start_date);
+    if (started && now - *started > dag.dagrun_timeout) return TimeOutRun(run, dag, tis, now);
   }
   TaskStates states;
   std::map<std::string, const TaskInstance*> by_id;
@@ -207,7 +220,53 @@ Status Scheduler::EvaluateRun(const DagRun& run, const DagSpec& dag, double now)
   AF_RETURN_IF_ERROR(store_->SetDagRunState(run.dag_id, run.run_id, *outcome, now));
   spdlog::info("DAG run {} of {} finished: {}", run.run_id, run.dag_id, StateName(*outcome));
   Progress("DAG run " + run.run_id + " of " + run.dag_id + ": " + StateName(*outcome));
+  std::string reason;
+  if (*outcome == DagRunState::kFailed) {
+    for (const auto& [task_id, state] : states) {
+      if (state == TiState::kFailed) reason += (reason.empty() ? "failed task(s): " : ", ") + task_id;
+    }
+  }
+  alerts_->RunFinished(*store_, dag, run, *outcome, reason, now);
   return Status::OK();
+}
+
+Status Scheduler::TimeOutRun(const DagRun& run, const DagSpec& dag, const std::vector<TaskInstance>& tis, double now) {
+  char why[96];
+  std::snprintf(why, sizeof why, "dagrun_timeout of %g s exceeded", dag.dagrun_timeout);
+  AF_RETURN_IF_ERROR(store_->Atomically([&]() -> Status {
+    for (const auto& ti : tis) {
+      if (IsFinished(ti.state) || ti.state == TiState::kRemoved) continue;
+      // A running process notices its instance is no longer running and stops.
+      TiState to = IsExecuting(ti.state) ? TiState::kFailed : TiState::kSkipped;
+      AF_ASSIGN_OR_RETURN(bool moved, store_->TransitionTaskInstance(ti.key, ti.state, to, now, why));
+      if (moved) Progress(ti.key.task_id + ": " + StateName(to) + " - " + why);
+    }
+    return store_->SetDagRunState(run.dag_id, run.run_id, DagRunState::kFailed, now);
+  }));
+  wake_ = true;
+  spdlog::warn("DAG run {} of {} failed: {}", run.run_id, run.dag_id, why);
+  Progress("DAG run " + run.run_id + " of " + run.dag_id + ": failed - " + why);
+  alerts_->RunFinished(*store_, dag, run, DagRunState::kFailed, why, now);
+  return Status::OK();
+}
+
+void Scheduler::RecordPass(double started, double finished) {
+  metrics_.Observe("arxivflow_scheduler_loop_duration_seconds", "Duration of one scheduler pass.",
+                   metrics::LatencyBuckets(), {}, finished - started);
+  // How late this pass began against its tick (a pass that overruns, or a
+  // busy DB, shows here); 0 when passes keep their pace.
+  double lag = last_pass_start_ > 0 ? std::max(0.0, started - (last_pass_start_ + opt_.tick)) : 0;
+  metrics_.SetGauge("arxivflow_scheduler_loop_lag_seconds",
+                    "How late the latest scheduler pass started against its tick.", {}, lag);
+  metrics_.SetGauge("arxivflow_scheduler_running_task_processes", "Task processes this scheduler watches.", {},
+                    executor_->running());
+  last_pass_start_ = started;
+  if (!opt_.only_run_id.empty() || finished - last_metrics_write_ < 1.0) return;
+  last_metrics_write_ = finished;
+  metrics_.SetGauge("arxivflow_scheduler_metrics_written_timestamp_seconds",
+                    "When the scheduler last wrote these metrics (Unix time).", {}, finished);
+  Status s = metrics::WriteTextFileAtomically(home_.scheduler_metrics(), metrics_.Render());
+  if (!s.ok()) spdlog::warn("cannot write the scheduler metrics: {}", s.message());
 }
 
 Status Scheduler::LaunchTasks(double now, const std::map<std::string, bool>& paused) {
@@ -269,7 +328,9 @@ Status Scheduler::Loop() {
   auto stopping = [&] { return opt_.stop && opt_.stop->load(); };
   while (!stopping()) {
     wake_ = false;
+    double pass_start = NowEpoch();
     Status s = RunOnce();
+    RecordPass(pass_start, NowEpoch());
     if (s.ok()) s = Heartbeat(NowEpoch());  // only a pass that worked counts as a beat
     if (!s.ok()) {
       // A busy or briefly unavailable DB must not end the scheduler.

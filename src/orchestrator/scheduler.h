@@ -13,7 +13,12 @@
 // scheduler per home: Start() takes an exclusive flock on scheduler.lock
 // (released by the kernel even on SIGKILL). In test mode (only_run_id set) it
 // handles just that DAG run, takes no lock, records no heartbeat, and Loop()
-// returns when the run ends. Not thread-safe; one owner thread.
+// returns when the run ends. A run past its DAG's dagrun_timeout fails: its
+// running and queued task instances fail (their processes notice and stop),
+// the unstarted ones are skipped. Hooks notify through RunAlerts, whose
+// deliveries happen on their own thread and never hold up the loop; at the
+// end queued deliveries get up to kNotificationDrainSeconds.
+// Not thread-safe; one owner thread.
 #pragma once
 
 #include <atomic>
@@ -29,8 +34,12 @@
 #include "orchestrator/home.h"
 #include "orchestrator/local_executor.h"
 #include "orchestrator/metadata_store.h"
+#include "metrics/registry.h"
+#include "orchestrator/run_alerts.h"
 
 namespace arxivflow::orchestrator {
+
+inline constexpr double kNotificationDrainSeconds = 15;
 
 struct SchedulerOptions {
   int parallelism = 0;               // 0 = 2 x CPU cores
@@ -70,6 +79,9 @@ class Scheduler {
   Status EvaluateRun(const DagRun& run, const DagSpec& dag, double now);
   Status LaunchTasks(double now, const std::map<std::string, bool>& paused);
   Status Heartbeat(double now);
+  // dagrun_timeout: fails the run and its unfinished task instances.
+  Status TimeOutRun(const DagRun& run, const DagSpec& dag, const std::vector<TaskInstance>& tis, double now);
+  void RecordPass(double started, double finished);
   void Progress(const std::string& line);
 
   HomePaths home_;
@@ -88,6 +100,13 @@ class Scheduler {
   double last_scan_ = -1e18;
   bool run_done_ = false;
   bool wake_ = true;
+  // This process's metrics (loop passes, finished runs and tries,
+  // notifications), written to <home>/scheduler_metrics.prom for the web
+  // server's /metrics; and the notifications of hooks (run_alerts.h).
+  metrics::Registry metrics_{"arxivflow_scheduler_metrics_dropped_total"};
+  std::unique_ptr<RunAlerts> alerts_;
+  double last_pass_start_ = 0;
+  double last_metrics_write_ = 0;
 };
 
 }  // namespace arxivflow::orchestrator

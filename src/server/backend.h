@@ -226,6 +226,10 @@ class Backend {
   // (any commit by any process); "" = unknown, do not cache reads.
   virtual std::string ChangeToken() { return ""; }
 
+  // The back end's metrics in the Prometheus text format (server/metrics_page.h);
+  // "" when it has none.
+  virtual Result<std::string> MetricsText() { return std::string(); }
+
   // --- DAGs
   virtual Result<std::vector<DagInfo>> ListDags() = 0;
   virtual Result<DagInfo> GetDag(const std::string& dag_id) = 0;

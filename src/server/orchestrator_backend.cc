@@ -14,6 +14,9 @@
 #include "orchestrator/metadata_store.h"
 #include "orchestrator/run_control.h"
 #include "orchestrator/scheduler_health.h"
+#include "orchestrator/store_metrics.h"
+#include "metrics/registry.h"
+#include "metrics/text_file.h"
 #include "orchestrator/time_util.h"
 #include "schema/area_manifest.h"
 #include "schema/star_schema.h"
@@ -55,6 +58,18 @@ class OrchestratorBackend : public Backend {
                std::to_string(wal.st_mtim.tv_nsec) + ":" + std::to_string(wal.st_ino);
     }
     return token;
+  }
+
+  // The metadata DB's gauges, then the scheduler's own metrics file.
+  Result<std::string> MetricsText() override {
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    metrics::Registry registry("arxivflow_store_metrics_dropped_total");
+    AF_RETURN_IF_ERROR(orch::CollectStoreMetrics(*store, orch::NowEpoch(), registry));
+    std::string text = registry.Render();
+    auto scheduler = metrics::ReadTextFile(home_.scheduler_metrics(), 8u << 20);
+    if (scheduler.ok()) text += *scheduler;
+    else if (scheduler.status().code() != Status::Code::kNotFound) spdlog::warn("{}", scheduler.status().message());
+    return text;
   }
 
   HealthInfo Health() override {

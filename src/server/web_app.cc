@@ -5,6 +5,7 @@
 #include "common/logging.h"
 #include "server/assets.h"
 #include "server/json_codec.h"
+#include "server/metrics_page.h"
 #include "server/openapi.h"
 #include "server/password.h"
 #include "server/problem.h"
@@ -112,11 +113,14 @@ void WebApp::AddRoutes() {
 }
 
 HttpResponse WebApp::Handle(const HttpRequest& request) {
+  auto started = std::chrono::steady_clock::now();
   HttpResponse response;
   bool is_api = StartsWith(request.path, "/api/");
   try {
     if (request.body.size() > options_.max_body_bytes) {
       response = Problem(413, "request body larger than " + std::to_string(options_.max_body_bytes) + " bytes");
+    } else if (request.path == "/metrics") {
+      response = Metrics(request);
     } else if (is_api) {
       response = HandleApi(request);
     } else {
@@ -129,7 +133,55 @@ HttpResponse WebApp::Handle(const HttpRequest& request) {
   AddSecurityHeaders(response);
   if (is_api) response.AddHeader("Cache-Control", "no-store");
   if (request.method == "HEAD") response.body.clear();
+  metrics_.Observe("arxivflow_http_request_duration_seconds", "Web server request latency by route pattern and status.",
+                   metrics::LatencyBuckets(),
+                   {{"route", RouteLabel(request)}, {"method", MethodLabel(request.method)},
+                    {"status", std::to_string(response.status)}},
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return response;
+}
+
+std::string WebApp::RouteLabel(const HttpRequest& request) const {
+  const std::string& path = request.path;
+  if (path == "/metrics") return path;
+  if (StartsWith(path, "/api/")) {
+    if (path == "/api/v1/auth/login" || path == "/api/v1/auth/logout" || path == "/api/v1/auth/session") return path;
+    auto match = api_.Find(request.method, path);
+    return match.kind == Router<ApiHandler>::MatchKind::kFound ? match.route->pattern : "/api/(unmatched)";
+  }
+  if (StartsWith(path, "/static/")) return "/static/{file}";
+  if (path == "/" || path == "/login" || IsUiPage(path)) return "(ui)";
+  return "(other)";
+}
+
+HttpResponse WebApp::Metrics(const HttpRequest& request) {
+  if (request.method != "GET" && request.method != "HEAD") {
+    HttpResponse r = Problem(405, "use GET");
+    r.AddHeader("Allow", "GET, HEAD");
+    return r;
+  }
+  if (!BearerMatches(request.Header("Authorization"), options_.metrics_token_sha256)) {
+    int retry_after = 0;
+    std::optional<Principal> user = auth_.Identify(request, &retry_after);
+    if (!user && retry_after > 0) return TooManyFailedLogins(retry_after);
+    if (!user) {
+      HttpResponse r = Problem(401, "authentication required: an admin, or the metrics bearer token");
+      if (ShouldChallengeBasic(request)) r.AddHeader("WWW-Authenticate", "Basic realm=\"arxivflow\"");
+      return r;
+    }
+    if (!user->is_admin()) return Problem(403, "the role '" + user->role + "' may not read /metrics");
+  }
+  auto text = backend_.MetricsText();
+  if (!text.ok()) {
+    spdlog::error("/metrics: {}", text.status().message());
+    return Problem(500, "An internal error occurred; see the server log.");
+  }
+  HttpResponse r;
+  r.status = 200;
+  r.content_type = kMetricsContentType;
+  r.body = *text + metrics_.Render();
+  r.AddHeader("Cache-Control", "no-store");
+  return r;
 }
 
 HttpResponse WebApp::HandleApi(const HttpRequest& request) {

@@ -27,6 +27,8 @@
 //   5 s old. Responses are therefore at most `read_cache_ms` old, plus the
 //   time of one refresh (never older than 5 s), and never older than this
 //   server's own last write.
+// - GET /metrics (metrics_page.h) needs an admin or the metrics bearer
+//   token; every request's latency is observed by route pattern and status.
 // - Every response carries Content-Security-Policy (default-src 'self'),
 //   X-Content-Type-Options, X-Frame-Options and Referrer-Policy; API
 //   responses are not cacheable.
@@ -45,6 +47,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "metrics/registry.h"
 #include "server/auth.h"
 #include "server/backend.h"
 #include "server/http_types.h"
@@ -58,6 +61,8 @@ struct WebAppOptions {
   bool secure_cookies = false;
   std::string version = "0.0.0";
   int read_cache_ms = 1000;  // 0 = no read cache
+  // Hex SHA-256 of the metrics bearer token (metrics_page.h); "" = admins only.
+  std::string metrics_token_sha256;
 };
 
 struct ApiCall {
@@ -87,6 +92,9 @@ class WebApp {
   HttpResponse HandleUi(const HttpRequest& request);
   HttpResponse Login(const HttpRequest& request);
   HttpResponse Logout(const HttpRequest& request);
+  HttpResponse Metrics(const HttpRequest& request);
+  // The bounded label of a request for the latency histogram.
+  std::string RouteLabel(const HttpRequest& request) const;
   void AddRoutes();
   void AddDagRoutes();
   void AddDagRunRoutes();  // runs and clearing
@@ -133,6 +141,7 @@ class WebApp {
   Authenticator auth_;
   Router<ApiHandler> api_;
   nlohmann::json openapi_;
+  metrics::Registry metrics_{"arxivflow_web_metrics_dropped_total"};
 };
 
 // Adds the security headers every response carries.

@@ -13,6 +13,7 @@
 #include "common/logging.h"
 #include "orchestrator/home.h"
 #include "server/http_server.h"
+#include "server/metrics_page.h"
 #include "server/orchestrator_backend.h"
 #include "server/password.h"
 #include "server/problem.h"
@@ -34,6 +35,8 @@ Status ServeBackend(Backend& backend, const WebserverOptions& options) {
   app_options.version = ARXIVFLOW_VERSION;
   app_options.read_cache_ms = options.read_cache_ms;
   app_options.secure_cookies = options.secure_cookies;
+  app_options.metrics_token_sha256 = LoadMetricsTokenHash(
+      options.home.empty() ? orchestrator::CurrentHome() : options.home);
   WebApp app(backend, app_options);
 
   HttpServerOptions http;
