@@ -12,6 +12,7 @@
 #include "common/host_name.h"
 #include "common/logging.h"
 #include "common/random.h"
+#include "orchestrator/retention.h"
 #include "orchestrator/scheduler_rules.h"
 #include "orchestrator/time_util.h"
 
@@ -264,6 +265,26 @@ Status Scheduler::Heartbeat(double now) {
   return store_->HeartbeatSchedulerJob(job_id_, now);
 }
 
+void Scheduler::MaybeCleanOld(double now) {
+  if (!job_id_) return;  // test mode
+  if (next_retention_ == 0) next_retention_ = now + 60;
+  if (now < next_retention_) return;
+  next_retention_ = now + 86400;
+  auto days = ReadRetentionDays(home_);
+  if (!days.ok()) {
+    spdlog::error("automatic retention skipped: {}", days.status().message());
+    return;
+  }
+  if (*days <= 0) return;
+  auto report = CleanOlderThan(*store_, home_, *days, /*dry_run=*/false, now);
+  if (!report.ok()) {
+    spdlog::error("automatic retention failed: {}", report.status().message());
+    return;
+  }
+  spdlog::info("automatic retention (older than {} days, before {}): removed {}", *days, report->cut,
+               DescribeRetention(*report));
+}
+
 Status Scheduler::Loop() {
   int64_t version = store_->DataVersion();
   auto stopping = [&] { return opt_.stop && opt_.stop->load(); };
@@ -271,6 +292,7 @@ Status Scheduler::Loop() {
     wake_ = false;
     Status s = RunOnce();
     if (s.ok()) s = Heartbeat(NowEpoch());  // only a pass that worked counts as a beat
+    if (s.ok()) MaybeCleanOld(NowEpoch());
     if (!s.ok()) {
       // A busy or briefly unavailable DB must not end the scheduler.
       spdlog::error("scheduler pass failed: {}", s.message());

@@ -11,7 +11,9 @@
 // the loop records the scheduler's heartbeat in the metadata DB (at most every
 // `heartbeat_interval`), so a hung loop shows as a stale heartbeat. One
 // scheduler per home: Start() takes an exclusive flock on scheduler.lock
-// (released by the kernel even on SIGKILL). In test mode (only_run_id set) it
+// (released by the kernel even on SIGKILL). When the home's config sets
+// retention_days, it runs the retention clean a minute after Start() and then
+// once a day (retention.h). In test mode (only_run_id set) it
 // handles just that DAG run, takes no lock, records no heartbeat, and Loop()
 // returns when the run ends. Not thread-safe; one owner thread.
 #pragma once
@@ -70,6 +72,9 @@ class Scheduler {
   Status EvaluateRun(const DagRun& run, const DagSpec& dag, double now);
   Status LaunchTasks(double now, const std::map<std::string, bool>& paused);
   Status Heartbeat(double now);
+  // The automatic retention (retention.h): a minute after Start(), then every
+  // 24 h, when <home>/config.yaml sets retention_days. Not in test mode.
+  void MaybeCleanOld(double now);
   void Progress(const std::string& line);
 
   HomePaths home_;
@@ -83,6 +88,7 @@ class Scheduler {
   int lock_fd_ = -1;
   int64_t job_id_ = 0;  // this scheduler's row in the job table (0 in test mode)
   double last_heartbeat_ = 0;
+  double next_retention_ = 0;  // 0 until Start()
   std::map<std::string, TiState> last_states_;  // test-mode progress
   std::string final_run_state_;
   double last_scan_ = -1e18;
