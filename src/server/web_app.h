@@ -86,7 +86,7 @@ class WebApp {
   HttpResponse HandleApi(const HttpRequest& request);
   HttpResponse HandleUi(const HttpRequest& request);
   HttpResponse Login(const HttpRequest& request);
-  HttpResponse Logout(const HttpRequest& request);
+  HttpResponse Logout(const HttpRequest& request, const Principal& user);
   void AddRoutes();
   void AddDagRoutes();
   void AddDagRunRoutes();  // runs and clearing
@@ -95,6 +95,7 @@ class WebApp {
   void AddVariableRoutes();
   void AddUserRoutes();
   void AddMiscRoutes();
+  void AddEventLogRoutes();  // api_event_logs.cc
   // After a user was deleted or changed through this server: its cached
   // sessions and Basic successes go at once.
   void ForgetUser(const std::string& username);
