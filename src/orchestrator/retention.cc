@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/logging.h"
+#include "common/yaml_text.h"
 #include "orchestrator/log_disk_usage.h"
 #include "orchestrator/run_id.h"
 #include "orchestrator/time_util.h"
@@ -54,8 +55,23 @@ Result<double> ReadRetentionDays(const HomePaths& home) {
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
+  return ParseRetentionDays(text.str(), path);
+}
+
+Result<double> ParseRetentionDays(std::string_view text, const std::string& path) {
+  if (text.size() > 64 * 1024) return Status::InvalidArgument(path + ": larger than 64 KiB");
+  // The guarded loader (common/yaml_text.h): yaml-cpp alone can hang or
+  // crash on malformed text.
+  AF_RETURN_IF_ERROR(ValidateYamlText(text, path));
+  YamlLimits limits;
+  limits.max_bytes = 64 * 1024;
+  limits.max_documents = 1;
+  limits.max_nodes = 10000;
+  limits.max_depth = 16;
+  AF_ASSIGN_OR_RETURN(auto docs, LoadYamlDocuments(std::string(text), path, limits));
+  if (docs.empty()) return 0.0;
   try {
-    YAML::Node root = YAML::Load(text.str());
+    const YAML::Node& root = docs[0];
     if (!root || root.IsNull()) return 0.0;
     if (!root.IsMap()) return Status::InvalidArgument(path + ": expected a mapping");
     YAML::Node days = root["retention_days"];

@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "orchestrator/home.h"
@@ -42,6 +43,8 @@ Result<RetentionReport> CleanOlderThan(MetadataStore& store, const HomePaths& ho
 
 // The automatic retention in days from <home>/config.yaml; 0 when unset.
 Result<double> ReadRetentionDays(const HomePaths& home);
+// The same from the file's text (`name` for errors); pure.
+Result<double> ParseRetentionDays(std::string_view text, const std::string& name);
 
 // "3 DAG runs, 12 task instances, 14 tries, 40 audit rows, 30 log files (1.2 MB)".
 std::string DescribeRetention(const RetentionReport& report);

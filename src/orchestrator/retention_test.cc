@@ -102,7 +102,10 @@ TEST_F(RetentionTest, ReadsTheAutomaticSettingFromTheHomeConfig) {
   std::string config = home_.home().root + "/config.yaml";
   std::ofstream(config) << "retention_days: 30\n";
   EXPECT_EQ(*ReadRetentionDays(home_.home()), 30);
-  for (const char* bad : {"retention_days: -3\n", "retention_days: soon\n", "[1, 2\n", "- a list\n"}) {
+  for (const char* bad : {"retention_days: -3\n", "retention_days: soon\n", "[1, 2\n", "- a list\n",
+                          "retention_days: .inf\n", "retention_days: 1\x01\n", "a: &x {b: *x}\nretention_days: 1\n",
+                          "retention_days: [[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]\n",
+                          "retention_days: 1\n---\nretention_days: 2\n"}) {
     std::ofstream(config) << bad;
     EXPECT_EQ(ReadRetentionDays(home_.home()).status().code(), Status::Code::kInvalidArgument) << bad;
   }
