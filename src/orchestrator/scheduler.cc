@@ -118,6 +118,7 @@ Status Scheduler::RunOnce() {
   AF_RETURN_IF_ERROR(LaunchTasks(now, paused));
   AF_RETURN_IF_ERROR(executor_->Supervise(now));
   if (executor_->TakeWake()) wake_ = true;
+  MaybeCleanOld(now);
   return Status::OK();
 }
 
@@ -267,7 +268,7 @@ Status Scheduler::Heartbeat(double now) {
 
 void Scheduler::MaybeCleanOld(double now) {
   if (!job_id_) return;  // test mode
-  if (next_retention_ == 0) next_retention_ = now + 60;
+  if (next_retention_ == 0) next_retention_ = now + opt_.retention_delay;
   if (now < next_retention_) return;
   next_retention_ = now + 86400;
   auto days = ReadRetentionDays(home_);
@@ -292,7 +293,6 @@ Status Scheduler::Loop() {
     wake_ = false;
     Status s = RunOnce();
     if (s.ok()) s = Heartbeat(NowEpoch());  // only a pass that worked counts as a beat
-    if (s.ok()) MaybeCleanOld(NowEpoch());
     if (!s.ok()) {
       // A busy or briefly unavailable DB must not end the scheduler.
       spdlog::error("scheduler pass failed: {}", s.message());

@@ -40,6 +40,7 @@ struct SchedulerOptions {
   double tick = 0.25;                // a full pass at least this often
   double dag_scan_interval = 1.0;    // seconds between DAG folder scans
   double heartbeat_interval = 5.0;   // seconds between heartbeats in the metadata DB
+  double retention_delay = 60;       // seconds from the first pass to the first automatic retention clean
   LocalExecutorOptions executor;     // zombie threshold, kill grace, launch mode
   std::string only_dag_id;           // test mode: just this run
   std::string only_run_id;
@@ -72,8 +73,9 @@ class Scheduler {
   Status EvaluateRun(const DagRun& run, const DagSpec& dag, double now);
   Status LaunchTasks(double now, const std::map<std::string, bool>& paused);
   Status Heartbeat(double now);
-  // The automatic retention (retention.h): a minute after Start(), then every
-  // 24 h, when <home>/config.yaml sets retention_days. Not in test mode.
+  // The automatic retention (retention.h), at the end of a pass:
+  // retention_delay after the first pass, then every 24 h, when
+  // <home>/config.yaml sets retention_days. Not in test mode.
   void MaybeCleanOld(double now);
   void Progress(const std::string& line);
 
