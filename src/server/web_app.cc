@@ -311,8 +311,10 @@ HttpResponse WebApp::Login(const HttpRequest& request) {
 
 HttpResponse WebApp::Logout(const HttpRequest& request, const Principal& user) {
   if (auto token = request.Cookie(kSessionCookie)) sessions_.Remove(*token);
-  Status audited = backend_.RecordLoginEvent("logout", user.username, 0, request.remote_addr);
-  if (!audited.ok()) spdlog::error("audit log: could not record a logout: {}", audited.message());
+  if (user.via_session) {  // Basic auth has no session to end
+    Status audited = backend_.RecordLoginEvent("logout", user.username, 0, request.remote_addr);
+    if (!audited.ok()) spdlog::error("audit log: could not record a logout: {}", audited.message());
+  }
   HttpResponse r;
   r.status = 204;
   r.content_type.clear();

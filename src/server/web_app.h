@@ -15,6 +15,8 @@
 //   Cookie-authenticated ones must also carry X-CSRF-Token equal to the
 //   session's token (403 otherwise). Basic auth needs no CSRF token.
 // - Viewers get 403 on every state-changing API call.
+// - A session login and logout are recorded in the audit log (the failed
+//   ones by the Authenticator).
 // - Bodies above `max_body_bytes` get 413; bodies that are not valid JSON
 //   where JSON is expected get 400. Backend failures other than
 //   not-found/conflict/bad-input are logged and answered with a generic 500:
