@@ -13,11 +13,12 @@ function stateColor(state) {
 
 function niceStep(span, ticks) {
   const raw = span / Math.max(1, ticks);
-  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 43200, 86400];
+  const steps = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 43200, 86400];
   return steps.find((s) => s >= raw) || Math.ceil(raw / 86400) * 86400;
 }
 
 function fmtOffset(sec) {
+  if (sec < 10) return '+' + Number(sec.toFixed(2)) + ' s';
   if (sec < 60) return '+' + Math.round(sec) + ' s';
   if (sec < 3600) return '+' + (sec / 60).toFixed(sec % 60 ? 1 : 0) + ' min';
   return '+' + (sec / 3600).toFixed(1) + ' h';
