@@ -42,7 +42,9 @@ class FakeBackend : public Backend {
     fail_ = std::move(message);
   }
 
-  HealthInfo Health() override { return {true, "healthy", "2026-11-23T21:00:00+00:00", 1.5}; }
+  HealthInfo Health() override {
+    return {true, "healthy", "2026-11-23T21:00:00+00:00", 1.5, std::nullopt, std::nullopt};
+  }
   std::string ChangeToken() override {
     std::lock_guard<std::mutex> l(mu_);
     return change_token_;

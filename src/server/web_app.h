@@ -68,7 +68,7 @@ struct ApiCall {
   Principal user;
 
   const std::string& Param(const std::string& name) const { return params.at(name); }
-  Caller caller() const { return {user.username, request.remote_addr}; }
+  Caller caller() const { return {user.username, request.remote_addr, ""}; }
 };
 
 using ApiHandler = std::function<HttpResponse(ApiCall&)>;
