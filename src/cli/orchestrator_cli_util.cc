@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 
+#include "orchestrator/audit_log.h"
+
 namespace arxivflow::cli {
 
 namespace orch = arxivflow::orchestrator;
@@ -14,7 +16,7 @@ RunControlContext OpenRunControlOrFail() {
   c.store = OpenStoreOrFail();
   c.dags = std::make_unique<orch::DagCatalog>(orch::Paths().dags());
   OkOrFail(c.dags->Refresh(*c.store, /*force=*/true));
-  c.control = std::make_unique<orch::RunControl>(*c.store, *c.dags);
+  c.control = std::make_unique<orch::RunControl>(*c.store, *c.dags, orch::AuditListener(*c.store));
   return c;
 }
 

@@ -113,5 +113,7 @@ void AddHomeOption(CLI::App* cmd);
 
 void AddDagsCommand(CLI::App& app);
 void AddTasksCommand(CLI::App& app);
+void AddEventsCommand(CLI::App& app);  // events_command.cc
+void AddDbCleanCommand(CLI::App* db);   // events_command.cc
 
 }  // namespace arxivflow::cli

@@ -17,6 +17,7 @@
 #include "common/json_limits.h"
 #include "common/logging.h"
 #include "orchestrator/actions.h"
+#include "orchestrator/admin_changes.h"
 #include "orchestrator/connection.h"
 #include "orchestrator/home.h"
 #include "orchestrator/scheduler.h"
@@ -55,6 +56,7 @@ void AddDbCommand(CLI::App& app) {
   AddHomeOption(db->add_subcommand("init", "Create the metadata DB, secret key and DAG folder (idempotent)")
                     ->callback(init));
   AddHomeOption(db->add_subcommand("migrate", "Apply pending schema migrations")->callback(init));
+  AddDbCleanCommand(db);
   AddHomeOption(db->add_subcommand("check", "Check that the metadata DB opens")->callback([] {
     auto store = OpenStoreOrFail();
     std::printf("metadata DB %s is at schema version %d\n", orch::Paths().db().c_str(), store->SchemaVersion());
@@ -121,9 +123,9 @@ void AddConnectionsCommand(CLI::App& app) {
     }
     c.description = a->description;
     auto store = OpenStoreOrFail();
-    auto existing = store->GetConnection(a->id);
-    if (existing.ok()) Fail("connection '" + a->id + "' already exists (delete it first)");
-    OkOrFail(store->UpsertConnection(c));
+    Status added = orch::CreateConnection(*store, CliActor(), c);
+    if (added.code() == Status::Code::kAlreadyExists) Fail("connection '" + a->id + "' already exists (delete it first)");
+    OkOrFail(added);
     std::printf("Successfully added `conn_id`=%s : %s\n", c.conn_id.c_str(), c.ToMaskedUri().c_str());
   });
 
@@ -161,7 +163,7 @@ void AddConnectionsCommand(CLI::App& app) {
   AddHomeOption(del);
   del->add_option("conn_id", *del_id, "Connection id")->required();
   del->callback([del_id] {
-    OkOrFail(OpenStoreOrFail()->DeleteConnection(*del_id));
+    OkOrFail(orch::DeleteConnection(*OpenStoreOrFail(), CliActor(), *del_id));
     std::printf("Successfully deleted connection with `conn_id`=%s\n", del_id->c_str());
   });
 }
@@ -188,7 +190,7 @@ void AddVariablesCommand(CLI::App& app) {
     std::string value = s->value ? *s->value
                                  : ValueOrFail(ReadSecretInput(s->value_file.empty() ? "-" : s->value_file,
                                                                "the value of " + s->key));
-    OkOrFail(OpenStoreOrFail()->SetVariable(s->key, value, s->description));
+    OkOrFail(orch::SetVariable(*OpenStoreOrFail(), CliActor(), s->key, value, s->description));
     std::printf("Variable %s created\n", s->key.c_str());
   });
 
@@ -226,7 +228,7 @@ void AddVariablesCommand(CLI::App& app) {
   AddHomeOption(del);
   del->add_option("key", *del_key, "Variable key")->required();
   del->callback([del_key] {
-    OkOrFail(OpenStoreOrFail()->DeleteVariable(*del_key));
+    OkOrFail(orch::DeleteVariable(*OpenStoreOrFail(), CliActor(), *del_key));
     std::printf("Variable %s deleted\n", del_key->c_str());
   });
 }
@@ -350,6 +352,7 @@ void AddOrchestratorCommands(CLI::App& app) {
   AddDbCommand(app);
   AddDagsCommand(app);
   AddTasksCommand(app);
+  AddEventsCommand(app);
   AddConnectionsCommand(app);
   AddVariablesCommand(app);
   AddSchedulerCommand(app);

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/orchestrator_cli_util.h"
 #include "cli/secret_input.h"
 #include "cli/webserver_options.h"
 #include "server/orchestrator_backend.h"
@@ -14,6 +15,9 @@
 namespace arxivflow::cli {
 
 namespace {
+
+// The CLI as a caller of the server's user changes (for the audit log).
+server::Caller CliCaller() { return {CliActor().user, "", "cli"}; }
 
 struct UserArgs {
   std::string username;
@@ -66,7 +70,7 @@ void AddUsersCommand(CLI::App& app) {
       if (!password.empty() && password.back() == '\r') password.pop_back();
     }
     if (password.empty()) Fail("a password is required (--password, or one line on stdin)");
-    Status st = server::CreateWebUser("", args->username, password, args->role);
+    Status st = server::CreateWebUser("", args->username, password, args->role, CliCaller());
     if (!st.ok()) Fail(st.message(), st.code() == Status::Code::kAlreadyExists ? 2 : 1);
     std::printf("created user '%s' (role %s)\n", args->username.c_str(), args->role.c_str());
   });
@@ -88,7 +92,7 @@ void AddUsersCommand(CLI::App& app) {
   del->fallthrough();
   del->add_option("-u,--username", *del_name, "User name")->required();
   del->callback([del_name] {
-    Status st = server::DeleteWebUser("", *del_name);
+    Status st = server::DeleteWebUser("", *del_name, CliCaller());
     if (!st.ok()) Fail(st.message());
     std::printf("deleted user '%s'\n", del_name->c_str());
   });
@@ -110,7 +114,7 @@ void AddUsersCommand(CLI::App& app) {
       if (!read.ok()) Fail(read.status().message());
       password = *read;
     }
-    Status st = server::ResetWebUserPassword("", reset->username, password);
+    Status st = server::ResetWebUserPassword("", reset->username, password, CliCaller());
     if (!st.ok()) Fail(st.message());
     std::printf("changed the password of '%s'\n", reset->username.c_str());
   });
@@ -121,7 +125,7 @@ void AddUsersCommand(CLI::App& app) {
   role->add_option("-u,--username", role_args->username, "User name")->required();
   role->add_option("-r,--role", role_args->role, "admin or viewer")->required()->check(CLI::IsMember({"admin", "viewer"}));
   role->callback([role_args] {
-    Status st = server::SetWebUserRole("", role_args->username, role_args->role);
+    Status st = server::SetWebUserRole("", role_args->username, role_args->role, CliCaller());
     if (!st.ok()) Fail(st.message());
     std::printf("user '%s' now has the role %s\n", role_args->username.c_str(), role_args->role.c_str());
   });

@@ -159,6 +159,28 @@ CREATE TABLE login_failures (
 );
 CREATE INDEX login_failures_last ON login_failures (last_failure);
 )sql",
+    // 5: the audit log (Airflow's `log` table): every state-changing action,
+    // who made it, when and from where; `count` folds repeated failed logins.
+    R"sql(
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  dttm TEXT NOT NULL,
+  event TEXT NOT NULL,
+  owner TEXT NOT NULL DEFAULT '',
+  origin TEXT NOT NULL DEFAULT '',
+  dag_id TEXT NOT NULL DEFAULT '',
+  task_id TEXT NOT NULL DEFAULT '',
+  run_id TEXT NOT NULL DEFAULT '',
+  map_index INTEGER,
+  try_number INTEGER,
+  logical_date TEXT NOT NULL DEFAULT '',
+  extra TEXT NOT NULL DEFAULT '',
+  count INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX audit_log_dttm ON audit_log (dttm);
+CREATE INDEX audit_log_dag ON audit_log (dag_id, dttm);
+CREATE INDEX audit_log_event ON audit_log (event, owner, origin, dttm);
+)sql",
 };
 
 }  // namespace

@@ -148,6 +148,45 @@ struct SchedulerJob {
   std::string latest_heartbeat;
 };
 
+// One row of the audit log (Airflow's `log` table): who did what, when, from
+// where. `extra` is JSON text (before/after, never a secret); `count` > 1
+// when repeats of one event were folded into the row (failed logins).
+struct AuditRecord {
+  int64_t id = 0;
+  std::string when;  // ISO 8601 UTC (FormatIso), so rows compare as text
+  std::string event;
+  std::string owner;   // the web user, or cli:<os user>
+  std::string origin;  // "cli", "api 127.0.0.1", ...
+  std::string dag_id, task_id, run_id;
+  std::optional<int> map_index;
+  std::optional<int> try_number;
+  std::string logical_date;
+  std::string extra;  // JSON text, "" = none
+  int64_t count = 1;
+};
+
+// Which audit rows to read. Empty strings and lists match everything.
+struct AuditQuery {
+  std::string dag_id, task_id, run_id, event, owner;
+  std::string before, after;  // ISO times: when < before, when > after
+  std::vector<std::string> included_events, excluded_events;
+  // "when", "event_log_id", "event", "owner", "dag_id", "task_id", "run_id";
+  // descending when order_desc.
+  std::string order_by = "event_log_id";
+  bool order_desc = false;
+  int64_t limit = 100;
+  int64_t offset = 0;
+};
+
+// What a retention clean removes (or would remove) from the metadata DB.
+struct RetentionRows {
+  int64_t dag_runs = 0;
+  int64_t task_instances = 0;
+  int64_t task_tries = 0;
+  int64_t audit_rows = 0;
+  std::vector<std::pair<std::string, std::string>> runs;  // (dag_id, run_id) removed
+};
+
 // Failed logins of one user name or one client address (login throttling).
 struct LoginFailures {
   int64_t failures = 0;
@@ -299,6 +338,25 @@ class MetadataStore {
   // Also forgets rows idle for a day, and keeps at most 100 000 rows.
   Status PutLoginFailures(const std::string& scope, const std::string& subject, const LoginFailures& failures);
   Status ClearLoginFailures(const std::string& scope, const std::string& subject);
+
+  // --- audit log (metadata_store_audit.cc); written only through audit_log.h
+  // Appends `record` (its id and count are assigned). With `fold_since`
+  // non-empty, a row of the same event, owner and origin written at or after
+  // that time absorbs it instead (count + 1, when = record.when); with
+  // `keep_of_event` > 0, only the newest that many rows of the event are kept.
+  Result<int64_t> AppendAudit(const AuditRecord& record, const std::string& fold_since = "",
+                              int64_t keep_of_event = 0);
+  Result<std::vector<AuditRecord>> ListAudit(const AuditQuery& query);
+  Result<int64_t> CountAudit(const AuditQuery& query);
+  Result<std::optional<AuditRecord>> GetAudit(int64_t id);
+
+  // --- retention (metadata_store_audit.cc)
+  // In one transaction: the finished DAG runs (state success or failed, no
+  // task instance queued or running) that ended before `cut` (ISO time; runs
+  // without an end date by their queued time), with their task instances and
+  // tries, and the audit rows written before `cut`. With dry_run, counts
+  // only. Never a queued or running run.
+  Result<RetentionRows> DeleteOlderThan(const std::string& cut, bool dry_run);
 
  private:
   Status Migrate();

@@ -15,6 +15,7 @@
 #include "common/logging.h"
 #include "common/random.h"
 #include "metrics/text_file.h"
+#include "orchestrator/retention.h"
 #include "orchestrator/scheduler_rules.h"
 #include "orchestrator/time_util.h"
 
@@ -122,6 +123,7 @@ Status Scheduler::RunOnce() {
   AF_RETURN_IF_ERROR(LaunchTasks(now, paused));
   AF_RETURN_IF_ERROR(executor_->Supervise(now));
   if (executor_->TakeWake()) wake_ = true;
+  MaybeCleanOld(now);
   return Status::OK();
 }
 
@@ -321,6 +323,26 @@ Status Scheduler::Heartbeat(double now) {
   if (!job_id_ || now - last_heartbeat_ < opt_.heartbeat_interval) return Status::OK();
   last_heartbeat_ = now;
   return store_->HeartbeatSchedulerJob(job_id_, now);
+}
+
+void Scheduler::MaybeCleanOld(double now) {
+  if (!job_id_) return;  // test mode
+  if (next_retention_ == 0) next_retention_ = now + opt_.retention_delay;
+  if (now < next_retention_) return;
+  next_retention_ = now + 86400;
+  auto days = ReadRetentionDays(home_);
+  if (!days.ok()) {
+    spdlog::error("automatic retention skipped: {}", days.status().message());
+    return;
+  }
+  if (*days <= 0) return;
+  auto report = CleanOlderThan(*store_, home_, *days, /*dry_run=*/false, now);
+  if (!report.ok()) {
+    spdlog::error("automatic retention failed: {}", report.status().message());
+    return;
+  }
+  spdlog::info("automatic retention (older than {} days, before {}): removed {}", *days, report->cut,
+               DescribeRetention(*report));
 }
 
 Status Scheduler::Loop() {

@@ -11,7 +11,9 @@
 // the loop records the scheduler's heartbeat in the metadata DB (at most every
 // `heartbeat_interval`), so a hung loop shows as a stale heartbeat. One
 // scheduler per home: Start() takes an exclusive flock on scheduler.lock
-// (released by the kernel even on SIGKILL). In test mode (only_run_id set) it
+// (released by the kernel even on SIGKILL). When the home's config sets
+// retention_days, it runs the retention clean a minute after Start() and then
+// once a day (retention.h). In test mode (only_run_id set) it
 // handles just that DAG run, takes no lock, records no heartbeat, and Loop()
 // returns when the run ends. A run past its DAG's dagrun_timeout fails: its
 // running and queued task instances fail (their processes notice and stop),
@@ -47,6 +49,7 @@ struct SchedulerOptions {
   double tick = 0.25;                // a full pass at least this often
   double dag_scan_interval = 1.0;    // seconds between DAG folder scans
   double heartbeat_interval = 5.0;   // seconds between heartbeats in the metadata DB
+  double retention_delay = 60;       // seconds from the first pass to the first automatic retention clean
   LocalExecutorOptions executor;     // zombie threshold, kill grace, launch mode
   std::string only_dag_id;           // test mode: just this run
   std::string only_run_id;
@@ -82,6 +85,10 @@ class Scheduler {
   // dagrun_timeout: fails the run and its unfinished task instances.
   Status TimeOutRun(const DagRun& run, const DagSpec& dag, const std::vector<TaskInstance>& tis, double now);
   void RecordPass(double started, double finished);
+  // The automatic retention (retention.h), at the end of a pass:
+  // retention_delay after the first pass, then every 24 h, when
+  // <home>/config.yaml sets retention_days. Not in test mode.
+  void MaybeCleanOld(double now);
   void Progress(const std::string& line);
 
   HomePaths home_;
@@ -95,6 +102,7 @@ class Scheduler {
   int lock_fd_ = -1;
   int64_t job_id_ = 0;  // this scheduler's row in the job table (0 in test mode)
   double last_heartbeat_ = 0;
+  double next_retention_ = 0;  // 0 until Start()
   std::map<std::string, TiState> last_states_;  // test-mode progress
   std::string final_run_state_;
   double last_scan_ = -1e18;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <fstream>
 #include <thread>
 
 #include "orchestrator/run_control.h"
@@ -164,6 +165,31 @@ TEST_F(SchedulerTest, TheLoopRecordsHeartbeatsAndEndsItsJob) {
   EXPECT_NE(job->id, first->id);
   EXPECT_NE(job->latest_heartbeat, job->start_date) << "no heartbeat after a pass";
   EXPECT_EQ(job->state, "success");  // Loop() ended: stopped cleanly
+}
+
+TEST_F(SchedulerTest, TheAutomaticRetentionRunsWhenTheHomeConfigAsksThenDaily) {
+  SchedulerOptions o;
+  o.retention_delay = 0;
+  scheduler_.reset();  // one scheduler per home (its lock)
+  scheduler_ = std::make_unique<Scheduler>(home_.home(), o, std::make_unique<RecordingExecutor>(&launched_));
+  ASSERT_TRUE(scheduler_->Start().ok());
+  std::string old_run = Trigger();
+  ASSERT_TRUE(home_.store().SetDagRunState("chain", old_run, DagRunState::kSuccess, NowEpoch() - 7200).ok());
+  Pass();  // no config: nothing goes
+  EXPECT_TRUE((*home_.store().GetDagRun("chain", old_run)).has_value());
+
+  scheduler_.reset();
+  scheduler_ = std::make_unique<Scheduler>(home_.home(), o, std::make_unique<RecordingExecutor>(&launched_));
+  ASSERT_TRUE(scheduler_->Start().ok());
+  std::ofstream(home_.home().root + "/config.yaml") << "retention_days: 0.02\n";  // 28.8 minutes
+  std::string new_run = Trigger();
+  Pass();
+  EXPECT_FALSE((*home_.store().GetDagRun("chain", old_run)).has_value()) << "ended 2 h ago: removed";
+  EXPECT_TRUE((*home_.store().GetDagRun("chain", new_run)).has_value()) << "queued: kept";
+  std::string later_run = Trigger();
+  ASSERT_TRUE(home_.store().SetDagRunState("chain", later_run, DagRunState::kFailed, NowEpoch() - 7200).ok());
+  Pass();  // the next clean is a day away
+  EXPECT_TRUE((*home_.store().GetDagRun("chain", later_run)).has_value());
 }
 
 }  // namespace

@@ -104,7 +104,7 @@ void WebApp::AddConnectionRoutes() {
     in.conn_id = b["connection_id"].get<std::string>();
     std::string err = ReadConnectionFields(b, in);
     if (!err.empty()) return Problem(400, err);
-    Status st = backend_.CreateConnection(in);
+    Status st = backend_.CreateConnection(in, c.caller());
     if (!st.ok()) return FromStatus(st, "creating connection");
     auto conn = backend_.GetConnection(in.conn_id);
     if (!conn.ok()) return FromStatus(conn.status(), "reading connection");
@@ -131,7 +131,7 @@ void WebApp::AddConnectionRoutes() {
           in.conn_id = c.Param("connection_id");
           std::string err = ReadConnectionFields(b, in);
           if (!err.empty()) return Problem(400, err);
-          Status st = backend_.UpdateConnection(in);
+          Status st = backend_.UpdateConnection(in, c.caller());
           if (!st.ok()) return FromStatus(st, "updating connection");
           auto conn = backend_.GetConnection(in.conn_id);
           if (!conn.ok()) return FromStatus(conn.status(), "reading connection");
@@ -139,7 +139,7 @@ void WebApp::AddConnectionRoutes() {
         });
 
   Route("DELETE", "/api/v1/connections/{connection_id}", "Connection", "Delete a connection", [this](ApiCall& c) {
-    Status st = backend_.DeleteConnection(c.Param("connection_id"));
+    Status st = backend_.DeleteConnection(c.Param("connection_id"), c.caller());
     if (!st.ok()) return FromStatus(st, "deleting connection");
     HttpResponse r;
     r.status = 204;
@@ -172,7 +172,7 @@ void WebApp::AddVariableRoutes() {
     if (!value.ok()) return Problem(400, value.status().message());
     VariableInfo v{b["key"].get<std::string>(), *value, ""};
     if (b.contains("description") && b["description"].is_string()) v.description = b["description"].get<std::string>();
-    Status st = backend_.SetVariable(v);
+    Status st = backend_.SetVariable(v, c.caller());
     if (!st.ok()) return FromStatus(st, "setting variable");
     return JsonResponse(VariableToJson(v, true));
   });
@@ -205,13 +205,13 @@ void WebApp::AddVariableRoutes() {
       }
       v.description = b["description"].is_string() ? b["description"].get<std::string>() : "";
     }
-    Status st = backend_.SetVariable(v);
+    Status st = backend_.SetVariable(v, c.caller());
     if (!st.ok()) return FromStatus(st, "setting variable");
     return JsonResponse(VariableToJson(v, true));
   });
 
   Route("DELETE", "/api/v1/variables/{variable_key}", "Variable", "Delete a variable", [this](ApiCall& c) {
-    Status st = backend_.DeleteVariable(c.Param("variable_key"));
+    Status st = backend_.DeleteVariable(c.Param("variable_key"), c.caller());
     if (!st.ok()) return FromStatus(st, "deleting variable");
     HttpResponse r;
     r.status = 204;
@@ -230,8 +230,10 @@ void WebApp::AddMiscRoutes() {
                                                                : json(h.latest_scheduler_heartbeat)},
                             {"heartbeat_age_seconds",
                              h.scheduler_heartbeat_age ? json(*h.scheduler_heartbeat_age) : json(nullptr)}};
-          return JsonResponse({{"metadatabase", {{"status", h.metadatabase_ok ? "healthy" : "unhealthy"}}},
-                               {"scheduler", scheduler}});
+          json body = {{"metadatabase", {{"status", h.metadatabase_ok ? "healthy" : "unhealthy"}}},
+                       {"scheduler", scheduler}};
+          if (h.log_bytes) body["logs"] = {{"files", h.log_files.value_or(0)}, {"bytes", *h.log_bytes}};
+          return JsonResponse(body);
         });
 
   Route("GET", "/api/v1/version", "Monitoring", "Server version", [this](ApiCall&) {

@@ -75,7 +75,7 @@ void WebApp::AddUserRoutes() {
     if (!role.ok()) return Problem(400, role.status().message());
     auto hash = HashUserPassword(b["password"].get<std::string>());
     if (!hash.ok()) return FromStatus(hash.status(), "hashing a password");
-    Status st = backend_.CreateUser(username, *hash, role->value_or("viewer"));
+    Status st = backend_.CreateUser(username, *hash, role->value_or("viewer"), c.caller());
     if (!st.ok()) return FromStatus(st, "creating a user");
     auto created = backend_.FindUser(username);
     if (!created.ok()) return FromStatus(created.status(), "reading a user");
@@ -108,7 +108,7 @@ void WebApp::AddUserRoutes() {
             hash = *hashed;
           }
           if (!hash && !*role) return Problem(400, "nothing to change: give 'password' and/or 'role'");
-          Status st = backend_.UpdateUser(username, hash, *role);
+          Status st = backend_.UpdateUser(username, hash, *role, c.caller());
           if (!st.ok()) return FromStatus(st, "changing a user");
           ForgetUser(username);
           auto user = backend_.FindUser(username);
@@ -117,7 +117,7 @@ void WebApp::AddUserRoutes() {
         });
 
   Route("DELETE", "/api/v1/users/{username}", "User", "Delete a user; ends their sessions", [this](ApiCall& c) {
-    Status st = backend_.DeleteUser(c.Param("username"));
+    Status st = backend_.DeleteUser(c.Param("username"), c.caller());
     if (!st.ok()) return FromStatus(st, "deleting a user");
     ForgetUser(c.Param("username"));
     return NoContent();

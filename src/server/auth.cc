@@ -174,6 +174,9 @@ Result<Principal> Authenticator::CheckCredentials(const std::string& username, c
     } else {
       spdlog::warn("failed {} for an unknown user name ({} bytes) from {}", via, username.size(), address);
     }
+    // The audit log folds repeats and caps its failed_login rows (audit_log.h).
+    Status audited = backend_.RecordLoginEvent("failed_login", known ? username : "", username.size(), address);
+    if (!audited.ok()) spdlog::error("audit log: could not record a failed {}: {}", via, audited.message());
     return Status::PermissionDenied("invalid user name or password");
   }
   throttle_.RecordSuccess(subject);

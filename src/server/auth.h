@@ -24,7 +24,8 @@
 //   process's cached entries for them at once.
 // - Every password check (login or Basic) first asks LoginThrottle; a
 //   blocked user name or address gets no check at all. Every failed check is
-//   logged with the client address.
+//   logged with the client address and recorded in the audit log
+//   (Backend::RecordLoginEvent, which folds repeats).
 // - Roles: "admin" may do everything; "viewer" only reads.
 // - All methods are thread-safe.
 #pragma once

@@ -37,6 +37,7 @@ using orchestrator::TiState;
 struct Caller {
   std::string username;
   std::string address;  // the client's IP address
+  std::string origin;   // "" = "api <address>"; "cli" for the command line
 };
 
 struct TaskInfo {
@@ -81,6 +82,7 @@ struct TaskInstanceInfo {
   int try_number = 0;
   int max_tries = 0;
   std::string operator_name;
+  std::string queued_dttm;  // when it was last queued
   std::string start_date;
   std::string end_date;
   std::optional<double> duration;  // seconds
@@ -214,6 +216,9 @@ struct HealthInfo {
   std::string scheduler_status;  // "healthy", "unhealthy" or "" (unknown)
   std::string latest_scheduler_heartbeat;
   std::optional<double> scheduler_heartbeat_age;  // seconds since that heartbeat
+  // Files and bytes under the home's logs/ (orchestrator/log_disk_usage.h).
+  std::optional<int64_t> log_files;
+  std::optional<int64_t> log_bytes;
 };
 
 class Backend {
@@ -271,16 +276,16 @@ class Backend {
   // --- connections (never with passwords)
   virtual Result<std::vector<ConnectionInfo>> ListConnections() = 0;
   virtual Result<ConnectionInfo> GetConnection(const std::string& conn_id) = 0;
-  virtual Status CreateConnection(const ConnectionInput& input) = 0;
-  virtual Status UpdateConnection(const ConnectionInput& input) = 0;
-  virtual Status DeleteConnection(const std::string& conn_id) = 0;
+  virtual Status CreateConnection(const ConnectionInput& input, const Caller& caller) = 0;
+  virtual Status UpdateConnection(const ConnectionInput& input, const Caller& caller) = 0;
+  virtual Status DeleteConnection(const std::string& conn_id, const Caller& caller) = 0;
 
   // --- variables
   virtual Result<std::vector<VariableInfo>> ListVariables() = 0;
   virtual Result<VariableInfo> GetVariable(const std::string& key) = 0;
   // Creates or replaces.
-  virtual Status SetVariable(const VariableInfo& variable) = 0;
-  virtual Status DeleteVariable(const std::string& key) = 0;
+  virtual Status SetVariable(const VariableInfo& variable, const Caller& caller) = 0;
+  virtual Status DeleteVariable(const std::string& key, const Caller& caller) = 0;
 
   // --- import errors
   virtual Result<std::vector<ImportErrorInfo>> ListImportErrors() = 0;
@@ -290,13 +295,13 @@ class Backend {
   virtual Result<std::vector<UserRecord>> ListUsers() = 0;
   // kAlreadyExists when the name is taken.
   virtual Status CreateUser(const std::string& username, const std::string& password_hash,
-                            const std::string& role) = 0;
+                            const std::string& role, const Caller& caller) = 0;
   // Both end every session of the user at once and bump AuthGeneration().
   // kNotFound for an unknown user; kInvalidArgument when no admin would be left.
-  virtual Status DeleteUser(const std::string& username) = 0;
+  virtual Status DeleteUser(const std::string& username, const Caller& caller) = 0;
   // nullopt = unchanged.
   virtual Status UpdateUser(const std::string& username, const std::optional<std::string>& password_hash,
-                            const std::optional<std::string>& role) = 0;
+                            const std::optional<std::string>& role, const Caller& caller) = 0;
   // Changes whenever any process deletes or changes a user: credentials
   // cached before it must be checked again.
   virtual Result<int64_t> AuthGeneration() = 0;
@@ -320,6 +325,22 @@ class Backend {
   // Deletes the sessions whose `expires` <= now, then, while more than
   // `max_live` remain, the least recently seen ones.
   virtual Status PruneSessions(const std::string& now, int64_t max_live) = 0;
+
+  // --- audit log (orchestrator/audit_log.h)
+  // "login", "logout" or "failed_login"; `username` "" when the name typed
+  // is no user's (only its length is kept).
+  virtual Status RecordLoginEvent(const std::string& event, const std::string& username, size_t typed_name_bytes,
+                                  const std::string& address) {
+    (void)event, (void)username, (void)typed_name_bytes, (void)address;
+    return Status::OK();
+  }
+  virtual Result<Page<orchestrator::AuditRecord>> ListEventLogs(const orchestrator::AuditQuery& query) {
+    (void)query;
+    return Page<orchestrator::AuditRecord>{};
+  }
+  virtual Result<orchestrator::AuditRecord> GetEventLog(int64_t id) {
+    return Status::NotFound("event log " + std::to_string(id) + " not found");
+  }
 
   // --- warehouse
   virtual Result<WarehouseInfo> WarehouseTables() = 0;

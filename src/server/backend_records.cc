@@ -39,6 +39,7 @@ TaskInstanceInfo ToTaskInstanceInfo(const orch::TaskInstance& t, double now) {
   ti.try_number = t.try_number;
   ti.max_tries = t.max_tries;
   ti.operator_name = t.operator_name;
+  ti.queued_dttm = Opt(t.queued_dttm);
   ti.start_date = Opt(t.start_date);
   ti.end_date = Opt(t.end_date);
   if (t.duration) {

@@ -42,7 +42,9 @@ class FakeBackend : public Backend {
     fail_ = std::move(message);
   }
 
-  HealthInfo Health() override { return {true, "healthy", "2026-11-23T21:00:00+00:00", 1.5}; }
+  HealthInfo Health() override {
+    return {true, "healthy", "2026-11-23T21:00:00+00:00", 1.5, std::nullopt, std::nullopt};
+  }
   std::string ChangeToken() override {
     std::lock_guard<std::mutex> l(mu_);
     return change_token_;
@@ -225,13 +227,13 @@ class FakeBackend : public Backend {
     if (it == conns_.end()) return Status::NotFound("connection '" + id + "' not found");
     return Info(it->second);
   }
-  Status CreateConnection(const ConnectionInput& in) override {
+  Status CreateConnection(const ConnectionInput& in, const Caller&) override {
     std::lock_guard<std::mutex> l(mu_);
     if (conns_.count(in.conn_id)) return Status::AlreadyExists("connection '" + in.conn_id + "' already exists");
     conns_[in.conn_id] = in;
     return Status::OK();
   }
-  Status UpdateConnection(const ConnectionInput& in) override {
+  Status UpdateConnection(const ConnectionInput& in, const Caller&) override {
     std::lock_guard<std::mutex> l(mu_);
     auto it = conns_.find(in.conn_id);
     if (it == conns_.end()) return Status::NotFound("connection '" + in.conn_id + "' not found");
@@ -239,7 +241,7 @@ class FakeBackend : public Backend {
     if (in.password) it->second.password = in.password;
     return Status::OK();
   }
-  Status DeleteConnection(const std::string& id) override {
+  Status DeleteConnection(const std::string& id, const Caller&) override {
     std::lock_guard<std::mutex> l(mu_);
     if (!conns_.erase(id)) return Status::NotFound("connection '" + id + "' not found");
     return Status::OK();
@@ -261,12 +263,12 @@ class FakeBackend : public Backend {
     if (it == vars_.end()) return Status::NotFound("variable '" + key + "' not found");
     return it->second;
   }
-  Status SetVariable(const VariableInfo& v) override {
+  Status SetVariable(const VariableInfo& v, const Caller&) override {
     std::lock_guard<std::mutex> l(mu_);
     vars_[v.key] = v;
     return Status::OK();
   }
-  Status DeleteVariable(const std::string& key) override {
+  Status DeleteVariable(const std::string& key, const Caller&) override {
     std::lock_guard<std::mutex> l(mu_);
     if (!vars_.erase(key)) return Status::NotFound("variable '" + key + "' not found");
     return Status::OK();
@@ -286,13 +288,13 @@ class FakeBackend : public Backend {
     for (auto& [k, v] : users_) out.push_back(v);
     return out;
   }
-  Status CreateUser(const std::string& name, const std::string& hash, const std::string& role) override {
+  Status CreateUser(const std::string& name, const std::string& hash, const std::string& role, const Caller&) override {
     std::lock_guard<std::mutex> l(mu_);
     if (users_.count(name)) return Status::AlreadyExists("user exists");
     users_[name] = {name, role, hash, ""};
     return Status::OK();
   }
-  Status DeleteUser(const std::string& name) override {
+  Status DeleteUser(const std::string& name, const Caller&) override {
     std::lock_guard<std::mutex> l(mu_);
     if (!users_.count(name)) return Status::NotFound("user '" + name + "' not found");
     if (users_[name].role == "admin" && AdminCountLocked() == 1) return Status::InvalidArgument("last admin");
@@ -301,7 +303,7 @@ class FakeBackend : public Backend {
     return Status::OK();
   }
   Status UpdateUser(const std::string& name, const std::optional<std::string>& hash,
-                    const std::optional<std::string>& role) override {
+                    const std::optional<std::string>& role, const Caller&) override {
     std::lock_guard<std::mutex> l(mu_);
     auto it = users_.find(name);
     if (it == users_.end()) return Status::NotFound("user '" + name + "' not found");

@@ -78,6 +78,7 @@ json TaskInstanceToJson(const TaskInstanceInfo& ti) {
       {"try_number", ti.try_number},
       {"max_tries", ti.max_tries},
       {"operator", ti.operator_name},
+      {"queued_when", NullIfEmpty(ti.queued_dttm)},
       {"start_date", NullIfEmpty(ti.start_date)},
       {"end_date", NullIfEmpty(ti.end_date)},
       {"duration", ti.duration ? json(*ti.duration) : json(nullptr)},

@@ -3,13 +3,17 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <mutex>
 
 #include "common/json_limits.h"
 #include "common/logging.h"
+#include "orchestrator/admin_changes.h"
+#include "orchestrator/audit_log.h"
 #include "orchestrator/dag_catalog.h"
+#include "orchestrator/log_disk_usage.h"
 #include "orchestrator/home.h"
 #include "orchestrator/metadata_store.h"
 #include "orchestrator/run_control.h"
@@ -34,7 +38,9 @@ using nlohmann::json;
 
 namespace {
 
-orch::Actor ActorOf(const Caller& caller) { return {caller.username, "api " + caller.address}; }
+orch::Actor ActorOf(const Caller& caller) {
+  return {caller.username, caller.origin.empty() ? "api " + caller.address : caller.origin};
+}
 
 class OrchestratorBackend : public Backend {
  public:
@@ -86,6 +92,9 @@ class OrchestratorBackend : public Backend {
     h.scheduler_status = health.healthy ? "healthy" : "unhealthy";
     h.latest_scheduler_heartbeat = health.latest_heartbeat;
     h.scheduler_heartbeat_age = health.heartbeat_age;
+    orch::DiskUsage logs = LogDiskUsage();
+    h.log_files = logs.files;
+    h.log_bytes = logs.bytes;
     return h;
   }
 
@@ -239,18 +248,15 @@ class OrchestratorBackend : public Backend {
     return ToConnectionInfo(*c);
   }
 
-  Status CreateConnection(const ConnectionInput& in) override {
+  Status CreateConnection(const ConnectionInput& in, const Caller& caller) override {
     AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
-    auto existing = store->GetConnection(in.conn_id);
-    if (existing.ok()) return Status::AlreadyExists("connection '" + in.conn_id + "' already exists");
-    if (existing.status().code() != Status::Code::kNotFound) return existing.status();
     orch::Connection c;
     c.conn_id = in.conn_id;
     AF_RETURN_IF_ERROR(ApplyConnectionInput(in, c));
-    return store->UpsertConnection(c);
+    return orch::CreateConnection(*store, ActorOf(caller), c);
   }
 
-  Status UpdateConnection(const ConnectionInput& in) override {
+  Status UpdateConnection(const ConnectionInput& in, const Caller& caller) override {
     AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
     auto existing = store->GetConnection(in.conn_id);
     if (!existing.ok()) {
@@ -261,12 +267,12 @@ class OrchestratorBackend : public Backend {
     }
     orch::Connection c = *existing;
     AF_RETURN_IF_ERROR(ApplyConnectionInput(in, c));
-    return store->UpsertConnection(c);
+    return orch::UpdateConnection(*store, ActorOf(caller), c);
   }
 
-  Status DeleteConnection(const std::string& conn_id) override {
+  Status DeleteConnection(const std::string& conn_id, const Caller& caller) override {
     AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
-    return store->DeleteConnection(conn_id);
+    return orch::DeleteConnection(*store, ActorOf(caller), conn_id);
   }
 
   // ------------------------------------------------------------ variables
@@ -286,14 +292,14 @@ class OrchestratorBackend : public Backend {
     return VariableInfo{v->key, v->value, v->description};
   }
 
-  Status SetVariable(const VariableInfo& v) override {
+  Status SetVariable(const VariableInfo& v, const Caller& caller) override {
     AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
-    return store->SetVariable(v.key, v.value, v.description);
+    return orch::SetVariable(*store, ActorOf(caller), v.key, v.value, v.description);
   }
 
-  Status DeleteVariable(const std::string& key) override {
+  Status DeleteVariable(const std::string& key, const Caller& caller) override {
     AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
-    return store->DeleteVariable(key);
+    return orch::DeleteVariable(*store, ActorOf(caller), key);
   }
 
   // ------------------------------------------------------------ import errors, users
@@ -321,22 +327,40 @@ class OrchestratorBackend : public Backend {
     return out;
   }
 
-  Status CreateUser(const std::string& username, const std::string& password_hash, const std::string& role) override {
+  Status CreateUser(const std::string& username, const std::string& password_hash, const std::string& role,
+                    const Caller& caller) override {
     AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
-    AF_ASSIGN_OR_RETURN(auto existing, store->GetUser(username));
-    if (existing) return Status::AlreadyExists("user '" + username + "' already exists");
-    return store->UpsertUser({username, password_hash, role, ""});
+    return orch::CreateUser(*store, ActorOf(caller), {username, password_hash, role, ""});
   }
 
-  Status DeleteUser(const std::string& username) override {
+  Status DeleteUser(const std::string& username, const Caller& caller) override {
     AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
-    return store->DeleteUser(username);
+    return orch::DeleteUser(*store, ActorOf(caller), username);
   }
 
   Status UpdateUser(const std::string& username, const std::optional<std::string>& password_hash,
-                    const std::optional<std::string>& role) override {
+                    const std::optional<std::string>& role, const Caller& caller) override {
     AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
-    return store->UpdateUser(username, password_hash, role);
+    return orch::UpdateUser(*store, ActorOf(caller), username, password_hash, role);
+  }
+
+  // ------------------------------------------------------------ audit log
+
+  Status RecordLoginEvent(const std::string& event, const std::string& username, size_t typed_name_bytes,
+                          const std::string& address) override {
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    return orch::RecordLoginEvent(*store, event, username, typed_name_bytes, address);
+  }
+
+  Result<Page<orch::AuditRecord>> ListEventLogs(const orch::AuditQuery& query) override {
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    AF_ASSIGN_OR_RETURN(auto page, orch::ListEventLogs(*store, query));
+    return Page<orch::AuditRecord>{std::move(page.items), page.total, true};
+  }
+
+  Result<orch::AuditRecord> GetEventLog(int64_t id) override {
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    return orch::GetEventLog(*store, id);
   }
 
   // Read again only when the metadata DB changed (ChangeToken), so the check
@@ -492,7 +516,21 @@ class OrchestratorBackend : public Backend {
     return store;
   }
 
-  orch::RunControl Control(orch::MetadataStore& store) { return orch::RunControl(store, dags_); }
+  orch::RunControl Control(orch::MetadataStore& store) {
+    return orch::RunControl(store, dags_, orch::AuditListener(store));
+  }
+
+  // /health is open and polled: the walk of logs/ runs at most once a minute.
+  orch::DiskUsage LogDiskUsage() {
+    std::lock_guard<std::mutex> lock(disk_mu_);
+    auto now = std::chrono::steady_clock::now();
+    if (!disk_measured_ || now - disk_at_ >= std::chrono::seconds(60)) {
+      disk_usage_ = orch::MeasureLogDiskUsage(home_);
+      disk_at_ = now;
+      disk_measured_ = true;
+    }
+    return disk_usage_;
+  }
 
   static Result<std::vector<DagRunInfo>> RunInfos(Result<std::vector<orch::DagRun>> runs) {
     if (!runs.ok()) return runs.status();
@@ -515,6 +553,10 @@ class OrchestratorBackend : public Backend {
   std::mutex auth_mu_;
   std::string auth_token_;  // ChangeToken() when auth_generation_ was read
   int64_t auth_generation_ = 0;
+  std::mutex disk_mu_;  // guards the three below
+  bool disk_measured_ = false;
+  std::chrono::steady_clock::time_point disk_at_;
+  orch::DiskUsage disk_usage_;
 };
 
 }  // namespace

@@ -21,7 +21,8 @@ bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefi
 
 // UI routes that render the single-page app (after login).
 bool IsUiPage(const std::string& path) {
-  static const char* kPrefixes[] = {"/dags", "/connections", "/variables", "/data", "/import-errors", "/users"};
+  static const char* kPrefixes[] = {"/dags", "/connections", "/variables", "/data", "/import-errors", "/users",
+                                    "/audit-log"};
   for (const char* p : kPrefixes) {
     std::string prefix = p;
     if (path == prefix || StartsWith(path, (prefix + "/").c_str())) return true;
@@ -108,6 +109,7 @@ void WebApp::AddRoutes() {
   AddVariableRoutes();
   AddUserRoutes();
   AddMiscRoutes();
+  AddEventLogRoutes();
   Route("GET", "/api/v1/openapi.json", "Monitoring", "This OpenAPI document",
         [this](ApiCall&) { return JsonResponse(openapi_); });
 }
@@ -223,7 +225,7 @@ HttpResponse WebApp::HandleApi(const HttpRequest& request) {
     if (user->via_session) body["csrf_token"] = user->csrf_token;
     return JsonResponse(body);
   }
-  if (path == "/api/v1/auth/logout" && request.method == "POST") return Logout(request);
+  if (path == "/api/v1/auth/logout" && request.method == "POST") return Logout(request, *user);
 
   switch (match.kind) {
     case Router<ApiHandler>::MatchKind::kNotFound:
@@ -354,11 +356,17 @@ HttpResponse WebApp::Login(const HttpRequest& request) {
                                 "; Path=/; HttpOnly; SameSite=Strict" + secure);
   r.AddHeader("Set-Cookie", std::string(kCsrfCookie) + "=" + created->csrf_token + "; Path=/; SameSite=Strict" + secure);
   spdlog::info("user '{}' logged in", principal->username);
+  Status audited = backend_.RecordLoginEvent("login", principal->username, 0, request.remote_addr);
+  if (!audited.ok()) spdlog::error("audit log: could not record a login: {}", audited.message());
   return r;
 }
 
-HttpResponse WebApp::Logout(const HttpRequest& request) {
+HttpResponse WebApp::Logout(const HttpRequest& request, const Principal& user) {
   if (auto token = request.Cookie(kSessionCookie)) sessions_.Remove(*token);
+  if (user.via_session) {  // Basic auth has no session to end
+    Status audited = backend_.RecordLoginEvent("logout", user.username, 0, request.remote_addr);
+    if (!audited.ok()) spdlog::error("audit log: could not record a logout: {}", audited.message());
+  }
   HttpResponse r;
   r.status = 204;
   r.content_type.clear();

@@ -15,6 +15,8 @@
 //   Cookie-authenticated ones must also carry X-CSRF-Token equal to the
 //   session's token (403 otherwise). Basic auth needs no CSRF token.
 // - Viewers get 403 on every state-changing API call.
+// - A session login and logout are recorded in the audit log (the failed
+//   ones by the Authenticator).
 // - Bodies above `max_body_bytes` get 413; bodies that are not valid JSON
 //   where JSON is expected get 400. Backend failures other than
 //   not-found/conflict/bad-input are logged and answered with a generic 500:
@@ -71,7 +73,7 @@ struct ApiCall {
   Principal user;
 
   const std::string& Param(const std::string& name) const { return params.at(name); }
-  Caller caller() const { return {user.username, request.remote_addr}; }
+  Caller caller() const { return {user.username, request.remote_addr, ""}; }
 };
 
 using ApiHandler = std::function<HttpResponse(ApiCall&)>;
@@ -91,7 +93,7 @@ class WebApp {
   HttpResponse HandleApi(const HttpRequest& request);
   HttpResponse HandleUi(const HttpRequest& request);
   HttpResponse Login(const HttpRequest& request);
-  HttpResponse Logout(const HttpRequest& request);
+  HttpResponse Logout(const HttpRequest& request, const Principal& user);
   HttpResponse Metrics(const HttpRequest& request);
   // The bounded label of a request for the latency histogram.
   std::string RouteLabel(const HttpRequest& request) const;
@@ -103,6 +105,7 @@ class WebApp {
   void AddVariableRoutes();
   void AddUserRoutes();
   void AddMiscRoutes();
+  void AddEventLogRoutes();  // api_event_logs.cc
   // After a user was deleted or changed through this server: its cached
   // sessions and Basic successes go at once.
   void ForgetUser(const std::string& username);

@@ -33,29 +33,31 @@ Status ValidateRole(const std::string& role) {
 }
 
 Status CreateWebUser(const std::string& home, const std::string& username, const std::string& password,
-                     const std::string& role) {
+                     const std::string& role, const Caller& caller) {
   AF_RETURN_IF_ERROR(ValidateRole(role));
   AF_RETURN_IF_ERROR(ValidateUsername(username));
   AF_ASSIGN_OR_RETURN(std::string hash, HashUserPassword(password));
   AF_ASSIGN_OR_RETURN(auto backend, OpenHome(home));
-  return backend->CreateUser(username, hash, role);
+  return backend->CreateUser(username, hash, role, caller);
 }
 
-Status DeleteWebUser(const std::string& home, const std::string& username) {
+Status DeleteWebUser(const std::string& home, const std::string& username, const Caller& caller) {
   AF_ASSIGN_OR_RETURN(auto backend, OpenHome(home));
-  return backend->DeleteUser(username);
+  return backend->DeleteUser(username, caller);
 }
 
-Status ResetWebUserPassword(const std::string& home, const std::string& username, const std::string& password) {
+Status ResetWebUserPassword(const std::string& home, const std::string& username, const std::string& password,
+                            const Caller& caller) {
   AF_ASSIGN_OR_RETURN(std::string hash, HashUserPassword(password));
   AF_ASSIGN_OR_RETURN(auto backend, OpenHome(home));
-  return backend->UpdateUser(username, hash, std::nullopt);
+  return backend->UpdateUser(username, hash, std::nullopt, caller);
 }
 
-Status SetWebUserRole(const std::string& home, const std::string& username, const std::string& role) {
+Status SetWebUserRole(const std::string& home, const std::string& username, const std::string& role,
+                      const Caller& caller) {
   AF_RETURN_IF_ERROR(ValidateRole(role));
   AF_ASSIGN_OR_RETURN(auto backend, OpenHome(home));
-  return backend->UpdateUser(username, std::nullopt, role);
+  return backend->UpdateUser(username, std::nullopt, role, caller);
 }
 
 }  // namespace arxivflow::server

@@ -14,17 +14,20 @@
 #include <string>
 
 #include "common/status.h"
+#include "server/backend.h"
 
 namespace arxivflow::server {
 
 Status ValidateUsername(const std::string& username);
 Status ValidateRole(const std::string& role);
 
-// `home` "" = the current home.
+// `home` "" = the current home. `caller` is who asks (for the audit log).
 Status CreateWebUser(const std::string& home, const std::string& username, const std::string& password,
-                     const std::string& role);
-Status DeleteWebUser(const std::string& home, const std::string& username);
-Status ResetWebUserPassword(const std::string& home, const std::string& username, const std::string& password);
-Status SetWebUserRole(const std::string& home, const std::string& username, const std::string& role);
+                     const std::string& role, const Caller& caller);
+Status DeleteWebUser(const std::string& home, const std::string& username, const Caller& caller);
+Status ResetWebUserPassword(const std::string& home, const std::string& username, const std::string& password,
+                            const Caller& caller);
+Status SetWebUserRole(const std::string& home, const std::string& username, const std::string& role,
+                      const Caller& caller);
 
 }  // namespace arxivflow::server

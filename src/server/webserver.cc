@@ -109,7 +109,7 @@ Result<std::string> EnsureStandaloneAdmin(const std::string& home) {
   bool wrote = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
   close(fd);
   if (!wrote) return Status::IOError(path + ": cannot write the admin password");
-  AF_RETURN_IF_ERROR(backend->CreateUser("admin", hash, "admin"));
+  AF_RETURN_IF_ERROR(backend->CreateUser("admin", hash, "admin", Caller{"standalone", "", "cli"}));
   return password;
 }
 

@@ -3,7 +3,8 @@
 //   log in; an XSS probe in a DAG description stays text; trigger
 //   arxiv_full_pipeline and watch it reach success in the grid; open a task
 //   log; the graph; create a variable; search a paper (whose title is an XSS
-//   probe) on the Data page. Screenshots go to <artifacts>/; the grid one
+//   probe) on the Data page; the Gantt and duration charts of the run; the
+//   audit log page. Screenshots go to <artifacts>/; the grid one
 //   also to docs/img/ui-grid.png when absent or UPDATE_DOCS_SCREENSHOT=1.
 // Usage: node tests/server/browser_test.mjs <arxivflow> <artifacts dir>
 import { spawn, spawnSync } from 'node:child_process';
@@ -181,6 +182,31 @@ async function main() {
       check(nodes.length === 13 && nodes.every((s) => s === 'success'), 'graph shows 13 green tasks');
       await shot(page, 'graph');
 
+      // Gantt of the run: one bar per task, the queued part and the running part, times in tooltips.
+      await page.click('a[href$="/gantt"]');
+      await page.waitForSelector('#gantt-svg g.bar rect.running');
+      const bars = await page.$$eval('#gantt-svg g.bar', (els) => els.map((g) => ({
+        task: g.dataset.task, state: g.dataset.state, running: g.querySelectorAll('rect.running').length,
+        queued: g.querySelectorAll('rect.queued').length, tip: g.querySelector('title').textContent })));
+      check(bars.length === 13 && bars.every((b) => b.state === 'success' && b.running === 1),
+        `Gantt: 13 tasks, each with a running bar (${bars.map((b) => b.task + ':' + b.running).join(',')})`);
+      check(bars.some((b) => b.queued === 1), 'Gantt: queued parts drawn apart from running parts');
+      check(bars.every((b) => /started: \d{4}-/.test(b.tip) && /ended: /.test(b.tip) && /ran /.test(b.tip)),
+        'Gantt tooltips give start, end and run time: ' + JSON.stringify(bars[0].tip));
+      await shot(page, 'gantt');
+
+      // Task durations over the last N runs: one line per task, N selectable.
+      await page.click('a[href$="/durations"]');
+      await page.waitForSelector('#durations-svg g.series circle');
+      const series = await page.$$eval('#durations-svg g.series', (els) => els.map((g) => g.dataset.task));
+      check(series.length === 13, `durations chart: one series per task (${series.length})`);
+      check((await page.$$eval('#durations-legend .legend-item', (els) => els.length)) === 13, 'durations legend');
+      await page.selectOption('#durations-runs', '50');
+      await page.waitForFunction(() => location.search.includes('num_runs=50'));
+      await page.waitForSelector('#durations-svg g.series circle');
+      check(await page.$eval('#durations-runs', (s) => s.value) === '50', 'durations: N selectable');
+      await shot(page, 'durations');
+
       // The rows a load task reports (task_instances.result) on its task page:
       // checked only once the orchestrator writes them, so the test does not
       // fail on a binary whose tasks report no result yet.
@@ -230,6 +256,25 @@ async function main() {
     await page.waitForSelector('#connections-table tr[data-conn="browser_pg"]');
     check(!(await page.content()).includes('Sup3rSecret!'), 'connection password never shown');
     await shot(page, 'connections');
+
+    // --- the audit log (Browse > Audit log): what was done above, by whom, never a secret
+    await page.click('#nav-audit-log');
+    await page.waitForSelector('#audit-table tr[data-event="connection_create"]');
+    const audited = await page.$$eval('#audit-table tbody tr', (trs) => trs.map((tr) => tr.dataset.event));
+    for (const ev of ['login', 'failed_login', 'variable_create', 'connection_create']) {
+      check(audited.includes(ev), `audit log lists ${ev} (${audited.join(',')})`);
+    }
+    if (hasPipelineCommands()) check(audited.includes('trigger'), 'audit log lists the trigger');
+    const auditText = await page.textContent('#audit-table');
+    check(auditText.includes('admin') && auditText.includes('api 127.0.0.1'), 'audit rows say who and from where');
+    check(!(await page.content()).includes('Sup3rSecret!'), 'no password in the audit log');
+    await page.fill('#audit-event', 'variable_create');
+    await page.click('#audit-filter button');
+    await page.waitForFunction(() => location.search.includes('event=variable_create'));
+    await page.waitForSelector('#audit-table');
+    const filtered = await page.$$eval('#audit-table tbody tr', (trs) => trs.map((tr) => tr.dataset.event));
+    check(filtered.length > 0 && filtered.every((e) => e === 'variable_create'), `audit filter by event (${filtered})`);
+    await shot(page, 'audit-log');
 
     // --- data page: tables, manifest, search (an XSS probe title)
     if (hasPipelineCommands()) {

@@ -182,12 +182,13 @@ async function render() {
     if (path === '/' || path === '/dags') await renderDags(main);
     else if ((m = path.match(/^\/dags\/([^/]+)\/runs\/([^/]+)\/tasks\/([^/]+)$/)))
       await renderTaskInstance(main, decodeURIComponent(m[1]), decodeURIComponent(m[2]), decodeURIComponent(m[3]), params);
-    else if ((m = path.match(/^\/dags\/([^/]+)(?:\/(grid|graph))?$/)))
+    else if ((m = path.match(/^\/dags\/([^/]+)(?:\/(grid|graph|gantt|durations))?$/)))
       await renderDag(main, decodeURIComponent(m[1]), m[2] || 'grid', params);
     else if (path === '/connections') await renderConnections(main);
     else if (path === '/variables') await renderVariables(main);
     else if (path === '/data') await renderData(main, params);
     else if (path === '/import-errors') await renderImportErrors(main);
+    else if (path === '/audit-log') await renderAuditLog(main, params);
     else main.appendChild(h('div', { class: 'empty' }, 'Page not found.'));
   } catch (e) {
     if (e.status !== 401) main.appendChild(h('div', { class: 'banner' }, 'Could not load this page: ' + e.message));
@@ -200,6 +201,7 @@ async function loadSession() {
   session.role = s.role;
   session.csrf = s.csrf_token || null;
   $('user').textContent = s.username + ' (' + s.role + ')';
+  $('nav-browse').style.display = s.role === 'admin' ? '' : 'none';  // the audit log is for admins
   $('logout').hidden = false;
 }
 
@@ -448,11 +450,14 @@ async function renderDag(main, dagId, tab, params) {
   let selRun = params.get('run_id');
   let selTask = params.get('task_id');
   const header = main.appendChild(h('div'));
+  const TABS = ['grid', 'graph', 'gantt', 'durations'];
   const tabs = main.appendChild(h('div', { class: 'tabs' },
-    link(base + '/grid', 'Grid'), link(base + '/graph', 'Graph')));
-  tabs.children[tab === 'graph' ? 1 : 0].classList.add('active');
+    link(base + '/grid', 'Grid'), link(base + '/graph', 'Graph'), link(base + '/gantt', 'Gantt'),
+    link(base + '/durations', 'Durations')));
+  tabs.children[Math.max(0, TABS.indexOf(tab))].classList.add('active');
+  const numRuns = tab === 'durations' ? Math.min(365, Math.max(1, Number(params.get('num_runs')) || 25)) : 25;
   main.appendChild(legend());
-  const layout = main.appendChild(h('div', { class: 'dag-layout' + (tab === 'graph' ? ' stacked' : '') }));
+  const layout = main.appendChild(h('div', { class: 'dag-layout' + (tab !== 'grid' ? ' stacked' : '') }));
   const left = layout.appendChild(h('div', { class: 'left' }));
   const right = layout.appendChild(h('div', { class: 'right', id: 'details' }));
   let grid = null;
@@ -462,6 +467,7 @@ async function renderDag(main, dagId, tab, params) {
     const q = new URLSearchParams();
     if (selRun) q.set('run_id', selRun);
     if (selTask) q.set('task_id', selTask);
+    if (tab === 'durations') q.set('num_runs', String(numRuns));
     history.replaceState(null, '', base + '/' + tab + (q.toString() ? '?' + q : ''));
     paint();
   };
@@ -512,6 +518,24 @@ async function renderDag(main, dagId, tab, params) {
     if (run) for (const [k, v] of Object.entries(run.task_instances)) states[k] = v.state;
     clear(left).appendChild(h('div', { class: 'muted' }, run ? 'Run ' + run.dag_run_id + ' (' + run.state + ')' : 'No runs yet'));
     left.appendChild(drawGraph(grid.tasks, states, (taskId) => select(run ? run.dag_run_id : null, taskId), selTask));
+  };
+
+  // The selected run, else the newest, as a Gantt chart of its task instances.
+  const paintGantt = async () => {
+    const run = grid.dag_runs.find((r) => r.dag_run_id === selRun) || grid.dag_runs[0];
+    if (!run) { clear(left).appendChild(h('div', { class: 'empty' }, 'No runs yet.')); return; }
+    const tis = await api('GET', base + '/dagRuns/' + enc(run.dag_run_id) + '/taskInstances');
+    const picker = h('select', { id: 'gantt-run', onchange: (ev) => select(ev.target.value, null) },
+      grid.dag_runs.map((r) => h('option', { value: r.dag_run_id, selected: r.dag_run_id === run.dag_run_id }, r.dag_run_id + ' (' + r.state + ')')));
+    clear(left).append(h('div', { class: 'toolbar' }, h('span', { class: 'muted' }, 'Run '), picker),
+      drawGantt(grid.tasks, tis.task_instances, Date.now() / 1000));
+  };
+
+  const paintDurations = () => {
+    const picker = h('select', { id: 'durations-runs', onchange: (ev) => navigate(base + '/durations?num_runs=' + ev.target.value) },
+      [10, 25, 50, 100, 365].map((n) => h('option', { value: n, selected: n === numRuns }, 'last ' + n + ' runs')));
+    clear(left).append(h('div', { class: 'toolbar' }, h('span', { class: 'muted' }, 'Task durations over the '), picker),
+      drawDurations(grid));
   };
 
   const paintDetails = async () => {
@@ -574,14 +598,17 @@ async function renderDag(main, dagId, tab, params) {
   const paint = () => {
     if (!grid) return;
     paintHeader();
-    if (tab === 'graph') paintGraph(); else paintGrid();
+    if (tab === 'graph') paintGraph();
+    else if (tab === 'gantt') paintGantt().catch((e) => { if (e.status !== 401) flash(e.message); });
+    else if (tab === 'durations') paintDurations();
+    else paintGrid();
     paintDetails().catch((e) => { if (e.status !== 401) flash(e.message); });
   };
   const act = async (fn, message) => {
     try { await fn(); flash(message, true); await refresh(); } catch (e) { flash(e.message); }
   };
   const refresh = async () => {
-    const g = await api('GET', base + '/grid?num_runs=25');
+    const g = await api('GET', base + '/grid?num_runs=' + numRuns);
     const changed = JSON.stringify(g) !== JSON.stringify(grid);
     grid = g;
     if (!selRun && grid.dag_runs.length && tab === 'graph') selRun = null;
