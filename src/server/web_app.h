@@ -4,9 +4,10 @@
 //
 // Contract:
 // - Handle() is thread-safe; the Backend must be too (see backend.h).
-// - Only GET /api/v1/health, the login endpoint, the static assets and the
+// - Only GET /api/v1/health, GET /api/v2/monitor/health, the login and
+//   token endpoints, the static assets and the
 //   login page are served without a login. Everything else needs a session
-//   cookie or HTTP basic auth: the API answers 401 (problem+json, with a
+//   cookie, a bearer token (bearer_tokens.h) or HTTP basic auth: the API answers 401 (problem+json, with a
 //   WWW-Authenticate: Basic challenge for scripts only, never for browsers),
 //   UI pages redirect to /login.
 // - Every API POST/PATCH/PUT/DELETE first passes request_guard.h: refused
@@ -47,6 +48,7 @@
 
 #include "server/auth.h"
 #include "server/backend.h"
+#include "server/bearer_tokens.h"
 #include "server/http_types.h"
 #include "server/router.h"
 
@@ -58,6 +60,10 @@ struct WebAppOptions {
   bool secure_cookies = false;
   std::string version = "0.0.0";
   int read_cache_ms = 1000;  // 0 = no read cache
+  // Signing key of bearer tokens (bearer_tokens.h); "" = a random key for
+  // this process only.
+  std::string jwt_key;
+  std::chrono::seconds token_lifetime{3600};
 };
 
 struct ApiCall {
@@ -87,6 +93,8 @@ class WebApp {
   HttpResponse HandleUi(const HttpRequest& request);
   HttpResponse Login(const HttpRequest& request);
   HttpResponse Logout(const HttpRequest& request);
+  // POST /auth/token: a bearer token for a user name and password.
+  HttpResponse IssueToken(const HttpRequest& request);
   void AddRoutes();
   void AddDagRoutes();
   void AddDagRunRoutes();  // runs and clearing
@@ -131,8 +139,10 @@ class WebApp {
   uint64_t cache_generation_ = 0;  // bumped by every write through the server
   SessionStore sessions_;
   Authenticator auth_;
+  std::unique_ptr<BearerTokens> tokens_;
   Router<ApiHandler> api_;
   nlohmann::json openapi_;
+  nlohmann::json openapi_v2_;
 };
 
 // Adds the security headers every response carries.
