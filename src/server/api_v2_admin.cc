@@ -214,9 +214,10 @@ void AddV2AdminRoutes(const ApiV2Context& v2) {
            }, 0, json::array(), /*public_route=*/true);
 
   std::string version = v2.version;
-  v2.Route("GET", "/api/v2/version", "Version", "Server version", nullptr, Ref("VersionInfo"), [version](ApiCall&) {
-    return JsonResponse({{"version", version}, {"git_version", nullptr}});
-  });
+  v2.Route("GET", "/api/v2/version", "Version", "Server version (no login, as in Airflow 3)", nullptr,
+           Ref("VersionInfo"), [version](ApiCall&) {
+             return JsonResponse({{"version", version}, {"git_version", nullptr}});
+           }, 0, json::array(), /*public_route=*/true);
 }
 
 }  // namespace arxivflow::server

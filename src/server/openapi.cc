@@ -88,6 +88,7 @@ json BuildOpenApi(const std::vector<const RouteInfo*>& routes, const std::string
     if (method == "post" || method == "patch") {
       responses["409"] = ProblemRef("Conflict (already exists)");
       responses["413"] = ProblemRef("Request body too large");
+      responses["415"] = ProblemRef("Not sent as application/json");
     }
     op["responses"] = responses;
     if (r->pattern == "/api/v1/health") op["security"] = json::array();
