@@ -1,6 +1,6 @@
 """Property-based checks of the OpenAPI documents with schemathesis (pinned in
 requirements-test.txt): for every operation of /api/v2/openapi.json (with a
-bearer token) and /api/v1/openapi.json (with basic auth), a bounded number of
+bearer token) and /api/v1/openapi.json (with the same token), a bounded number of
 generated requests, valid and invalid, against a real webserver on a throw-away
 home. No answer may be a 5xx; status codes, content types and bodies must be
 the ones the document declares.
@@ -55,8 +55,11 @@ def main():
     srv.start()
     failed = False
     try:
-        rc2 = schemathesis(srv, "v2", ["-H", f"Authorization: Bearer {token(srv.base)}"], examples)
-        rc1 = schemathesis(srv, "v1", ["-a", "admin:admin-pass"], examples)
+        # Bearer tokens on both: generated requests with bad Basic credentials
+        # trip the login throttle, which never delays a token.
+        bearer = ["-H", f"Authorization: Bearer {token(srv.base)}"]
+        rc2 = schemathesis(srv, "v2", bearer, examples)
+        rc1 = schemathesis(srv, "v1", bearer, examples)
         failed = rc1 != 0 or rc2 != 0
         log = srv.server_log()
         if "unhandled exception" in log:
