@@ -3,6 +3,7 @@
 
 #include "server/json_codec.h"
 #include "server/problem.h"
+#include "server/request_guard.h"
 
 namespace arxivflow::server {
 
@@ -25,6 +26,10 @@ void ApiV2Context::Route(const char* method, const char* pattern, const char* ta
   info.success_status = success_status;
   info.query_params = std::move(query);
   info.public_route = public_route;
+  // Writes need an admin; the batch lists are reads sent as POST (Airflow's
+  // `.../list`), open to viewers.
+  bool batch_list = info.pattern.size() > 5 && info.pattern.compare(info.pattern.size() - 5, 5, "/list") == 0;
+  info.admin_only = IsStateChangingMethod(info.method) && !public_route && !batch_list;
   add(std::move(info), std::move(handler));
 }
 

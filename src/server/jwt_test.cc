@@ -162,6 +162,9 @@ TEST_F(BearerTest, TokensAuthenticateV1AndV2AndNeedNoCsrf) {
   std::string viewer = Token("viewer", "viewer-pw");
   EXPECT_EQ(Send("GET", "/api/v2/dags", "", viewer).status, 200);
   EXPECT_EQ(Send("PATCH", "/api/v2/dags/arxiv_full_pipeline", R"({"is_paused": true})", viewer).status, 403);
+  // The batch lists are reads sent as POST.
+  EXPECT_EQ(Send("POST", "/api/v2/dags/~/dagRuns/list", "{}", viewer).status, 200);
+  EXPECT_EQ(Send("POST", "/api/v2/dags/~/dagRuns/~/taskInstances/list", "{}", viewer).status, 200);
 }
 
 TEST_F(BearerTest, WrongPasswordsAndBadTokensAreRefusedWithFastApiErrors) {

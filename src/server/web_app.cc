@@ -116,10 +116,8 @@ void WebApp::AddRoutes() {
   AddMiscRoutes();
   Route("GET", "/api/v1/openapi.json", "Monitoring", "This OpenAPI document",
         [this](ApiCall&) { return JsonResponse(openapi_); });
-  ApiV2Context v2{backend_, options_.version, [this](RouteInfo info, ApiHandler handler) {
-                    info.admin_only = IsStateChangingMethod(info.method) && !info.public_route;
-                    api_.Add(std::move(info), std::move(handler));
-                  }};
+  ApiV2Context v2{backend_, options_.version,
+                  [this](RouteInfo info, ApiHandler handler) { api_.Add(std::move(info), std::move(handler)); }};
   AddApiV2Routes(v2);
   Route("GET", "/api/v2/openapi.json", "Monitoring", "This OpenAPI document (API v2)",
         [this](ApiCall&) { return JsonResponse(openapi_v2_); });

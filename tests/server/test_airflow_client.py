@@ -22,7 +22,8 @@ from airflow_client.client.api.variable_api import VariableApi
 from airflow_client.client.api.version_api import VersionApi
 from airflow_client.client.exceptions import ApiException
 from airflow_client.client.models import (ClearTaskInstancesBody, ConnectionBody, DAGPatchBody, DAGRunPatchBody,
-                                          PatchTaskInstanceBody, TriggerDAGRunPostBody, VariableBody)
+                                          DAGRunsBatchBody, PatchTaskInstanceBody, TaskInstancesBatchBody,
+                                          TriggerDAGRunPostBody, VariableBody)
 from airflow_client.client.models import ClearTaskInstancesBodyTaskIdsInner as TaskId
 
 from server_helpers import Server, wait_for
@@ -152,10 +153,16 @@ def run_checks(srv):
     every = runs.get_dag_runs("~", state=["success"])
     check(any(r.dag_run_id == "client_run_1" for r in every.dag_runs), "list DAG runs of every DAG (~), by state")
 
+    batch = runs.get_list_dag_runs_batch("~", DAGRunsBatchBody(dag_ids=["client_dag"], states=["success"]))
+    check([r.dag_run_id for r in batch.dag_runs] == ["client_run_1"], "batch list of DAG runs")
+
     # Task instances and logs.
     listed_tis = tis.get_task_instances("client_dag", "client_run_1")
     check(sorted(t.task_id for t in listed_tis.task_instances) == ["begin", "end", "say_conf"]
           and all(t.state.value == "success" for t in listed_tis.task_instances), "list task instances")
+    tb = tis.get_task_instances_batch("~", "~", TaskInstancesBatchBody(dag_ids=["client_dag"], task_ids=["say_conf"]))
+    check([t.task_id for t in tb.task_instances] == ["say_conf"] and tb.total_entries == 1,
+          "batch list of task instances")
     ti = tis.get_task_instance("client_dag", "client_run_1", "say_conf")
     check(ti.try_number == 1 and ti.state.value == "success", "get a task instance")
     log = tis.get_log("client_dag", "client_run_1", "say_conf", 1)
