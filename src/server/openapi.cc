@@ -145,8 +145,8 @@ static json BuildUntypedOpenApi(const std::vector<const RouteInfo*>& routes, con
        {{"title", "arxivflow REST API"},
         {"version", version},
         {"description",
-         "Shaped like Apache Airflow's stable REST API v1. Authenticate with HTTP basic auth or a session "
-         "cookie from /api/v1/auth/login; cookie-authenticated POST/PATCH/DELETE need the X-CSRF-Token header. "
+         "Shaped like Apache Airflow's stable REST API v1. Authenticate with HTTP basic auth, a bearer token "
+         "from POST /auth/token, or a session cookie from /api/v1/auth/login; cookie-authenticated POST/PATCH/DELETE need the X-CSRF-Token header. "
          "Errors are application/problem+json."}}},
       {"servers", {{{"url", "/"}}}},
       {"paths", paths},
