@@ -7,6 +7,7 @@
 #include "server/api_v2.h"
 #include "server/api_v2_codec.h"
 #include "server/json_codec.h"
+#include "server/task_logs.h"
 
 namespace arxivflow::server {
 
@@ -14,8 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int64_t kDefaultLogChunk = 256 * 1024;
-constexpr int64_t kMaxLogChunk = 16 * 1024 * 1024;
 // With "~" for the run, at most this many runs of each DAG are scanned.
 constexpr int64_t kMaxRunsScanned = 1000;
 
@@ -86,11 +85,6 @@ std::optional<HttpResponse> ParseTiStates(const std::vector<std::string>& names,
     out->push_back(*state);
   }
   return std::nullopt;
-}
-
-bool TryFinished(const TaskInstanceInfo& ti, int try_number) {
-  if (try_number < ti.try_number) return true;
-  return orchestrator::IsFinished(ti.state) || ti.state == TiState::kUpForRetry || ti.state == TiState::kRemoved;
 }
 
 // The continuation token is an opaque string to clients; here it is the
