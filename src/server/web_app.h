@@ -4,18 +4,22 @@
 //
 // Contract:
 // - Handle() is thread-safe; the Backend must be too (see backend.h).
-// - Only GET /api/v1/health, GET /api/v2/monitor/health, the login and
-//   token endpoints, the static assets and the
-//   login page are served without a login. Everything else needs a session
-//   cookie, a bearer token (bearer_tokens.h) or HTTP basic auth: the API answers 401 (problem+json, with a
-//   WWW-Authenticate: Basic challenge for scripts only, never for browsers),
-//   UI pages redirect to /login.
+// - Only GET /api/v1/health, GET /api/v2/monitor/health and /api/v2/version,
+//   the login and token (POST /auth/token) endpoints, the static assets and
+//   the login page are served without a login. Everything else needs a
+//   session cookie, a bearer token (bearer_tokens.h; a bad one is 401, never
+//   a fall-back to other credentials) or HTTP basic auth: the API answers 401
+//   (problem+json, with a WWW-Authenticate: Basic challenge for scripts only,
+//   never for browsers), UI pages redirect to /login.
+// - API v2 (api_v2.h) answers errors as FastAPI does, {"detail": ...}.
 // - Every API POST/PATCH/PUT/DELETE first passes request_guard.h: refused
 //   (403) when a browser says it comes from another site, refused (415)
 //   unless POST/PATCH/PUT send Content-Type: application/json.
 //   Cookie-authenticated ones must also carry X-CSRF-Token equal to the
-//   session's token (403 otherwise). Basic auth needs no CSRF token.
-// - Viewers get 403 on every state-changing API call.
+//   session's token (403 otherwise). Basic auth and bearer tokens need no
+//   CSRF token.
+// - Viewers get 403 on every state-changing API call (v2's batch lists,
+//   reads sent as POST, excepted).
 // - Bodies above `max_body_bytes` get 413; bodies that are not valid JSON
 //   where JSON is expected get 400. Backend failures other than
 //   not-found/conflict/bad-input are logged and answered with a generic 500:
