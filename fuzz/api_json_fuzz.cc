@@ -39,6 +39,21 @@ const Endpoint kEndpoints[] = {
     {"POST", "/api/v1/variables"},
     {"PATCH", "/api/v1/variables/v"},
     {"PATCH", "/api/v1/users/viewer"},
+    {"POST", "/auth/token"},
+    {"PATCH", "/api/v2/dags?dag_id_pattern=arxiv%25"},
+    {"PATCH", "/api/v2/dags/arxiv_full_pipeline"},
+    {"POST", "/api/v2/dags/~/dagRuns/list"},
+    {"POST", "/api/v2/dags/arxiv_full_pipeline/dagRuns"},
+    {"PATCH", "/api/v2/dags/arxiv_full_pipeline/dagRuns/r"},
+    {"POST", "/api/v2/dags/arxiv_full_pipeline/dagRuns/r/clear"},
+    {"POST", "/api/v2/dags/arxiv_full_pipeline/clearTaskInstances"},
+    {"POST", "/api/v2/dags/~/dagRuns/~/taskInstances/list"},
+    {"PATCH", "/api/v2/dags/arxiv_full_pipeline/dagRuns/r/taskInstances/load"},
+    {"PATCH", "/api/v2/dags/arxiv_full_pipeline/dagRuns/r/taskInstances/load/dry_run"},
+    {"POST", "/api/v2/connections"},
+    {"PATCH", "/api/v2/connections/c"},
+    {"POST", "/api/v2/variables"},
+    {"PATCH", "/api/v2/variables/v"},
 };
 
 }  // namespace
@@ -59,7 +74,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const Endpoint& e : kEndpoints) {
     HttpRequest req;
     req.method = e.method;
-    req.path = e.path;
+    std::string target = e.path;
+    size_t q = target.find('?');
+    req.path = target.substr(0, q);
+    if (q != std::string::npos) req.query = ParseQueryString(target.substr(q + 1));
     req.body = body;
     req.remote_addr = "127.0.0.1";
     req.headers.emplace("Content-Type", "application/json");

@@ -152,6 +152,11 @@ void AddWebserverOptions(CLI::App* cmd, server::WebserverOptions& opts) {
                 "Mark the session and CSRF cookies Secure (when browsers reach the server over TLS, e.g. through a "
                 "TLS proxy)")
       ->envname("ARXIVFLOW_SECURE_COOKIES");
+  cmd->add_option("--token-lifetime", opts.token_lifetime_seconds,
+                  "Seconds a bearer token from POST /auth/token stays valid")
+      ->capture_default_str()
+      ->envname("ARXIVFLOW_TOKEN_LIFETIME")
+      ->check(CLI::Range(60, 7 * 86400));
 }
 
 void AddServerCommands(CLI::App& app) {

@@ -280,6 +280,9 @@ class MetadataStore {
   // Manual mark; a running process notices and stops.
   Status SetTaskInstanceState(const TiKey& key, TiState state, double now);
   Result<std::vector<TaskTry>> ListTries(const std::string& dag_id, const std::string& run_id);
+  // Deletes a run with its task instances and tries, in one transaction;
+  // kNotFound when there is no such run.
+  Status DeleteDagRun(const std::string& dag_id, const std::string& run_id);
 
   // --- connections, variables (encrypted) ---
   Status UpsertConnection(const Connection& conn);

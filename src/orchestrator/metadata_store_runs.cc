@@ -367,4 +367,17 @@ Result<std::vector<TaskTry>> MetadataStore::ListTries(const std::string& dag_id,
   return out;
 }
 
+Status MetadataStore::DeleteDagRun(const std::string& dag_id, const std::string& run_id) {
+  Transaction tx(db_);
+  AF_RETURN_IF_ERROR(tx.Begin());
+  for (const char* sql : {"DELETE FROM task_tries WHERE dag_id = ? AND run_id = ?",
+                          "DELETE FROM task_instances WHERE dag_id = ? AND run_id = ?",
+                          "DELETE FROM dag_runs WHERE dag_id = ? AND run_id = ?"}) {
+    AF_ASSIGN_OR_RETURN(auto st, db_.Prepare(sql));
+    AF_RETURN_IF_ERROR(st.Bind(1, dag_id).Bind(2, run_id).Run());
+  }
+  if (db_.Changes() == 0) return Status::NotFound("DAG run '" + run_id + "' of DAG '" + dag_id + "' not found");
+  return tx.Commit();
+}
+
 }  // namespace arxivflow::orchestrator

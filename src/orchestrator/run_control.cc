@@ -180,6 +180,14 @@ Result<std::vector<TaskInstance>> RunControl::Clear(const Actor& actor, const st
   return cleared;
 }
 
+Status RunControl::DeleteDagRun(const Actor& actor, const std::string& dag_id, const std::string& run_id) {
+  AF_ASSIGN_OR_RETURN(auto run, RequireRun(dag_id, run_id));
+  AF_RETURN_IF_ERROR(store_.DeleteDagRun(dag_id, run_id));
+  Publish(actor, "delete_dag_run",
+          {{StateChange::Subject::kDagRun, dag_id, run_id, "", "state", StateName(run.state), "deleted"}});
+  return Status::OK();
+}
+
 Result<std::vector<StateChange>> RunControl::MarkDagRun(const Actor& actor, const std::string& dag_id,
                                                         const std::string& run_id, DagRunState state) {
   AF_ASSIGN_OR_RETURN(auto run, RequireRun(dag_id, run_id));

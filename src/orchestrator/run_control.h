@@ -20,6 +20,9 @@
 // - Marking a task instance (success, failed, skipped) puts its run back to
 //   queued when the run had finished, so the scheduler re-evaluates the
 //   downstream tasks. A running process notices the mark and stops.
+// - Deleting a run removes it with its task instances and their tries; a
+//   task process still running for it finds its task instance gone and
+//   stops.
 // - FailedDeps explains why a task instance is not running, by the same
 //   trigger rules the scheduler applies (scheduler_rules.h).
 //
@@ -63,7 +66,7 @@ struct StateChange {
 
 // Called after a verb committed its changes (never for a dry run or a verb
 // that changed nothing). `verb` is "trigger", "pause", "unpause", "clear",
-// "mark_dag_run" or "mark_task_instance".
+// "mark_dag_run", "mark_task_instance" or "delete_dag_run".
 using RunControlListener =
     std::function<void(const Actor& actor, const std::string& verb, const std::vector<StateChange>& changes)>;
 
@@ -102,6 +105,8 @@ class RunControl {
   // dry_run only listed).
   Result<std::vector<StateChange>> MarkTaskInstance(const Actor& actor, const TiKey& key, TiState state,
                                                     bool dry_run);
+  // Deletes the run, its task instances and their tries.
+  Status DeleteDagRun(const Actor& actor, const std::string& dag_id, const std::string& run_id);
   // Why the task instance does not run; empty when every dependency is met.
   Result<std::vector<std::string>> FailedDeps(const TiKey& key);
 

@@ -115,6 +115,22 @@ TEST_F(RunControlTest, PauseAndUnpauseAreRecordedOnceEach) {
   EXPECT_EQ(control_->SetPaused(actor_, "nope", true).code(), Status::Code::kNotFound);
 }
 
+TEST_F(RunControlTest, DeletingARunRemovesItsTaskInstancesAndIsRecorded) {
+  Trigger("r1", "2026-01-01T00:00:00Z");
+  Trigger("r2", "2026-01-02T00:00:00Z");
+  SetStates("r1", {{"extract", TiState::kSuccess}});
+  ASSERT_TRUE(control_->DeleteDagRun(actor_, "etl", "r1").ok());
+  EXPECT_FALSE(home_.store().GetDagRun("etl", "r1")->has_value());
+  EXPECT_TRUE(home_.store().ListTaskInstances("etl", "r1")->empty());
+  EXPECT_EQ(States("r2").size(), 5u);  // the other run is untouched
+  ASSERT_EQ(heard_.size(), 3u);
+  EXPECT_EQ(heard_[2].what, "alice@test delete_dag_run");
+  EXPECT_EQ(heard_[2].changes[0].after, "deleted");
+  EXPECT_EQ(control_->DeleteDagRun(actor_, "etl", "r1").code(), Status::Code::kNotFound);
+  // Its logical date is free again.
+  Trigger("r3", "2026-01-01T00:00:00Z");
+}
+
 TEST_F(RunControlTest, ClearWithDownstreamOnlyFailedAndDryRun) {
   Trigger("r1");
   ASSERT_TRUE(home_.store().SetDagRunState("etl", "r1", DagRunState::kFailed, NowEpoch()).ok());

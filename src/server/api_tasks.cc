@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "server/json_codec.h"
+#include "server/task_logs.h"
 #include "server/problem.h"
 #include "server/web_app.h"
 
@@ -10,16 +11,6 @@ namespace arxivflow::server {
 using nlohmann::json;
 
 namespace {
-
-constexpr int64_t kDefaultLogChunk = 256 * 1024;
-constexpr int64_t kMaxLogChunk = 16 * 1024 * 1024;
-
-// A try is over (its log will not grow) when a later try exists or the task
-// instance is in a state where nothing is running it.
-bool TryFinished(const TaskInstanceInfo& ti, int try_number) {
-  if (try_number < ti.try_number) return true;
-  return orchestrator::IsFinished(ti.state) || ti.state == TiState::kUpForRetry || ti.state == TiState::kRemoved;
-}
 
 bool WantsText(const HttpRequest& req) {
   std::string accept = req.Header("Accept");

@@ -114,6 +114,17 @@ struct GridData {
   std::vector<TaskInstanceInfo> task_instances;
 };
 
+// One try of a task instance (its history).
+struct TaskTryInfo {
+  int try_number = 0;
+  TiState state = TiState::kRunning;
+  std::string start_date;
+  std::string end_date;
+  std::string hostname;
+  std::optional<int64_t> pid;
+  std::optional<double> duration;  // seconds
+};
+
 struct LogChunk {
   std::string content;
   int64_t offset = 0;       // where `content` starts in the file
@@ -254,6 +265,8 @@ class Backend {
   virtual Status SetDagRunState(const std::string& dag_id, const std::string& run_id, DagRunState state,
                                 const Caller& caller) = 0;
   virtual Result<GridData> Grid(const std::string& dag_id, int runs) = 0;
+  // Deletes a run with its task instances (run control's rule).
+  virtual Status DeleteDagRun(const std::string& dag_id, const std::string& run_id, const Caller& caller) = 0;
 
   // --- task instances
   virtual Result<std::vector<TaskInstanceInfo>> ListTaskInstances(const std::string& dag_id,
@@ -269,6 +282,10 @@ class Backend {
   virtual Result<std::vector<TaskInstanceInfo>> ClearTaskInstances(const std::string& dag_id,
                                                                    const ClearRequest& request,
                                                                    const Caller& caller) = 0;
+  // The tries of a task instance, oldest first (kNotFound for an unknown
+  // task instance).
+  virtual Result<std::vector<TaskTryInfo>> ListTries(const std::string& dag_id, const std::string& run_id,
+                                                     const std::string& task_id) = 0;
   // Reads at most max_bytes of try `try_number`'s log from `offset`.
   virtual Result<LogChunk> ReadLog(const std::string& dag_id, const std::string& run_id, const std::string& task_id,
                                    int try_number, int64_t offset, int64_t max_bytes) = 0;

@@ -140,6 +140,34 @@ class FakeBackend : public Backend {
     }
     return Status::NotFound("DAG run '" + run_id + "' not found");
   }
+  Status DeleteDagRun(const std::string& id, const std::string& run_id, const Caller&) override {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = std::find_if(runs_.begin(), runs_.end(),
+                           [&](const DagRunInfo& r) { return r.dag_id == id && r.run_id == run_id; });
+    if (it == runs_.end()) return Status::NotFound("DAG run '" + run_id + "' not found");
+    runs_.erase(it);
+    tis_.erase(std::remove_if(tis_.begin(), tis_.end(),
+                              [&](const TaskInstanceInfo& ti) { return ti.dag_id == id && ti.run_id == run_id; }),
+               tis_.end());
+    return Status::OK();
+  }
+  Result<std::vector<TaskTryInfo>> ListTries(const std::string& id, const std::string& run_id,
+                                             const std::string& task_id) override {
+    std::lock_guard<std::mutex> l(mu_);
+    for (const auto& ti : tis_) {
+      if (ti.dag_id != id || ti.run_id != run_id || ti.task_id != task_id) continue;
+      std::vector<TaskTryInfo> out;
+      for (int t = 1; t <= ti.try_number; ++t) {
+        TaskTryInfo info;
+        info.try_number = t;
+        info.state = t == ti.try_number ? ti.state : TiState::kFailed;
+        info.start_date = ti.start_date;
+        out.push_back(info);
+      }
+      return out;
+    }
+    return Status::NotFound("task instance not found");
+  }
   Result<GridData> Grid(const std::string& id, int n) override {
     GridData g;
     auto runs = RecentRuns(id, n);

@@ -160,6 +160,58 @@ json PaperToJson(const PaperHit& p) {
   };
 }
 
+std::string ReadConnectionFields(const json& b, ConnectionInput& in) {
+  auto str = [&](const char* key, std::optional<std::string>& out) -> std::string {
+    if (!b.contains(key)) return "";
+    if (b[key].is_null()) {
+      out = std::string();
+      return "";
+    }
+    if (!b[key].is_string()) return std::string("field '") + key + "' must be a string";
+    out = b[key].get<std::string>();
+    if (out->size() > 65536) return std::string("field '") + key + "' is longer than 65536 bytes";
+    return "";
+  };
+  for (auto [key, field] : std::initializer_list<std::pair<const char*, std::optional<std::string>*>>{
+           {"conn_type", &in.conn_type},
+           {"description", &in.description},
+           {"host", &in.host},
+           {"schema", &in.schema},
+           {"login", &in.login},
+           {"password", &in.password}}) {
+    std::string err = str(key, *field);
+    if (!err.empty()) return err;
+  }
+  if (b.contains("port")) {
+    if (b["port"].is_null()) {
+      in.clear_port = true;
+    } else if (b["port"].is_number_integer() && b["port"].get<int64_t>() >= 0 && b["port"].get<int64_t>() <= 65535) {
+      in.port = b["port"].get<int>();
+    } else {
+      return "field 'port' must be an integer from 0 to 65535 or null";
+    }
+  }
+  if (b.contains("extra")) {
+    const json& e = b["extra"];
+    if (e.is_null()) {
+      in.extra = std::string();
+    } else if (e.is_object()) {
+      in.extra = e.dump();
+    } else if (e.is_string()) {
+      std::string text = e.get<std::string>();
+      if (!text.empty()) {
+        auto parsed = ParseJsonBounded(text, "field 'extra'");
+        if (!parsed.ok()) return parsed.status().message();
+        if (!parsed->is_object()) return "field 'extra' must hold a JSON object";
+      }
+      in.extra = text;
+    } else {
+      return "field 'extra' must be a JSON object or a string holding one";
+    }
+  }
+  return "";
+}
+
 Result<json> ParseJsonBody(const std::string& body) {
   if (body.empty()) return Status::InvalidArgument("request body is empty; a JSON object is expected");
   AF_ASSIGN_OR_RETURN(json doc, ParseJsonBounded(body, "request body"));

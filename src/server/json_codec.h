@@ -37,6 +37,11 @@ nlohmann::json PaperToJson(const PaperHit& paper);
 
 Result<nlohmann::json> ParseJsonBody(const std::string& body);
 
+// Reads the connection fields present in `body` (conn_type, description,
+// host, schema, login, password, port, extra: Airflow's names) into `in`;
+// "" on success, else what is wrong. Shared by API v1 and v2.
+std::string ReadConnectionFields(const nlohmann::json& body, ConnectionInput& in);
+
 struct Paging {
   int64_t limit = 100;
   int64_t offset = 0;

@@ -1,5 +1,7 @@
 #include "server/openapi.h"
 
+#include "server/openapi_v1_schemas.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -47,7 +49,21 @@ bool IsList(const RouteInfo& r) {
 
 }  // namespace
 
+// The document with every body "object"; BuildOpenApi types it.
+static json BuildUntypedOpenApi(const std::vector<const RouteInfo*>& routes, const std::string& version);
+
 json BuildOpenApi(const std::vector<const RouteInfo*>& routes, const std::string& version) {
+  json doc = BuildUntypedOpenApi(routes, version);
+  json schemas = V1ComponentSchemas();
+  for (auto& [name, schema] : schemas.items()) doc["components"]["schemas"][name] = schema;
+  doc["paths"]["/api/v1/auth/login"]["post"]["requestBody"]["content"]["application/json"]["schema"] =
+      json{{"$ref", "#/components/schemas/Login"}};
+  doc["paths"]["/api/v1/auth/session"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] =
+      json{{"$ref", "#/components/schemas/Session"}};
+  return doc;
+}
+
+static json BuildUntypedOpenApi(const std::vector<const RouteInfo*>& routes, const std::string& version) {
   json paths = json::object();
   for (const RouteInfo* r : routes) {
     std::string method = r->method;
@@ -68,26 +84,33 @@ json BuildOpenApi(const std::vector<const RouteInfo*>& routes, const std::string
       params.push_back({{"name", "offset"}, {"in", "query"}, {"schema", {{"type", "integer"}, {"minimum", 0}, {"default", 0}}}});
     }
     if (!params.empty()) op["parameters"] = params;
+    V1OperationSchemas typed = V1SchemasOf(r->method, r->pattern);
     if (method == "post" || method == "patch" || method == "put") {
+      json body = typed.request.is_null() ? json{{"type", "object"}} : typed.request;
       op["requestBody"] = {{"required", method != "post" || r->pattern.find("logout") == std::string::npos},
-                           {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+                           {"content", {{"application/json", {{"schema", body}}}}}};
     }
     json responses = json::object();
     if (method == "delete") {
       responses["204"] = {{"description", "Deleted"}};
     } else {
-      responses["200"] = {{"description", "Success"},
-                          {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+      json body = typed.response.is_null() ? json{{"type", "object"}} : typed.response;
+      responses["200"] = {{"description", "Success"}, {"content", {{"application/json", {{"schema", body}}}}}};
+      if (r->pattern.find("/logs/") != std::string::npos) {
+        responses["200"]["content"]["text/plain"] = {{"schema", {{"type", "string"}}}};
+      }
     }
     if (r->pattern != "/api/v1/health") {
       responses["400"] = ProblemRef("Bad request (invalid JSON or parameters)");
       responses["401"] = ProblemRef("Not logged in");
       responses["403"] = ProblemRef("Forbidden (viewer role, or missing CSRF token)");
       responses["404"] = ProblemRef("Unknown id");
+      responses["429"] = ProblemRef("Too many failed logins from this address or for this user name");
     }
     if (method == "post" || method == "patch") {
       responses["409"] = ProblemRef("Conflict (already exists)");
       responses["413"] = ProblemRef("Request body too large");
+      responses["415"] = ProblemRef("Not sent as application/json");
     }
     op["responses"] = responses;
     if (r->pattern == "/api/v1/health") op["security"] = json::array();
@@ -122,14 +145,15 @@ json BuildOpenApi(const std::vector<const RouteInfo*>& routes, const std::string
        {{"title", "arxivflow REST API"},
         {"version", version},
         {"description",
-         "Shaped like Apache Airflow's stable REST API v1. Authenticate with HTTP basic auth or a session "
-         "cookie from /api/v1/auth/login; cookie-authenticated POST/PATCH/DELETE need the X-CSRF-Token header. "
+         "Shaped like Apache Airflow's stable REST API v1. Authenticate with HTTP basic auth, a bearer token "
+         "from POST /auth/token, or a session cookie from /api/v1/auth/login; cookie-authenticated POST/PATCH/DELETE need the X-CSRF-Token header. "
          "Errors are application/problem+json."}}},
       {"servers", {{{"url", "/"}}}},
       {"paths", paths},
       {"components",
        {{"securitySchemes",
          {{"Basic", {{"type", "http"}, {"scheme", "basic"}}},
+          {"Bearer", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"}}},
           {"Session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "af_session"}}}}},
         {"schemas",
          {{"Error",
@@ -140,7 +164,7 @@ json BuildOpenApi(const std::vector<const RouteInfo*>& routes, const std::string
               {"title", {{"type", "string"}}},
               {"status", {{"type", "integer"}}},
               {"detail", {{"type", "string"}}}}}}}}}}},
-      {"security", {{{"Basic", json::array()}}, {{"Session", json::array()}}}},
+      {"security", {{{"Basic", json::array()}}, {{"Bearer", json::array()}}, {{"Session", json::array()}}}},
   };
 }
 

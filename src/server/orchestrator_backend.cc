@@ -166,6 +166,36 @@ class OrchestratorBackend : public Backend {
     return Control(*store).MarkDagRun(ActorOf(caller), dag_id, run_id, state).status();
   }
 
+  Status DeleteDagRun(const std::string& dag_id, const std::string& run_id, const Caller& caller) override {
+    AF_ASSIGN_OR_RETURN(auto store, Store());
+    return Control(*store).DeleteDagRun(ActorOf(caller), dag_id, run_id);
+  }
+
+  Result<std::vector<TaskTryInfo>> ListTries(const std::string& dag_id, const std::string& run_id,
+                                             const std::string& task_id) override {
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    AF_ASSIGN_OR_RETURN(auto ti, store->GetTaskInstance({dag_id, run_id, task_id}));
+    if (!ti) return Status::NotFound("task instance '" + task_id + "' of run '" + run_id + "' not found");
+    AF_ASSIGN_OR_RETURN(auto tries, store->ListTries(dag_id, run_id));
+    std::vector<TaskTryInfo> out;
+    for (const auto& t : tries) {
+      if (t.key.task_id != task_id) continue;
+      TaskTryInfo info;
+      info.try_number = t.try_number;
+      info.state = t.state;
+      info.start_date = t.start_date;
+      info.end_date = t.end_date.value_or("");
+      info.hostname = t.hostname;
+      if (t.pid > 0) info.pid = t.pid;
+      auto start = orch::ParseIso(t.start_date);
+      auto end = t.end_date ? orch::ParseIso(*t.end_date) : std::nullopt;
+      if (start && end) info.duration = *end - *start;
+      out.push_back(std::move(info));
+    }
+    std::sort(out.begin(), out.end(), [](const TaskTryInfo& a, const TaskTryInfo& b) { return a.try_number < b.try_number; });
+    return out;
+  }
+
   Result<GridData> Grid(const std::string& dag_id, int runs) override {
     AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
     GridData grid;

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "server/http_types.h"
 
 namespace arxivflow::server {
@@ -27,6 +29,12 @@ struct RouteInfo {
   std::string tag;      // OpenAPI grouping ("DAG", "DAGRun", ...)
   bool admin_only = false;  // state-changing: refused to viewers
   bool cacheable = false;   // a polled read (see WebAppOptions::read_cache_ms)
+  bool public_route = false;  // served without a login (health)
+  // For the OpenAPI document (openapi.h); null/empty = untyped.
+  nlohmann::json request_schema;   // the JSON body's schema
+  nlohmann::json response_schema;  // the success response's schema
+  int success_status = 0;          // 0 = 200 (204 for DELETE)
+  nlohmann::json query_params = nlohmann::json::array();  // OpenAPI parameter objects
 };
 
 template <typename Handler>

@@ -73,4 +73,9 @@ Result<LogChunk> ReadTaskLog(const orchestrator::HomePaths& home, const std::str
   return chunk;
 }
 
+bool TryFinished(const TaskInstanceInfo& ti, int try_number) {
+  if (try_number < ti.try_number) return true;
+  return orchestrator::IsFinished(ti.state) || ti.state == TiState::kUpForRetry || ti.state == TiState::kRemoved;
+}
+
 }  // namespace arxivflow::server

@@ -20,6 +20,14 @@ Result<LogChunk> ReadTaskLog(const orchestrator::HomePaths& home, const std::str
                              const std::string& run_id, const std::string& task_id, int try_number, int64_t offset,
                              int64_t max_bytes);
 
+// How much of a log one API read returns: by default, and at most.
+inline constexpr int64_t kDefaultLogChunk = 256 * 1024;
+inline constexpr int64_t kMaxLogChunk = 16 * 1024 * 1024;
+
+// Whether try `try_number` of `ti` is over, so its log will not grow: a later
+// try exists, or nothing is running the task instance.
+bool TryFinished(const TaskInstanceInfo& ti, int try_number);
+
 // The length of `text` without a trailing incomplete UTF-8 sequence.
 size_t Utf8SafeLength(const std::string& text);
 

@@ -3,6 +3,8 @@
 #include <exception>
 
 #include "common/logging.h"
+#include "common/random.h"
+#include "server/api_v2.h"
 #include "server/assets.h"
 #include "server/json_codec.h"
 #include "server/metrics_page.h"
@@ -72,8 +74,13 @@ void AddSecurityHeaders(HttpResponse& response) {
 
 WebApp::WebApp(Backend& backend, WebAppOptions options)
     : backend_(backend), options_(std::move(options)), sessions_(backend_), auth_(backend_, sessions_) {
+  std::string key = options_.jwt_key.empty() ? RandomHex(32) : options_.jwt_key;
+  tokens_ = std::make_unique<BearerTokens>(backend_, std::move(key), options_.token_lifetime);
   AddRoutes();
-  openapi_ = BuildOpenApi(api_.Routes(), options_.version);
+  std::vector<const RouteInfo*> v1, v2;
+  for (const RouteInfo* r : api_.Routes()) (StartsWith(r->pattern, "/api/v2/") ? v2 : v1).push_back(r);
+  openapi_ = BuildOpenApi(v1, options_.version);
+  openapi_v2_ = BuildOpenApiV2(v2, options_.version);
 }
 
 WebApp::~WebApp() = default;
@@ -112,6 +119,11 @@ void WebApp::AddRoutes() {
   AddEventLogRoutes();
   Route("GET", "/api/v1/openapi.json", "Monitoring", "This OpenAPI document",
         [this](ApiCall&) { return JsonResponse(openapi_); });
+  ApiV2Context v2{backend_, options_.version,
+                  [this](RouteInfo info, ApiHandler handler) { api_.Add(std::move(info), std::move(handler)); }};
+  AddApiV2Routes(v2);
+  Route("GET", "/api/v2/openapi.json", "Monitoring", "This OpenAPI document (API v2)",
+        [this](ApiCall&) { return JsonResponse(openapi_v2_); });
 }
 
 HttpResponse WebApp::Handle(const HttpRequest& request) {
@@ -123,6 +135,8 @@ HttpResponse WebApp::Handle(const HttpRequest& request) {
       response = Problem(413, "request body larger than " + std::to_string(options_.max_body_bytes) + " bytes");
     } else if (request.path == "/metrics") {
       response = Metrics(request);
+    } else if (request.path == "/auth/token") {
+      response = IssueToken(request);
     } else if (is_api) {
       response = HandleApi(request);
     } else {
@@ -132,8 +146,10 @@ HttpResponse WebApp::Handle(const HttpRequest& request) {
     spdlog::error("{} {}: unhandled exception: {}", request.method, request.path, e.what());
     response = Problem(500, "An internal error occurred; see the server log.");
   }
+  // API v2 speaks FastAPI's error shape, {"detail": ...}, like Airflow 3.
+  if (StartsWith(request.path, "/api/v2/") || request.path == "/auth/token") ToV2Error(response);
   AddSecurityHeaders(response);
-  if (is_api) response.AddHeader("Cache-Control", "no-store");
+  if (is_api || request.path == "/auth/token") response.AddHeader("Cache-Control", "no-store");
   if (request.method == "HEAD") response.body.clear();
   metrics_.Observe("arxivflow_http_request_duration_seconds", "Web server request latency by route pattern and status.",
                    metrics::LatencyBuckets(),
@@ -201,13 +217,25 @@ HttpResponse WebApp::HandleApi(const HttpRequest& request) {
     return Login(request);
   }
   auto match = api_.Find(request.method, path);
-  if (match.kind == Router<ApiHandler>::MatchKind::kFound && match.route->pattern == "/api/v1/health") {
+  if (match.kind == Router<ApiHandler>::MatchKind::kFound &&
+      (match.route->pattern == "/api/v1/health" || match.route->public_route)) {
     ApiCall call{request, std::move(match.params), Principal{}};
     return (*match.handler)(call);
   }
 
   int retry_after = 0;
-  std::optional<Principal> user = auth_.Identify(request, &retry_after);
+  std::optional<Principal> user;
+  std::string authorization = request.Header("Authorization");
+  if (authorization.size() > 7 && (authorization.compare(0, 7, "Bearer ") == 0 || authorization.compare(0, 7, "bearer ") == 0)) {
+    auto verified = tokens_->Verify(authorization.substr(7));
+    if (!verified.ok()) {
+      if (verified.status().code() != Status::Code::kPermissionDenied) return FromStatus(verified.status(), "checking a token");
+      return Problem(401, verified.status().message());
+    }
+    user = *verified;
+  } else {
+    user = auth_.Identify(request, &retry_after);
+  }
   if (!user && retry_after > 0) return TooManyFailedLogins(retry_after);
   if (!user) {
     HttpResponse r = Problem(401, "authentication required: log in, or use HTTP basic auth");
@@ -359,6 +387,36 @@ HttpResponse WebApp::Login(const HttpRequest& request) {
   Status audited = backend_.RecordLoginEvent("login", principal->username, 0, request.remote_addr);
   if (!audited.ok()) spdlog::error("audit log: could not record a login: {}", audited.message());
   return r;
+}
+
+HttpResponse WebApp::IssueToken(const HttpRequest& request) {
+  if (request.method != "POST") {
+    HttpResponse r = Problem(405, "use POST");
+    r.AddHeader("Allow", "POST");
+    return r;
+  }
+  if (auto refused = CheckCrossSiteWrite(request)) return *refused;
+  if (auto refused = CheckJsonWrite(request)) return *refused;
+  auto body = ParseJsonBody(request.body);
+  if (!body.ok()) return Problem(422, body.status().message());
+  const json& b = *body;
+  if (!b.contains("username") || !b["username"].is_string() || !b.contains("password") ||
+      !b["password"].is_string()) {
+    return Problem(422, "fields 'username' and 'password' (strings) are required");
+  }
+  int retry_after = 0;
+  auto principal = auth_.CheckCredentials(b["username"].get<std::string>(), b["password"].get<std::string>(),
+                                          request.remote_addr, "token", &retry_after);
+  if (!principal.ok()) {
+    if (retry_after > 0) return TooManyFailedLogins(retry_after);
+    if (principal.status().code() == Status::Code::kPermissionDenied) return Problem(401, principal.status().message());
+    return FromStatus(principal.status(), "issuing a token");
+  }
+  auto issued = tokens_->Issue(*principal);
+  if (!issued.ok()) return FromStatus(issued.status(), "issuing a token");
+  spdlog::info("issued a token to user '{}'", principal->username);
+  return JsonResponse({{"access_token", issued->token}, {"token_type", "bearer"}, {"expires_in", issued->expires_in}},
+                      201);
 }
 
 HttpResponse WebApp::Logout(const HttpRequest& request, const Principal& user) {

@@ -4,17 +4,22 @@
 //
 // Contract:
 // - Handle() is thread-safe; the Backend must be too (see backend.h).
-// - Only GET /api/v1/health, the login endpoint, the static assets and the
-//   login page are served without a login. Everything else needs a session
-//   cookie or HTTP basic auth: the API answers 401 (problem+json, with a
-//   WWW-Authenticate: Basic challenge for scripts only, never for browsers),
-//   UI pages redirect to /login.
+// - Only GET /api/v1/health, GET /api/v2/monitor/health and /api/v2/version,
+//   the login and token (POST /auth/token) endpoints, the static assets and
+//   the login page are served without a login. Everything else needs a
+//   session cookie, a bearer token (bearer_tokens.h; a bad one is 401, never
+//   a fall-back to other credentials) or HTTP basic auth: the API answers 401
+//   (problem+json, with a WWW-Authenticate: Basic challenge for scripts only,
+//   never for browsers), UI pages redirect to /login.
+// - API v2 (api_v2.h) answers errors as FastAPI does, {"detail": ...}.
 // - Every API POST/PATCH/PUT/DELETE first passes request_guard.h: refused
 //   (403) when a browser says it comes from another site, refused (415)
 //   unless POST/PATCH/PUT send Content-Type: application/json.
 //   Cookie-authenticated ones must also carry X-CSRF-Token equal to the
-//   session's token (403 otherwise). Basic auth needs no CSRF token.
-// - Viewers get 403 on every state-changing API call.
+//   session's token (403 otherwise). Basic auth and bearer tokens need no
+//   CSRF token.
+// - Viewers get 403 on every state-changing API call (v2's batch lists,
+//   reads sent as POST, excepted).
 // - A session login and logout are recorded in the audit log (the failed
 //   ones by the Authenticator).
 // - Bodies above `max_body_bytes` get 413; bodies that are not valid JSON
@@ -52,6 +57,7 @@
 #include "metrics/registry.h"
 #include "server/auth.h"
 #include "server/backend.h"
+#include "server/bearer_tokens.h"
 #include "server/http_types.h"
 #include "server/router.h"
 
@@ -65,6 +71,10 @@ struct WebAppOptions {
   int read_cache_ms = 1000;  // 0 = no read cache
   // Hex SHA-256 of the metrics bearer token (metrics_page.h); "" = admins only.
   std::string metrics_token_sha256;
+  // Signing key of bearer tokens (bearer_tokens.h); "" = a random key for
+  // this process only.
+  std::string jwt_key;
+  std::chrono::seconds token_lifetime{3600};
 };
 
 struct ApiCall {
@@ -97,6 +107,8 @@ class WebApp {
   HttpResponse Metrics(const HttpRequest& request);
   // The bounded label of a request for the latency histogram.
   std::string RouteLabel(const HttpRequest& request) const;
+  // POST /auth/token: a bearer token for a user name and password.
+  HttpResponse IssueToken(const HttpRequest& request);
   void AddRoutes();
   void AddDagRoutes();
   void AddDagRunRoutes();  // runs and clearing
@@ -142,9 +154,11 @@ class WebApp {
   uint64_t cache_generation_ = 0;  // bumped by every write through the server
   SessionStore sessions_;
   Authenticator auth_;
+  std::unique_ptr<BearerTokens> tokens_;
   Router<ApiHandler> api_;
   nlohmann::json openapi_;
   metrics::Registry metrics_{"arxivflow_web_metrics_dropped_total"};
+  nlohmann::json openapi_v2_;
 };
 
 // Adds the security headers every response carries.

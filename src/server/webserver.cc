@@ -12,6 +12,7 @@
 
 #include "common/logging.h"
 #include "orchestrator/home.h"
+#include "server/jwt.h"
 #include "server/http_server.h"
 #include "server/metrics_page.h"
 #include "server/orchestrator_backend.h"
@@ -37,6 +38,11 @@ Status ServeBackend(Backend& backend, const WebserverOptions& options) {
   app_options.secure_cookies = options.secure_cookies;
   app_options.metrics_token_sha256 = LoadMetricsTokenHash(
       options.home.empty() ? orchestrator::CurrentHome() : options.home);
+  app_options.token_lifetime = std::chrono::seconds(options.token_lifetime_seconds);
+  {
+    std::string root = options.home.empty() ? orchestrator::CurrentHome() : options.home;
+    AF_ASSIGN_OR_RETURN(app_options.jwt_key, LoadOrCreateJwtKey(root + "/jwt_secret.key"));
+  }
   WebApp app(backend, app_options);
 
   HttpServerOptions http;

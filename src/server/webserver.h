@@ -41,6 +41,9 @@ struct WebserverOptions {
   // Set the Secure flag on the session and CSRF cookies (served over TLS,
   // e.g. behind a TLS proxy).
   bool secure_cookies = false;
+  // How long a bearer token from POST /auth/token is valid; the signing key
+  // is <home>/jwt_secret.key (0600, created on first use).
+  int64_t token_lifetime_seconds = 3600;
   std::string home;                  // "" = the current home
   std::string warehouse_db;          // "" = connection `warehouse` (sqlite), else <home>/warehouse.db
   std::string parquet_dir;           // "" = variable LAKE_URI (local), else <home>/parquet
