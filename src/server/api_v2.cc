@@ -38,6 +38,7 @@ void AddApiV2Routes(const ApiV2Context& v2) {
   AddV2DagRunRoutes(v2);
   AddV2TaskInstanceRoutes(v2);
   AddV2AdminRoutes(v2);
+  AddV2EventLogRoutes(v2);
 }
 
 HttpResponse V2Error(int status, const std::string& detail) {

@@ -6,7 +6,7 @@
 // checks are the WebApp's (web_app.h), shared with v1.
 //
 // Layout: one file per resource (api_v2_dags.cc, api_v2_dag_runs.cc,
-// api_v2_task_instances.cc, api_v2_admin.cc), each adding its routes through
+// api_v2_task_instances.cc, api_v2_admin.cc, api_v2_event_logs.cc), each adding its routes through
 // ApiV2Context with their typed request and response schemas
 // (api_v2_schemas.cc); the JSON shapes are in api_v2_codec.h. Adding a
 // resource is one AddV2*Routes function and one line in AddApiV2Routes().
@@ -46,6 +46,7 @@ void AddV2DagRoutes(const ApiV2Context& v2);
 void AddV2DagRunRoutes(const ApiV2Context& v2);
 void AddV2TaskInstanceRoutes(const ApiV2Context& v2);
 void AddV2AdminRoutes(const ApiV2Context& v2);  // connections, variables, import errors, monitor, version
+void AddV2EventLogRoutes(const ApiV2Context& v2);  // the audit log
 
 // Rewrites a problem+json response into FastAPI's {"detail": "..."}.
 void ToV2Error(HttpResponse& response);

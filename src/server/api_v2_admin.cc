@@ -69,7 +69,7 @@ void AddV2AdminRoutes(const ApiV2Context& v2) {
              in.conn_id = *id;
              std::string err = ReadConnectionFields(body, in);
              if (!err.empty()) return V2Invalid("body", "", err);
-             Status st = backend.CreateConnection(in);
+             Status st = backend.CreateConnection(in, c.caller());
              if (!st.ok()) return V2FromStatus(st, "creating connection");
              auto conn = backend.GetConnection(in.conn_id);
              if (!conn.ok()) return V2FromStatus(conn.status(), "reading connection");
@@ -98,7 +98,7 @@ void AddV2AdminRoutes(const ApiV2Context& v2) {
              std::string err = ReadConnectionFields(body, in);
              if (!err.empty()) return V2Invalid("body", "", err);
              if (in.conn_type && in.conn_type->empty()) return V2Invalid("body", "conn_type", "Input should not be empty");
-             Status st = backend.UpdateConnection(in);
+             Status st = backend.UpdateConnection(in, c.caller());
              if (!st.ok()) return V2FromStatus(st, "updating connection");
              auto conn = backend.GetConnection(in.conn_id);
              if (!conn.ok()) return V2FromStatus(conn.status(), "reading connection");
@@ -107,7 +107,7 @@ void AddV2AdminRoutes(const ApiV2Context& v2) {
 
   v2.Route("DELETE", "/api/v2/connections/{connection_id}", "Connection", "Delete a connection", nullptr, nullptr,
            [&backend](ApiCall& c) {
-             Status st = backend.DeleteConnection(c.Param("connection_id"));
+             Status st = backend.DeleteConnection(c.Param("connection_id"), c.caller());
              if (!st.ok()) return V2FromStatus(st, "deleting connection");
              return NoContent();
            }, 204);
@@ -137,7 +137,7 @@ void AddV2AdminRoutes(const ApiV2Context& v2) {
              auto existing = backend.GetVariable(*key);
              if (existing.ok()) return V2Error(409, "The Variable with key: `" + *key + "` already exists");
              if (existing.status().code() != Status::Code::kNotFound) return V2FromStatus(existing.status(), "reading variable");
-             Status st = backend.SetVariable(v);
+             Status st = backend.SetVariable(v, c.caller());
              if (!st.ok()) return V2FromStatus(st, "setting variable");
              return JsonResponse(VariableV2(v), 201);
            }, 201);
@@ -166,14 +166,14 @@ void AddV2AdminRoutes(const ApiV2Context& v2) {
                if (auto bad = ReadValue(body, &v.value)) return *bad;
              }
              if (body.contains("description")) v.description = description.value_or("");
-             Status st = backend.SetVariable(v);
+             Status st = backend.SetVariable(v, c.caller());
              if (!st.ok()) return V2FromStatus(st, "setting variable");
              return JsonResponse(VariableV2(v));
            }, 0, json::array({QueryParam("update_mask", {{"type", "array"}, {"items", {{"type", "string"}}}})}));
 
   v2.Route("DELETE", "/api/v2/variables/{variable_key}", "Variable", "Delete a variable", nullptr, nullptr,
            [&backend](ApiCall& c) {
-             Status st = backend.DeleteVariable(c.Param("variable_key"));
+             Status st = backend.DeleteVariable(c.Param("variable_key"), c.caller());
              if (!st.ok()) return V2FromStatus(st, "deleting variable");
              return NoContent();
            }, 204);

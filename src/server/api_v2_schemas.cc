@@ -235,6 +235,14 @@ json Schemas() {
                                   {"bundle_name", Nullable(Str())}, {"stack_trace", Str()}},
                                  {"import_error_id", "timestamp", "filename", "stack_trace"});
   s["ImportErrorCollectionResponse"] = Collection("import_errors", "ImportErrorResponse");
+  s["EventLogResponse"] = Obj({{"event_log_id", Int()}, {"when", DateTime()}, {"dag_id", Nullable(Str())},
+                               {"task_id", Nullable(Str())}, {"run_id", Nullable(Str())},
+                               {"map_index", Nullable(Int())}, {"try_number", Nullable(Int())}, {"event", Str()},
+                               {"logical_date", Nullable(DateTime())}, {"owner", Nullable(Str())},
+                               {"extra", Nullable(Str())}, {"dag_display_name", Nullable(Str())},
+                               {"origin", Str()}, {"count", Int()}},
+                              {"event_log_id", "when", "event"});
+  s["EventLogCollectionResponse"] = Collection("event_logs", "EventLogResponse");
   json status_only = Obj({{"status", Nullable(Str())}}, {});
   s["HealthInfoResponse"] = Obj(
       {{"metadatabase", status_only},

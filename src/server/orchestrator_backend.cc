@@ -71,6 +71,11 @@ class OrchestratorBackend : public Backend {
     AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
     metrics::Registry registry("arxivflow_store_metrics_dropped_total");
     AF_RETURN_IF_ERROR(orch::CollectStoreMetrics(*store, orch::NowEpoch(), registry));
+    orch::DiskUsage logs = LogDiskUsage();  // cached like /health's
+    registry.SetGauge("arxivflow_log_files", "Files under the home's logs folder (task logs, progress, results).", {},
+                      static_cast<double>(logs.files));
+    registry.SetGauge("arxivflow_log_bytes", "Bytes under the home's logs folder.", {},
+                      static_cast<double>(logs.bytes));
     std::string text = registry.Render();
     auto scheduler = metrics::ReadTextFile(home_.scheduler_metrics(), 8u << 20);
     if (scheduler.ok()) text += *scheduler;

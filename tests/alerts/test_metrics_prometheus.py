@@ -90,6 +90,8 @@ tasks:
                        "# TYPE arxivflow_http_request_duration_seconds histogram",
                        'route="/api/v1/dags/{dag_id}/dagRuns"',
                        "arxivflow_scheduler_heartbeat_age_seconds ",
+                       "arxivflow_log_bytes ",
+                       "arxivflow_log_files ",
                        'arxivflow_notifications_total{notifier="command",event="success",outcome="sent"} 1'):
             assert needle in text, f"{needle} not in /metrics:\n{text}"
         assert TOKEN not in srv.server_log()
@@ -152,7 +154,7 @@ scrape_configs:
             if not res or res[0]["value"][1] != expected:
                 failures.append(f"{expr}: {res}, expected {expected}")
         for expr in ["arxivflow_scheduler_heartbeat_age_seconds", "arxivflow_scheduler_loop_duration_seconds_count",
-                     "arxivflow_scheduler_loop_lag_seconds",
+                     "arxivflow_scheduler_loop_lag_seconds", "arxivflow_log_bytes",
                      'arxivflow_http_request_duration_seconds_count{route="/api/v1/dags/{dag_id}/dagRuns"}']:
             res = prom_query(prom_port, expr)
             if not res:
