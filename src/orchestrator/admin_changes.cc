@@ -1,6 +1,5 @@
 #include "orchestrator/admin_changes.h"
 
-#include "common/secret_names.h"
 #include "orchestrator/audit_log.h"
 
 namespace arxivflow::orchestrator {
@@ -19,15 +18,10 @@ json MaskedConnection(const Connection& c) {
           {"password", c.password.empty() ? "" : "***"},              {"extra", extra}};
 }
 
-json MaskedValue(const std::string& key, const std::string& value) {
-  if (IsSecretName(key)) return "***";
-  constexpr size_t kMaxShown = 1000;
-  if (value.size() <= kMaxShown) return value;
-  std::string cut = value.substr(0, kMaxShown);
-  // Do not end inside a UTF-8 sequence.
-  while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();
-  if (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0x80)) cut.pop_back();
-  return cut + "...";
+// Variable values are encrypted at rest and the audit log is not: a value is
+// never recorded, secret name or not, only its size and whether it changed.
+json VariableSummary(const std::string& value, const std::string& description) {
+  return {{"value_bytes", value.size()}, {"description", description}};
 }
 
 AuditRecord NoIds() { return {}; }
@@ -72,9 +66,10 @@ Status SetVariable(MetadataStore& store, const Actor& actor, const std::string& 
   return store.Atomically([&]() -> Status {
     AF_ASSIGN_OR_RETURN(auto before, store.GetVariableRecord(key));
     AF_RETURN_IF_ERROR(store.SetVariable(key, value, description));
-    json extra = {{"key", key}, {"after", {{"value", MaskedValue(key, value)}, {"description", description}}}};
+    json extra = {{"key", key}, {"after", VariableSummary(value, description)}};
     if (before) {
-      extra["before"] = {{"value", MaskedValue(key, before->value)}, {"description", before->description}};
+      extra["before"] = VariableSummary(before->value, before->description);
+      extra["value_changed"] = before->value != value;
     }
     return RecordAudit(store, actor, before ? "variable_update" : "variable_create", NoIds(), extra);
   });
@@ -85,7 +80,7 @@ Status DeleteVariable(MetadataStore& store, const Actor& actor, const std::strin
     AF_ASSIGN_OR_RETURN(auto before, store.GetVariableRecord(key));
     AF_RETURN_IF_ERROR(store.DeleteVariable(key));
     json extra = {{"key", key}};
-    if (before) extra["before"] = {{"value", MaskedValue(key, before->value)}, {"description", before->description}};
+    if (before) extra["before"] = VariableSummary(before->value, before->description);
     return RecordAudit(store, actor, "variable_delete", NoIds(), extra);
   });
 }

@@ -5,8 +5,8 @@
 // Contract: each function makes the change and appends its audit row
 // atomically (both or neither). The row's `extra` holds before/after without
 // secrets: a connection's password is "***" when set, every extra value
-// "***"; a variable's value is "***" when its name is a secret name
-// (common/secret_names.h) and is cut to 1000 characters; a user's password
+// "***"; a variable's value never appears (values are encrypted at rest, the
+// audit log is not): only its size and whether it changed; a user's password
 // hash never appears ("password_changed": true instead). Errors: kNotFound
 // for an unknown id on update/delete, kAlreadyExists on create of a taken
 // id, and the store's rules (the last admin, ...). Thread-safety: that of the

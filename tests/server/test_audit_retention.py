@@ -107,7 +107,8 @@ def main():
               f"failed logins fold into one row per name and address: {failed}")
         check(not any("no-such-user" in json.dumps(e) for e in failed), "an unknown typed name is not stored")
         var = [e for e in page["event_logs"] if e["event"] == "variable_create"]
-        check(any("eu-north" in e["extra"] for e in var), "a plain variable's value is recorded")
+        check(not any("eu-north" in e["extra"] for e in var) and any('"value_bytes":8' in e["extra"] for e in var),
+              "no variable value is recorded (values are encrypted at rest), only its size")
         cli_rows = [e for e in page["event_logs"] if e["origin"] == "cli"]
         check(cli_rows and all(e["owner"].startswith("cli:") for e in cli_rows), f"CLI rows owned by cli:<user>: {cli_rows}")
         check({"pause", "variable_create", "user_create"} <= {e["event"] for e in cli_rows}, "CLI actions recorded")
