@@ -2,12 +2,14 @@
 //
 // WAL mode: readers (the UI, the checks) keep reading the published tables
 // while a load runs. Writers queue on the file's WriterLock (writer_lock.h)
-// and wait without a deadline. A table is staged in one IMMEDIATE
-// transaction: CREATE TABLE "<t>__stage_<load>" (columns only), rows copied
-// a batch at a time through the arxivflow_batch virtual table while another
-// thread decodes the next batches, the row count checked, then the key and
-// indexes built from the finished table (one sort each instead of an index
-// insert per row), and the stage recorded in the ledger. Publish drops the
+// and wait without a deadline. A table is built in a scratch file of its own
+// (sqlite_scratch.h) without the lock: rows copied a batch at a time through
+// the arxivflow_batch virtual table while another thread decodes the next
+// batches, the row count checked, then the key and indexes built from the
+// finished table (one sort each instead of an index insert per row). Only
+// the copy into the warehouse, "<t>__stage_<load>" in one IMMEDIATE
+// transaction with its ledger row, takes the lock. (An in-memory database
+// is staged in place.) Publish drops the
 // old tables and renames the staged ones in one transaction, the search index
 // (papers_fts) with them. New databases use 16 KiB pages (a fifth less CPU
 // than 4 KiB on the full load). DATE and TIMESTAMP values are ISO-8601 text.
