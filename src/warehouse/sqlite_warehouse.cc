@@ -416,8 +416,8 @@ class SqliteWarehouse : public Warehouse {
     AF_ASSIGN_OR_RETURN(auto lock, Lock("staging " + table.name + " for " + RunText(load), meter));
     meter.Phase(LoadPhase::kIndexing);
     AF_RETURN_IF_ERROR(conn_->Exec("ATTACH " + QuoteLiteral(file.path()) + " AS " + kScratchSchema));
-    AF_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE"));
     Status st = [&]() -> Status {
+      AF_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE"));
       AF_RETURN_IF_ERROR(conn_->Exec(LedgerCreateSql()));
       AF_RETURN_IF_ERROR(conn_->Exec("DROP TABLE IF EXISTS main." + QuoteIdentifier(stage)));
       // Unqualified CREATEs go to main; the indexes follow their table.
