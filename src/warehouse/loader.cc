@@ -131,10 +131,13 @@ Result<LoadReport> LoadArea(Warehouse& warehouse, const ParquetArea& area, const
   }
 
   Status failure;
-  const int jobs = warehouse.kind() == TargetKind::kPostgres
-                       ? std::max(1, std::min<int>(options.jobs > 0 ? options.jobs : kDefaultJobs,
-                                                   static_cast<int>(names.size())))
-                       : 1;
+  // SQLite files stage each table in its own scratch file (only the copy in
+  // takes the write lock); an in-memory database is one connection's own.
+  const bool parallel = warehouse.kind() == TargetKind::kPostgres ||
+                        (warehouse.kind() == TargetKind::kSqlite && warehouse.spec().sqlite_path != ":memory:");
+  const int jobs = parallel ? std::max(1, std::min<int>(options.jobs > 0 ? options.jobs : kDefaultJobs,
+                                                        static_cast<int>(names.size())))
+                            : 1;
   if (jobs <= 1) {
     for (const auto& name : names) {
       auto r = StageOne(warehouse, area, name, report.load, area_id, progress);

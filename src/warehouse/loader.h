@@ -5,10 +5,12 @@
 //
 // - LoadArea() stages the tables (all six when `tables` is empty; an unknown
 //   name is kInvalidArgument listing the valid ones) and, unless
-//   `stage_only`, publishes them. Server targets (PostgreSQL) load `jobs`
+//   `stage_only`, publishes them. PostgreSQL and SQLite files load `jobs`
 //   tables at once, one more connection each (opened from warehouse.spec());
-//   SQLite loads one table after the other (one writer) while another thread
-//   builds the search index. `warehouse` does the rest and the publish.
+//   on SQLite each table is built in its own scratch file and only copied in
+//   under the write lock, while another thread builds the search index; an
+//   in-memory SQLite database loads one table after the other. `warehouse`
+//   does the rest and the publish.
 // - StageAreaSearchIndex() builds the SQLite search index of the area for a
 //   load (the DAG's build_search_index task); a no-op elsewhere.
 // - PublishLoad() publishes what a load staged (the DAG's publish_tables).
@@ -34,7 +36,7 @@ struct LoadOptions {
   std::vector<std::string> tables;  // empty = all six
   LoadIdentity load;                // empty load_id = a fresh one
   bool stage_only = false;          // leave the tables staged for PublishLoad()
-  int jobs = 0;                     // tables at once on server targets; 0 = 3
+  int jobs = 0;                     // tables at once (not SQLite :memory:); 0 = 3
   ProgressCallback progress;
 };
 

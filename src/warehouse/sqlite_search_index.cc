@@ -10,6 +10,7 @@
 #include "warehouse/sql_identifier.h"
 #include "warehouse/sqlite_batch_table.h"
 #include "warehouse/sqlite_conn.h"
+#include "warehouse/sqlite_scratch.h"
 #include "warehouse/writer_lock.h"
 
 namespace arxivflow::warehouse {
@@ -220,19 +221,7 @@ class DocumentMerger {
 }  // namespace
 
 std::string SearchScratchPath(const std::string& db_path, const std::string& load_id) {
-  // Per process too: two builds of one load never share a file.
-  return db_path + ".search-" + load_id + "." + std::to_string(getpid());
-}
-
-void RemoveSearchScratchFiles(const std::string& db_path) {
-  const fs::path db(db_path);
-  const std::string prefix = db.filename().string() + ".search-";
-  std::error_code ec;
-  const fs::path dir = db.has_parent_path() ? db.parent_path() : fs::path(".");
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind(prefix, 0) == 0) fs::remove(entry.path(), ec);
-  }
+  return ScratchPath(db_path, "search", load_id);
 }
 
 Result<int64_t> BuildSearchIndexFromArea(const SearchIndexTarget& target, const std::vector<std::string>& title_files,

@@ -48,9 +48,7 @@ Result<int64_t> BuildSearchIndexFromArea(const SearchIndexTarget& target, const 
 Result<int64_t> BuildSearchIndexFromTables(const SearchIndexTarget& target, const std::string& titles_table,
                                            const std::string& abstracts_table);
 
-// "<db>.search-<load id>.<pid>"; RemoveSearchScratchFiles() deletes those of
-// every load (stale ones of killed builds).
+// "<db>.search-<load id>.<pid>" (sqlite_scratch.h).
 std::string SearchScratchPath(const std::string& db_path, const std::string& load_id);
-void RemoveSearchScratchFiles(const std::string& db_path);
 
 }  // namespace arxivflow::warehouse

@@ -203,6 +203,61 @@ TEST_F(StagedLoadTest, WritersQueueOnTheLockAndReportTheHolder) {
   EXPECT_NE(reported.find("the write lock on " + db_), std::string::npos) << reported;
 }
 
+TEST_F(StagedLoadTest, TablesAreBuiltBesideTheWarehouseAndOnlyCopiedInUnderTheLock) {
+  // Another writer holds the lock for the whole time the rows stream in and
+  // the indexes are built: the load does all that in its scratch file and
+  // only then waits, to copy the finished table in.
+  auto holder = WriterLock::Acquire(db_, "staging authors for run other", nullptr);
+  ASSERT_TRUE(holder.ok());
+  std::mutex mu;
+  std::vector<LoadPhase> phases;
+  std::atomic<bool> waited{false};
+  const LoadIdentity load = LoadIdentityForRun("run-1");
+  std::thread loader([&] {
+    auto wh = Open();
+    auto rows = Stage(*wh, schema::TableId::kAuthors, 500, load, "a", [&](const LoadProgress& p) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (phases.empty() || phases.back() != p.phase) phases.push_back(p.phase);
+      if (p.phase == LoadPhase::kWaitingForLock) waited = true;
+    });
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    if (rows.ok()) {
+      EXPECT_EQ(*rows, 500);
+    }
+  });
+  while (!waited) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(phases, (std::vector<LoadPhase>{LoadPhase::kLoading, LoadPhase::kIndexing,
+                                              LoadPhase::kWaitingForLock}));
+  }
+  holder->reset();
+  loader.join();
+  const std::string stage = "authors__stage_" + load.load_id;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM \"" + stage + "\""), 500);
+  // Rowids as loaded (the search index joins titles by rowid), and the key
+  // and index with the load's names.
+  EXPECT_EQ(Count("SELECT MIN(rowid) FROM \"" + stage + "\""), 1);
+  EXPECT_EQ(Count("SELECT MAX(rowid) FROM \"" + stage + "\""), 500);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = '" + stage + "'"), 2);
+  for (const auto& e : fs::directory_iterator(dir_)) {
+    EXPECT_EQ(e.path().filename().string().find(".stage-"), std::string::npos) << e.path();
+  }
+  // The copy kept the key: a duplicate is refused.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &raw), SQLITE_OK);
+  const std::string dup = "INSERT INTO \"" + stage + "\" SELECT * FROM \"" + stage + "\" LIMIT 1";
+  EXPECT_EQ(sqlite3_exec(raw, dup.c_str(), nullptr, nullptr, nullptr), SQLITE_CONSTRAINT);
+  std::string integrity;
+  auto first = [](void* out, int, char** values, char**) {
+    *static_cast<std::string*>(out) = values[0] ? values[0] : "";
+    return 0;
+  };
+  EXPECT_EQ(sqlite3_exec(raw, "PRAGMA integrity_check", first, &integrity, nullptr), SQLITE_OK);
+  EXPECT_EQ(integrity, "ok");
+  sqlite3_close(raw);
+}
+
 TEST_F(StagedLoadTest, WritersWaitForOtherConnectionsWithoutADeadline) {
   // A connection that is not an arxivflow load holds SQLite's write lock.
   sqlite3* other = nullptr;

@@ -209,7 +209,7 @@ def test(args):
         check(recorded_counts(reader_conn, args.target) == new, recorded_counts(reader_conn, args.target))
         check(stage_tables(conn, args.target, db_path) == [], stage_tables(conn, args.target, db_path))
         if args.target == "sqlite":
-            leftovers = [f for f in os.listdir(tmp) if ".search-" in f]
+            leftovers = [f for f in os.listdir(tmp) if ".search-" in f or ".stage-" in f]
             check(leftovers == [], leftovers)
 
         time.sleep(0.2)
