@@ -15,6 +15,7 @@ import airflow_client.client as af
 from airflow_client.client.api.connection_api import ConnectionApi
 from airflow_client.client.api.dag_api import DAGApi
 from airflow_client.client.api.dag_run_api import DagRunApi
+from airflow_client.client.api.event_log_api import EventLogApi
 from airflow_client.client.api.import_error_api import ImportErrorApi
 from airflow_client.client.api.monitor_api import MonitorApi
 from airflow_client.client.api.task_instance_api import TaskInstanceApi
@@ -241,6 +242,18 @@ def run_checks(srv):
     first = errors.import_errors[0]
     check(ImportErrorApi(api).get_import_error(first.import_error_id).filename == first.filename, "one import error")
 
+    # Event logs: the audit log of what this test did, through the client's EventLogApi.
+    events = EventLogApi(api)
+    triggers = events.get_event_logs(dag_id="client_dag", event="trigger", limit=5)
+    check(triggers.total_entries >= 1 and all(e.event == "trigger" and e.owner == "admin"
+                                              for e in triggers.event_logs), "event logs list the triggers")
+    check(events.get_event_log(triggers.event_logs[0].event_log_id).event == "trigger", "one event log")
+    deletes = events.get_event_logs(included_events=["connection_delete", "variable_delete"])
+    check({e.event for e in deletes.event_logs} == {"connection_delete", "variable_delete"},
+          "event logs filter by included events: " + str({e.event for e in deletes.event_logs}))
+    check(all("s3cret" not in (e.extra or "") for e in events.get_event_logs(limit=100).event_logs),
+          "no connection password in the event logs")
+
     # A viewer's token reads but cannot write; a bad token is refused.
     viewer = client(srv.base, token(srv.base, "viewer", "viewer-pass"))
     check(DAGApi(viewer).get_dag("client_dag").dag_id == "client_dag", "a viewer's token reads")
@@ -249,6 +262,11 @@ def run_checks(srv):
         check(False, "a viewer's token cannot write")
     except ApiException as e:
         check(e.status == 403, "a viewer's token cannot write (403)")
+    try:
+        EventLogApi(viewer).get_event_logs()
+        check(False, "a viewer cannot read the event logs")
+    except ApiException as e:
+        check(e.status == 403, "a viewer cannot read the event logs (403)")
     try:
         DAGApi(client(srv.base, "not.a.token")).get_dags()
         check(False, "a bad token is refused")
