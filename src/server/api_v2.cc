@@ -1,6 +1,8 @@
 // API v2 plumbing: the route adder, FastAPI-shaped errors, request helpers.
 #include "server/api_v2.h"
 
+#include <set>
+
 #include "server/json_codec.h"
 #include "server/problem.h"
 #include "server/request_guard.h"
@@ -30,7 +32,42 @@ void ApiV2Context::Route(const char* method, const char* pattern, const char* ta
   // `.../list`), open to viewers.
   bool batch_list = info.pattern.size() > 5 && info.pattern.compare(info.pattern.size() - 5, 5, "/list") == 0;
   info.admin_only = IsStateChangingMethod(info.method) && !public_route && !batch_list;
-  add(std::move(info), std::move(handler));
+  std::set<std::string> declared;
+  for (const auto& param : info.query_params) {
+    if (param.is_object() && param.contains("name") && param["name"].is_string()) {
+      declared.insert(param["name"].get<std::string>());
+    }
+  }
+  add(std::move(info), [declared = std::move(declared), handler = std::move(handler)](ApiCall& c) {
+    for (const auto& [name, value] : c.request.query) {
+      if (!declared.count(name)) {
+        return V2Invalid("query", name, "Parameter '" + name + "' is not supported by this endpoint");
+      }
+    }
+    return handler(c);
+  });
+}
+
+std::optional<HttpResponse> RefuseUnsupportedFields(const json& body, std::initializer_list<const char*> supported) {
+  if (!body.is_object()) return std::nullopt;
+  for (const auto& [key, value] : body.items()) {
+    if (value.is_null()) continue;
+    bool known = false;
+    for (const char* name : supported) known = known || key == name;
+    if (!known) return V2Invalid("body", key, "Field '" + key + "' is not supported by this endpoint");
+  }
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> CheckOrderBy(const std::string& value, const char* where,
+                                         std::initializer_list<const char*> supported) {
+  if (value.empty()) return std::nullopt;
+  std::string names;
+  for (const char* name : supported) {
+    if (value == name) return std::nullopt;
+    names += names.empty() ? std::string("'") + name + "'" : std::string(", '") + name + "'";
+  }
+  return V2Invalid(where, "order_by", "Ordering by '" + value + "' is not supported; use " + names);
 }
 
 void AddApiV2Routes(const ApiV2Context& v2) {

@@ -11,6 +11,10 @@
 // (api_v2_schemas.cc); the JSON shapes are in api_v2_codec.h. Adding a
 // resource is one AddV2*Routes function and one line in AddApiV2Routes().
 //
+// Query parameters a route does not declare are refused (422), so a filter
+// an Airflow client sends that arxivflow does not implement never widens the
+// answer silently.
+//
 // Contract: handlers are thin adapters — every rule lives in the Backend (and
 // through it in run control); nothing here changes state by itself. Pure
 // functions of their inputs otherwise; thread-safe as the Backend is.
@@ -71,6 +75,14 @@ std::optional<HttpResponse> BodyString(const nlohmann::json& body, const char* k
 std::optional<HttpResponse> BodyStrings(const nlohmann::json& body, const char* key,
                                         std::optional<std::vector<std::string>>* out);
 std::optional<HttpResponse> BodyInt(const nlohmann::json& body, const char* key, std::optional<int64_t>* out);
+
+// Filters arxivflow does not implement are refused, never silently ignored:
+// a body field outside `supported` that is not null is a 422 naming it.
+std::optional<HttpResponse> RefuseUnsupportedFields(const nlohmann::json& body,
+                                                    std::initializer_list<const char*> supported);
+// order_by: "" or one of the orders the list really has; anything else 422.
+std::optional<HttpResponse> CheckOrderBy(const std::string& value, const char* where,
+                                         std::initializer_list<const char*> supported);
 
 // The OpenAPI document of the v2 routes (api_v2_schemas.cc).
 nlohmann::json BuildOpenApiV2(const std::vector<const RouteInfo*>& routes, const std::string& version);

@@ -97,7 +97,7 @@ void AddV2DagRunRoutes(const ApiV2Context& v2) {
   Backend& backend = v2.backend;
   json list_query = PagingParams();
   list_query.push_back(QueryParam("state", {{"type", "array"}, {"items", {{"type", "string"}}}}));
-  list_query.push_back(QueryParam("order_by", {{"type", "string"}}));
+  list_query.push_back(QueryParam("order_by", {{"type", "string"}, {"enum", {"-logical_date", "-run_after"}}}));
   v2.Route("GET", "/api/v2/dags/{dag_id}/dagRuns", "DagRun", "List DAG runs (dag_id ~ for every DAG), newest first",
            nullptr, Ref("DAGRunCollectionResponse"), [&backend](ApiCall& c) {
              RunFilter f;
@@ -108,6 +108,9 @@ void AddV2DagRunRoutes(const ApiV2Context& v2) {
              std::vector<std::string> names;
              for (auto [it, end] = c.request.query.equal_range("state"); it != end; ++it) names.push_back(it->second);
              if (auto bad = ParseStates(names, "query", "state", &f.states)) return *bad;
+             if (auto bad = CheckOrderBy(c.request.Query("order_by"), "query", {"-logical_date", "-run_after"})) {
+               return *bad;
+             }
              if (c.Param("dag_id") != "~") {
                auto dag = backend.GetDag(c.Param("dag_id"));
                if (!dag.ok()) return V2FromStatus(dag.status(), "reading DAG");
@@ -120,6 +123,14 @@ void AddV2DagRunRoutes(const ApiV2Context& v2) {
            Ref("DAGRunsBatchBody"), Ref("DAGRunCollectionResponse"), [&backend](ApiCall& c) {
              json body;
              if (auto bad = ParseV2Body(c.request, &body)) return *bad;
+             if (auto bad = RefuseUnsupportedFields(body, {"dag_ids", "states", "page_limit", "page_offset", "order_by"})) {
+               return *bad;
+             }
+             if (body.contains("order_by") && body["order_by"].is_string()) {
+               if (auto bad = CheckOrderBy(body["order_by"].get<std::string>(), "body", {"-logical_date", "-run_after"})) {
+                 return *bad;
+               }
+             }
              RunFilter f;
              std::optional<std::vector<std::string>> dag_ids, states;
              std::optional<int64_t> limit, offset;
@@ -149,6 +160,7 @@ void AddV2DagRunRoutes(const ApiV2Context& v2) {
              json body;
              if (auto bad = ParseV2Body(c.request, &body)) return *bad;
              std::optional<std::string> run_id, logical_date;
+             if (auto bad = RefuseUnsupportedFields(body, {"dag_run_id", "logical_date", "conf"})) return *bad;
              if (auto bad = BodyString(body, "dag_run_id", &run_id)) return *bad;
              if (auto bad = BodyString(body, "logical_date", &logical_date)) return *bad;
              if (run_id) {
@@ -242,6 +254,13 @@ void AddV2DagRunRoutes(const ApiV2Context& v2) {
              if (auto bad = BodyBool(body, "include_downstream", &downstream)) return *bad;
              if (auto bad = BodyBool(body, "reset_dag_runs", &reset_dag_runs)) return *bad;
              if (auto bad = BodyString(body, "dag_run_id", &run_id)) return *bad;
+             for (const char* flag : {"only_running", "include_future", "include_past"}) {
+               std::optional<bool> value;
+               if (auto bad = BodyBool(body, flag, &value)) return *bad;
+               if (value.value_or(false)) {
+                 return V2Invalid("body", flag, std::string("'") + flag + "' is not supported: select runs by dag_run_id");
+               }
+             }
              ClearRequest req;
              req.dry_run = dry_run.value_or(true);
              req.only_failed = only_failed.value_or(true);

@@ -155,10 +155,9 @@ json Schemas() {
                              {"dag_versions", Arr(AnyObject())}, {"bundle_version", Nullable(Str())}},
                             {"dag_id", "dag_display_name", "dag_run_id", "run_after", "run_type", "state", "dag_versions"});
   s["DAGRunCollectionResponse"] = Collection("dag_runs", "DAGRunResponse");
+  // Only what a trigger uses: data intervals, run_after and notes are refused (422).
   s["TriggerDAGRunPostBody"] = Obj({{"dag_run_id", Nullable(Str())}, {"logical_date", Nullable(DateTime())},
-                                    {"data_interval_start", Nullable(DateTime())},
-                                    {"data_interval_end", Nullable(DateTime())}, {"run_after", Nullable(DateTime())},
-                                    {"conf", Nullable(AnyObject())}, {"note", Nullable(Str())}},
+                                    {"conf", Nullable(AnyObject())}},
                                    {});
   s["DAGRunPatchBody"] = Obj({{"state", Nullable(Enum({"queued", "success", "failed"}))},
                               {"note", Nullable(json{{"type", "string"}, {"maxLength", 1000}})}},
@@ -169,6 +168,8 @@ json Schemas() {
                                {"page_limit", {{"type", "integer"}, {"minimum", 0}}}, {"dag_ids", Nullable(Arr(Str()))},
                                {"states", Nullable(states_filter)}},
                               {});
+  s["DAGRunsBatchBody"]["additionalProperties"] = false;
+  s["DAGRunsBatchBody"]["properties"]["order_by"] = Nullable(Enum({"-logical_date", "-run_after"}));
 
   json ti = TiCommonProperties();
   ti["id"] = {{"type", "string"}, {"format", "uuid"}};
@@ -190,7 +191,6 @@ json Schemas() {
                                                                "executor_config"});
   s["TaskInstanceHistoryCollectionResponse"] = Collection("task_instances", "TaskInstanceHistoryResponse");
   s["PatchTaskInstanceBody"] = Obj({{"new_state", Nullable(Enum({"success", "failed", "skipped"}))},
-                                    {"note", Nullable(json{{"type", "string"}, {"maxLength", 1000}})},
                                     {"include_upstream", Bool()}, {"include_downstream", Bool()},
                                     {"include_future", Bool()}, {"include_past", Bool()}},
                                    {});
@@ -204,8 +204,9 @@ json Schemas() {
                                      {"task_ids", Nullable(Arr(Str()))}, {"state", Nullable(Arr(TiStateSchema()))},
                                      {"page_offset", {{"type", "integer"}, {"minimum", 0}}},
                                      {"page_limit", {{"type", "integer"}, {"minimum", 0}}},
-                                     {"order_by", Nullable(Str())}},
+                                     },
                                     {});
+  s["TaskInstancesBatchBody"]["additionalProperties"] = false;
   s["StructuredLogMessage"] = Obj({{"event", Str()}, {"timestamp", Nullable(DateTime())}}, {"event"});
   s["TaskInstancesLogResponse"] = Obj({{"content", {{"anyOf", {Arr(Ref("StructuredLogMessage")), Arr(Str())}}}},
                                        {"continuation_token", Nullable(Str())}},

@@ -104,6 +104,14 @@ HttpResponse PatchTaskInstance(Backend& backend, ApiCall& c, bool force_dry_run)
   if (auto bad = BodyString(body, "new_state", &new_state_name)) return *bad;
   if (auto bad = BodyString(body, "note", &note)) return *bad;
   if (auto bad = BodyBool(body, "dry_run", &dry_run)) return *bad;
+  for (const char* flag : {"include_upstream", "include_downstream", "include_future", "include_past"}) {
+    std::optional<bool> value;
+    if (auto bad = BodyBool(body, flag, &value)) return *bad;
+    if (value.value_or(false)) {
+      return V2Invalid("body", flag, std::string("'") + flag + "' is not supported: mark each task instance");
+    }
+  }
+  if (note) return V2Invalid("body", "note", "Task instance notes are not stored by arxivflow");
   if (c.request.HasQuery("map_index") && c.request.Query("map_index") != "-1") {
     return V2Error(404, "task instance has no map index " + c.request.Query("map_index") + " (no mapped tasks)");
   }
@@ -126,8 +134,8 @@ HttpResponse PatchTaskInstance(Backend& backend, ApiCall& c, bool force_dry_run)
       ti = backend.GetTaskInstance(c.Param("dag_id"), c.Param("dag_run_id"), c.Param("task_id"));
       if (!ti.ok()) return V2FromStatus(ti.status(), "reading task instance");
     }
-  } else if (!note) {
-    return V2Invalid("body", "new_state", "Field required (new_state or note)");
+  } else {
+    return V2Invalid("body", "new_state", "Field required");
   }
   return JsonResponse({{"task_instances", json::array({TaskInstanceV2(*ti, *run)})}, {"total_entries", 1}});
 }
@@ -169,6 +177,10 @@ void AddV2TaskInstanceRoutes(const ApiV2Context& v2) {
            [&backend](ApiCall& c) {
              json body;
              if (auto bad = ParseV2Body(c.request, &body)) return *bad;
+             if (auto bad = RefuseUnsupportedFields(
+                     body, {"dag_ids", "dag_run_ids", "task_ids", "state", "page_limit", "page_offset"})) {
+               return *bad;
+             }
              TiFilter f;
              std::optional<std::vector<std::string>> dag_ids, run_ids, task_ids, states;
              std::optional<int64_t> limit, offset;

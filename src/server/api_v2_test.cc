@@ -114,6 +114,25 @@ TEST_F(ApiV2Test, ErrorsAreFastApiShapedAndInternalFailuresStayInside) {
   EXPECT_TRUE(json::parse(failed.body)["detail"].is_string());
 }
 
+// A filter or field arxivflow does not implement is refused, never ignored:
+// ignoring it would answer a narrower question with a wider list.
+TEST_F(ApiV2Test, UnsupportedFiltersAndFieldsAreRefusedNotIgnored) {
+  Json("POST", "/api/v2/dags/arxiv_full_pipeline/dagRuns", R"({"dag_run_id": "r"})");
+  json bad = Json("GET", "/api/v2/dags/~/dagRuns?start_date_gte=2026-01-01T00:00:00Z", "", 422);
+  EXPECT_EQ(bad["detail"][0]["loc"], json::parse(R"(["query", "start_date_gte"])"));
+  Json("GET", "/api/v2/dags/~/dagRuns?order_by=id", "", 422);
+  EXPECT_EQ(Json("GET", "/api/v2/dags/~/dagRuns?order_by=-logical_date")["total_entries"], 1);
+  bad = Json("POST", "/api/v2/dags/~/dagRuns/list", R"({"start_date_gte": "2026-01-01T00:00:00Z"})", 422);
+  EXPECT_EQ(bad["detail"][0]["loc"], json::parse(R"(["body", "start_date_gte"])"));
+  EXPECT_EQ(Json("POST", "/api/v2/dags/~/dagRuns/list", R"({"start_date_gte": null, "page_limit": 5})")["total_entries"],
+            1);
+  Json("POST", "/api/v2/dags/~/dagRuns/~/taskInstances/list", R"({"pool": ["default_pool"]})", 422);
+  Json("POST", "/api/v2/dags/arxiv_full_pipeline/dagRuns", R"({"dag_run_id": "r2", "note": "why"})", 422);
+  Json("PATCH", std::string(kRun) + "/taskInstances/begin", R"({"new_state": "success", "include_past": true})", 422);
+  Json("PATCH", std::string(kRun) + "/taskInstances/begin", R"({"note": "looked at it"})", 422);
+  Json("POST", "/api/v2/dags/arxiv_full_pipeline/clearTaskInstances", R"({"include_future": true})", 422);
+}
+
 TEST_F(ApiV2Test, TheOpenApiDocumentTypesEveryBody) {
   json doc = Json("GET", "/api/v2/openapi.json");
   for (const auto& [path, ops] : doc["paths"].items()) {
