@@ -13,22 +13,6 @@ namespace arxivflow::cli {
 
 namespace orch = arxivflow::orchestrator;
 
-namespace {
-
-std::vector<std::string> SplitCommas(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    if (comma > start) out.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
-
-}  // namespace
-
 void AddEventsCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("events", "Read the audit log (who changed what, when, from where)");
   cmd->require_subcommand(1);
@@ -59,8 +43,8 @@ void AddEventsCommand(CLI::App& app) {
       ->capture_default_str();
   list->callback([a] {
     orch::AuditQuery q = a->query;
-    q.included_events = SplitCommas(a->included);
-    q.excluded_events = SplitCommas(a->excluded);
+    q.included_events = orch::SplitEventNames(a->included);
+    q.excluded_events = orch::SplitEventNames(a->excluded);
     auto store = OpenStoreOrFail();
     auto page = ValueOrFail(orch::ListEventLogs(*store, q));
     if (a->output == "json") {

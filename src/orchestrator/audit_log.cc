@@ -122,6 +122,18 @@ Result<AuditRecord> GetEventLog(MetadataStore& store, int64_t id) {
   return *record;
 }
 
+std::vector<std::string> SplitEventNames(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
 nlohmann::json EventLogJson(const AuditRecord& r) {
   return {{"event_log_id", r.id},
           {"when", r.when},

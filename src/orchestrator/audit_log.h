@@ -40,6 +40,10 @@ inline constexpr double kFailedLoginFoldSeconds = 600;
 inline constexpr int64_t kMaxFailedLoginRows = 10000;
 inline constexpr int64_t kMaxEventLogPage = 1000;
 
+// Event names from a comma-separated list ("a,b,,c" -> a, b, c): the form
+// included_events/excluded_events take in the CLI and the REST APIs.
+std::vector<std::string> SplitEventNames(const std::string& text);
+
 // "cli:<user>" for the CLI, else the user.
 std::string AuditOwner(const Actor& actor);
 

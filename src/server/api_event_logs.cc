@@ -13,18 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<std::string> CommaList(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    if (comma > start) out.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
-
 HttpResponse AdminsOnly() { return Problem(403, "only admins may read the audit log"); }
 
 }  // namespace
@@ -45,8 +33,8 @@ void WebApp::AddEventLogRoutes() {
     q.owner = r.Query("owner");
     q.before = r.Query("before");
     q.after = r.Query("after");
-    q.included_events = CommaList(r.Query("included_events"));
-    q.excluded_events = CommaList(r.Query("excluded_events"));
+    q.included_events = orchestrator::SplitEventNames(r.Query("included_events"));
+    q.excluded_events = orchestrator::SplitEventNames(r.Query("excluded_events"));
     if (q.included_events.size() > 100 || q.excluded_events.size() > 100) {
       return Problem(400, "at most 100 included or excluded events");
     }

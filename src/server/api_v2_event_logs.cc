@@ -22,14 +22,7 @@ constexpr size_t kMaxEventNames = 100;
 std::vector<std::string> ListParam(const HttpRequest& request, const char* name) {
   std::vector<std::string> out;
   for (auto [it, end] = request.query.equal_range(name); it != end; ++it) {
-    size_t start = 0;
-    const std::string& text = it->second;
-    while (start <= text.size()) {
-      size_t comma = text.find(',', start);
-      if (comma == std::string::npos) comma = text.size();
-      if (comma > start) out.push_back(text.substr(start, comma - start));
-      start = comma + 1;
-    }
+    for (auto& event : orchestrator::SplitEventNames(it->second)) out.push_back(std::move(event));
   }
   return out;
 }
