@@ -7,8 +7,9 @@
 //   name is kInvalidArgument listing the valid ones) and, unless
 //   `stage_only`, publishes them. PostgreSQL and SQLite files load `jobs`
 //   tables at once, one more connection each (opened from warehouse.spec());
-//   on SQLite each table is built in its own scratch file and only copied in
-//   under the write lock, while another thread builds the search index; an
+//   on SQLite each table's rows are written into its own scratch file and only
+//   copied in and indexed under the write lock, while another thread builds
+//   the search index; an
 //   in-memory SQLite database loads one table after the other. `warehouse`
 //   does the rest and the publish.
 // - StageAreaSearchIndex() builds the SQLite search index of the area for a

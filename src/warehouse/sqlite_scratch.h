@@ -1,6 +1,6 @@
 // Scratch SQLite files beside a warehouse file, where a load builds what it
-// stages (a table with its keys, or the search index) without the
-// warehouse's write lock, before copying the result in under the lock.
+// stages (a table's rows, or the search index) without the warehouse's write
+// lock, before copying the result in under the lock.
 //
 // Names: "<db>.<kind>-<load id>.<pid>" (kind "search" or "stage-<table>"):
 // per load and per process, so two builders never share a file. A scratch
