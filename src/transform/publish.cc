@@ -1,13 +1,14 @@
 #include "transform/publish.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+
+#include "common/process.h"
 
 namespace arxivflow::transform {
 
@@ -58,7 +59,7 @@ Result<std::string> PrepareStaging(const std::string& target) {
     char* end = nullptr;
     const long pid = std::strtol(pid_text.c_str(), &end, 10);
     if (end == pid_text.c_str() || *end != '\0' || pid <= 0) continue;
-    if (pid == ::getpid() || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    if (pid == ::getpid() || !ProcessIsGone(pid)) continue;
     fs::remove_all(entry.path(), ec);
   }
   const std::string staging = sp.parent + "/" + prefix + std::to_string(::getpid());

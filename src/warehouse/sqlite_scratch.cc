@@ -1,11 +1,12 @@
 #include "warehouse/sqlite_scratch.h"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
 #include <filesystem>
+
+#include "common/process.h"
 
 namespace arxivflow::warehouse {
 
@@ -33,8 +34,6 @@ long PidOf(const std::string& name) {
   return pid;
 }
 
-bool ProcessGone(long pid) { return pid <= 0 || (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH); }
-
 }  // namespace
 
 std::string ScratchPath(const std::string& db_path, const std::string& kind, const std::string& load_id) {
@@ -56,7 +55,7 @@ void RemoveStaleScratchFiles(const std::string& db_path) {
     if (name.size() > kJournal.size() && name.compare(name.size() - kJournal.size(), kJournal.size(), kJournal) == 0) {
       name.resize(name.size() - kJournal.size());
     }
-    if (ProcessGone(PidOf(name))) RemoveWithJournal(entry.path().string());
+    if (ProcessIsGone(PidOf(name))) RemoveWithJournal(entry.path().string());
   }
 }
 

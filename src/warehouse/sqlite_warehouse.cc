@@ -303,12 +303,12 @@ class SqliteWarehouse : public Warehouse {
   }
 
  private:
-  // Valid while `meter` lives.
-  Result<std::unique_ptr<WriteHold>> Lock(const std::string& description, ProgressMeter& meter) {
+  // Valid while `meter` lives. `work`: the rows the holder writes (writer_lock.h).
+  Result<std::unique_ptr<WriteHold>> Lock(const std::string& description, ProgressMeter& meter, int64_t work = 0) {
     auto waiting = [&meter](const std::string& what, const std::string& holder) { meter.Waiting(what, holder); };
     std::unique_ptr<WriterLock> lock;
     if (!spec_.sqlite_path.empty() && spec_.sqlite_path != ":memory:") {
-      AF_ASSIGN_OR_RETURN(lock, WriterLock::Acquire(spec_.sqlite_path, description, waiting));
+      AF_ASSIGN_OR_RETURN(lock, WriterLock::Acquire(spec_.sqlite_path, description, waiting, work));
     }
     WaitOnBusyForever(*conn_, waiting);
     return std::make_unique<WriteHold>(conn_.get(), std::move(lock));
@@ -424,7 +424,7 @@ class SqliteWarehouse : public Warehouse {
       }
       AF_RETURN_IF_ERROR(scratch->Exec("COMMIT"));
     }
-    AF_ASSIGN_OR_RETURN(auto lock, Lock("staging " + table.name + " for " + RunText(load), meter));
+    AF_ASSIGN_OR_RETURN(auto lock, Lock("staging " + table.name + " for " + RunText(load), meter, rows));
     meter.Phase(LoadPhase::kIndexing);
     AF_RETURN_IF_ERROR(conn_->Exec("ATTACH " + QuoteLiteral(file.path()) + " AS " + kScratchSchema));
     Status st = [&]() -> Status {

@@ -16,9 +16,18 @@
 //   process dies (even by SIGKILL), so a crashed loader never blocks others.
 // - Each WriterLock opens its own file description: two threads of one process
 //   exclude each other like two processes do.
+// - Smallest work first: a waiter says how much it will write under the lock
+//   (`work`, e.g. the rows of the table it copies in and indexes; 0 for a
+//   short step) in a file of the waiting room, "<db>.lock.waiting-<pid>-<n>",
+//   and takes the lock only when no live waiter has less work (ties: the
+//   file name). Staged loads then copy the small tables in while the big
+//   ones are still writing their rows, and the biggest goes last, instead of
+//   in whatever order they poll. Files of dead processes are ignored and
+//   removed. A waiter that has waited kMaxYield (2 minutes) stops giving way.
 // - Readers (the UI, checks) never take this lock.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -35,7 +44,7 @@ class WriterLock {
 
   // `description` says what the holder does ("staging authors for run X").
   static Result<std::unique_ptr<WriterLock>> Acquire(const std::string& db_path, const std::string& description,
-                                                     const LockWaitCallback& waiting);
+                                                     const LockWaitCallback& waiting, int64_t work = 0);
   ~WriterLock();
   WriterLock(const WriterLock&) = delete;
   WriterLock& operator=(const WriterLock&) = delete;

@@ -1,12 +1,16 @@
 #include "warehouse/writer_lock.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 namespace arxivflow::warehouse {
 namespace {
@@ -35,6 +39,66 @@ TEST(WriterLockTest, SecondWriterWaitsAndNamesTheHolder) {
   EXPECT_TRUE(acquired);
   EXPECT_EQ(what, "the write lock on " + db);
   EXPECT_EQ(holder.rfind("pid " + std::to_string(getpid()) + ": staging papers for run a, since ", 0), 0u) << holder;
+  std::filesystem::remove(WriterLock::LockPathFor(db));
+}
+
+TEST(WriterLockTest, WaitersTakeTheLockSmallestWorkFirst) {
+  const std::string db =
+      (std::filesystem::temp_directory_path() / ("af_lock_order_" + std::to_string(getpid()) + ".db")).string();
+  auto holder = WriterLock::Acquire(db, "staging titles for run a", nullptr);
+  ASSERT_TRUE(holder.ok());
+  std::mutex mu;
+  std::vector<int64_t> order;
+  std::vector<std::string> reports;
+  std::atomic<int> waiting{0};
+  std::vector<std::thread> waiters;
+  for (int64_t work : {30, 10, 20}) {
+    waiters.emplace_back([&, work] {
+      bool counted = false;
+      auto lock = WriterLock::Acquire(db, "staging " + std::to_string(work) + " rows", [&](const std::string&,
+                                                                                           const std::string& h) {
+        std::lock_guard<std::mutex> g(mu);
+        reports.push_back(h);
+        if (!counted) {
+          counted = true;
+          ++waiting;
+        }
+      }, work);
+      ASSERT_TRUE(lock.ok());
+      {
+        std::lock_guard<std::mutex> g(mu);
+        order.push_back(work);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    });
+    // Each one is waiting before the next arrives.
+    while (waiting < static_cast<int>(waiters.size())) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  holder->reset();
+  for (auto& t : waiters) t.join();
+  EXPECT_EQ(order, (std::vector<int64_t>{10, 20, 30}));
+  // The room is empty again.
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(db).parent_path())) {
+    EXPECT_EQ(e.path().filename().string().find(std::filesystem::path(db).filename().string() + ".lock.waiting-"),
+              std::string::npos)
+        << e.path();
+  }
+  std::filesystem::remove(WriterLock::LockPathFor(db));
+}
+
+TEST(WriterLockTest, TheWaitingEntryOfADeadProcessIsIgnoredAndRemoved) {
+  const std::string db =
+      (std::filesystem::temp_directory_path() / ("af_lock_dead_" + std::to_string(getpid()) + ".db")).string();
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  ASSERT_GT(child, 0);
+  ASSERT_EQ(waitpid(child, nullptr, 0), child);
+  const std::string stale = db + ".lock.waiting-" + std::to_string(child) + "-0";
+  std::ofstream(stale) << "0 pid " << child << ": staging nothing\n";
+  auto lock = WriterLock::Acquire(db, "staging authors", nullptr, 1000);
+  ASSERT_TRUE(lock.ok());
+  EXPECT_FALSE(std::filesystem::exists(stale));
+  lock->reset();
   std::filesystem::remove(WriterLock::LockPathFor(db));
 }
 
