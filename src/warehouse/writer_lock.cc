@@ -68,8 +68,9 @@ class WaitingEntry {
                                kWaitingMarker;
     std::error_code ec;
     fs::directory_iterator it(self.parent_path().empty() ? fs::path(".") : self.parent_path(), ec);
-    if (ec) return false;
-    for (const auto& entry : it) {
+    // increment(ec), not ++: a folder that changes or fails is no exception.
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      const fs::directory_entry& entry = *it;
       const std::string name = entry.path().filename().string();
       if (name.compare(0, prefix.size(), prefix) != 0 || entry.path() == self) continue;
       long pid = 0;
@@ -84,7 +85,10 @@ class WaitingEntry {
       int64_t other = 0;
       if (!(in >> other)) continue;  // being written, or just removed
       if (other < work_ || (other == work_ && name < self.filename().string())) {
-        std::getline(in >> std::ws, *before);
+        char line[256] = {};  // the waiter's description, bounded
+        in >> std::ws;
+        in.getline(line, sizeof(line));
+        *before = line;
         return true;
       }
     }
