@@ -160,7 +160,7 @@ class SqliteWarehouse : public Warehouse {
     AF_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE"));
     meter.Phase(LoadPhase::kLoading);
     auto rows = StageInTransaction(table, stage, *source, *feed, input, load, meter);
-    feed->Set(nullptr, nullptr, 1);
+    feed->Clear();
     if (!rows.ok()) {
       conn_->Rollback();
       return rows.status();
@@ -330,13 +330,12 @@ class SqliteWarehouse : public Warehouse {
     return feed_;
   }
 
-  Result<int64_t> StageInTransaction(const schema::TableDef& table, const std::string& stage, BatchSource& source,
-                                     BatchFeed& feed, const TableLoadInput& input, const LoadIdentity& load,
-                                     ProgressMeter& meter) {
-    AF_RETURN_IF_ERROR(conn_->Exec(LedgerCreateSql()));
-    AF_RETURN_IF_ERROR(conn_->Exec(DropTableSql(Dialect::kSqlite, stage)));
-    AF_RETURN_IF_ERROR(conn_->Exec(StageTableSql(Dialect::kSqlite, table, stage)));
-    AF_ASSIGN_OR_RETURN(sqlite::Statement insert, conn_->Prepare(BatchInsertSql(table, stage)));
+  // Inserts every row of `source` into `target` on `db` (rowids from 1), one
+  // statement per batch, and checks the count against the manifest's.
+  Result<int64_t> InsertRows(sqlite::Database& db, BatchFeed& feed, const schema::TableDef& table,
+                             const std::string& target, BatchSource& source, const TableLoadInput& input,
+                             ProgressMeter& meter) {
+    AF_ASSIGN_OR_RETURN(sqlite::Statement insert, db.Prepare(BatchInsertSql(table, target)));
     int64_t rows = 0;
     Batch batch;
     while (true) {
@@ -345,6 +344,7 @@ class SqliteWarehouse : public Warehouse {
       feed.Set(&table, &batch, rows + 1);
       Status inserted = insert.Run();
       insert.Reset();
+      feed.Clear();
       if (!inserted.ok()) return inserted.WithContext("inserting into " + table.name + " (" + batch.origin + ")");
       rows += batch.rows;
       meter.Rows(rows);
@@ -355,6 +355,16 @@ class SqliteWarehouse : public Warehouse {
                              " rows but the manifest says " + std::to_string(*input.expected_rows) +
                              "; nothing was changed");
     }
+    return rows;
+  }
+
+  Result<int64_t> StageInTransaction(const schema::TableDef& table, const std::string& stage, BatchSource& source,
+                                     BatchFeed& feed, const TableLoadInput& input, const LoadIdentity& load,
+                                     ProgressMeter& meter) {
+    AF_RETURN_IF_ERROR(conn_->Exec(LedgerCreateSql()));
+    AF_RETURN_IF_ERROR(conn_->Exec(DropTableSql(Dialect::kSqlite, stage)));
+    AF_RETURN_IF_ERROR(conn_->Exec(StageTableSql(Dialect::kSqlite, table, stage)));
+    AF_ASSIGN_OR_RETURN(int64_t rows, InsertRows(*conn_, feed, table, stage, source, input, meter));
     meter.Phase(LoadPhase::kIndexing);
     for (const auto& sql : StageKeysSql(Dialect::kSqlite, table, stage)) {
       Status st = conn_->Exec(sql);
@@ -402,26 +412,8 @@ class SqliteWarehouse : public Warehouse {
       AF_ASSIGN_OR_RETURN(BatchFeed * feed, RegisterBatchTable(scratch->raw()));
       AF_RETURN_IF_ERROR(scratch->Exec("BEGIN"));
       AF_RETURN_IF_ERROR(scratch->Exec(StageTableSql(Dialect::kSqlite, table, table.name)));
-      AF_ASSIGN_OR_RETURN(sqlite::Statement insert, scratch->Prepare(BatchInsertSql(table, table.name)));
       meter.Phase(LoadPhase::kLoading);
-      Batch batch;
-      while (true) {
-        AF_ASSIGN_OR_RETURN(bool more, source.Next(&batch));
-        if (!more) break;
-        feed->Set(&table, &batch, rows + 1);
-        Status inserted = insert.Run();
-        insert.Reset();
-        feed->Set(nullptr, nullptr, 1);
-        if (!inserted.ok()) return inserted.WithContext("inserting into " + table.name + " (" + batch.origin + ")");
-        rows += batch.rows;
-        meter.Rows(rows);
-        FaultPoint("stage.rows:" + table.name);
-      }
-      if (input.expected_rows && *input.expected_rows != rows) {
-        return Status::Aborted(Describe() + ": table " + table.name + ": loaded " + std::to_string(rows) +
-                               " rows but the manifest says " + std::to_string(*input.expected_rows) +
-                               "; nothing was changed");
-      }
+      AF_ASSIGN_OR_RETURN(rows, InsertRows(*scratch, *feed, table, table.name, source, input, meter));
       AF_RETURN_IF_ERROR(scratch->Exec("COMMIT"));
     }
     AF_ASSIGN_OR_RETURN(auto lock, Lock("staging " + table.name + " for " + RunText(load), meter, rows));
