@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/logging.h"
+#include "common/thread_priority.h"
 #include "warehouse/batch_source.h"
 #include "warehouse/ddl.h"
 #include "warehouse/sql_identifier.h"
@@ -233,37 +234,43 @@ Result<int64_t> BuildSearchIndexFromArea(const SearchIndexTarget& target, const 
   AF_RETURN_IF_ERROR(scratch.Open());
   AF_ASSIGN_OR_RETURN(BatchFeed * feed, RegisterBatchTable(scratch.conn().raw()));
   AF_ASSIGN_OR_RETURN(sqlite::Statement insert, scratch.conn().Prepare(BatchInsertSql(DocumentTable(), kScratchIndex)));
-  DocumentMerger merger(title_files, abstract_files);
   meter.Phase(LoadPhase::kLoading);
-  // One statement for every document: FTS5 then writes a segment only when
-  // its hash is full, not once per batch (a quarter less CPU on a full index).
-  int64_t documents = 0;
-  Batch batch;
-  feed->SetStream(&DocumentTable(), [&](const Batch** next, int64_t* first_rowid) -> Result<bool> {
-    AF_ASSIGN_OR_RETURN(bool more, merger.Next(&batch));
-    if (!more) return false;
-    *next = &batch;
-    *first_rowid = documents + 1;
-    documents += batch.rows;
-    meter.Rows(documents);
-    return true;
+  // Tokenising runs beside the loads' turns at the write lock and gives way
+  // to them (thread_priority.h); staging it takes a turn of its own.
+  auto built = RunAtLowerPriority(kBesideWriterNice, [&]() -> Result<int64_t> {
+    DocumentMerger merger(title_files, abstract_files);
+    // One statement for every document: FTS5 then writes a segment only when
+    // its hash is full, not once per batch (a quarter less CPU on a full index).
+    int64_t documents = 0;
+    Batch batch;
+    feed->SetStream(&DocumentTable(), [&](const Batch** next, int64_t* first_rowid) -> Result<bool> {
+      AF_ASSIGN_OR_RETURN(bool more, merger.Next(&batch));
+      if (!more) return false;
+      *next = &batch;
+      *first_rowid = documents + 1;
+      documents += batch.rows;
+      meter.Rows(documents);
+      return true;
+    });
+    Status inserted = insert.Run();
+    insert.Reset();
+    const Status streamed = feed->stream_status();
+    feed->Clear();
+    if (!streamed.ok()) return streamed;
+    if (!inserted.ok()) return inserted.WithContext("indexing " + batch.origin);
+    AF_ASSIGN_OR_RETURN(bool aligned, merger.AllAbstractsUsed());
+    if (!aligned) {
+      return Status::Aborted(target.describe +
+                             ": the area's abstracts are not in the order of its titles; the search index is built "
+                             "from the loaded tables at publish instead");
+    }
+    if (expected_titles && *expected_titles != documents) {
+      return Status::Aborted(target.describe + ": the search index has " + std::to_string(documents) +
+                             " documents but the manifest gives " + std::to_string(*expected_titles) + " titles");
+    }
+    return documents;
   });
-  Status inserted = insert.Run();
-  insert.Reset();
-  const Status streamed = feed->stream_status();
-  feed->Clear();
-  if (!streamed.ok()) return streamed;
-  if (!inserted.ok()) return inserted.WithContext("indexing " + batch.origin);
-  AF_ASSIGN_OR_RETURN(bool aligned, merger.AllAbstractsUsed());
-  if (!aligned) {
-    return Status::Aborted(target.describe +
-                           ": the area's abstracts are not in the order of its titles; the search index is built "
-                           "from the loaded tables at publish instead");
-  }
-  if (expected_titles && *expected_titles != documents) {
-    return Status::Aborted(target.describe + ": the search index has " + std::to_string(documents) +
-                           " documents but the manifest gives " + std::to_string(*expected_titles) + " titles");
-  }
+  AF_ASSIGN_OR_RETURN(const int64_t documents, std::move(built));
   AF_RETURN_IF_ERROR(scratch.Stage(documents, meter));
   meter.Done(documents);
   return documents;

@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "common/logging.h"
+#include "common/thread_priority.h"
 #include "warehouse/fault_point.h"
 #include "warehouse/sql_identifier.h"
 #include "warehouse/value_format.h"
@@ -149,12 +150,12 @@ class SqliteWarehouse : public Warehouse {
       owned = MakeParquetBatchSource(table, input.files);
       raw = owned.get();
     }
-    // Decoding starts at once, also while this load waits for the lock.
-    auto source = MakePrefetchingBatchSource(raw, 2);
     ProgressMeter meter(input.progress, table.name, input.expected_rows);
     if (!spec_.sqlite_path.empty() && spec_.sqlite_path != ":memory:") {
-      return StageThroughScratch(table, stage, *source, input, load, meter);
+      return StageThroughScratch(table, stage, *raw, input, load, meter);
     }
+    // Decoding starts at once, also while this load waits for the lock.
+    auto source = MakePrefetchingBatchSource(raw, 2);
     AF_ASSIGN_OR_RETURN(auto lock, Lock("staging " + table.name + " for " + RunText(load), meter));
     AF_ASSIGN_OR_RETURN(BatchFeed * feed, Feed());
     AF_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE"));
@@ -396,11 +397,13 @@ class SqliteWarehouse : public Warehouse {
   // INSERT INTO ... SELECT * into an empty table with the same columns and
   // no index is SQLite's transfer optimisation: the stored records are
   // appended as they are (no decoding) and keep their rowids.
-  Result<int64_t> StageThroughScratch(const schema::TableDef& table, const std::string& stage, BatchSource& source,
+  // The rows are decoded and written at a lower CPU priority than the turn
+  // under the lock (thread_priority.h).
+  Result<int64_t> StageThroughScratch(const schema::TableDef& table, const std::string& stage, BatchSource& raw,
                                       const TableLoadInput& input, const LoadIdentity& load, ProgressMeter& meter) {
     ScratchFile file(ScratchPath(spec_.sqlite_path, "stage-" + table.name, load.load_id));
-    int64_t rows = 0;
-    {
+    auto written = RunAtLowerPriority(kBesideWriterNice, [&]() -> Result<int64_t> {
+      auto source = MakePrefetchingBatchSource(&raw, 2);
       AF_ASSIGN_OR_RETURN(auto scratch, OpenSqliteWarehouseDb(file.path(), /*read_only=*/false,
                                                               Describe() + " (staging " + table.name + ")",
                                                               "staging file"));
@@ -413,9 +416,11 @@ class SqliteWarehouse : public Warehouse {
       AF_RETURN_IF_ERROR(scratch->Exec("BEGIN"));
       AF_RETURN_IF_ERROR(scratch->Exec(StageTableSql(Dialect::kSqlite, table, table.name)));
       meter.Phase(LoadPhase::kLoading);
-      AF_ASSIGN_OR_RETURN(rows, InsertRows(*scratch, *feed, table, table.name, source, input, meter));
+      AF_ASSIGN_OR_RETURN(int64_t rows, InsertRows(*scratch, *feed, table, table.name, *source, input, meter));
       AF_RETURN_IF_ERROR(scratch->Exec("COMMIT"));
-    }
+      return rows;
+    });
+    AF_ASSIGN_OR_RETURN(const int64_t rows, std::move(written));
     AF_ASSIGN_OR_RETURN(auto lock, Lock("staging " + table.name + " for " + RunText(load), meter, rows));
     meter.Phase(LoadPhase::kIndexing);
     AF_RETURN_IF_ERROR(conn_->Exec("ATTACH " + QuoteLiteral(file.path()) + " AS " + kScratchSchema));
