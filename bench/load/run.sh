@@ -17,8 +17,9 @@
 #                  into the tables `warehouse create` made (keys in place);
 #   psql parallel  what an expert would script around `psql \copy`: 3 psql
 #                  sessions at once, each table created without keys, copied
-#                  with FREEZE, then given the same keys and indexes as ours,
-#                  and ANALYZEd, in one transaction.
+#                  with FREEZE, then given the same keys and indexes as ours
+#                  with the same maintenance_work_mem (256 MB), and ANALYZEd,
+#                  in one transaction.
 # The CSV files come from DuckDB (bench/load/export_csv.mjs). Before any time
 # counts, each peer's tables must equal ours row by row (EXCEPT ALL both
 # ways; then the peer's copy is emptied, to spare the disk). Times: wall, our process's CPU (psql's for the peers), and the
@@ -83,7 +84,9 @@ done
 # The parallel peer's script per table: the same keys and indexes as ours.
 for t in "${tables[@]}"; do
   {
-    printf 'BEGIN;\nDROP TABLE IF EXISTS %s;\nCREATE TABLE %s (LIKE ours.%s);\n' "$t" "$t" "$t"
+    # The same sort memory for the keys as `warehouse load` gives itself.
+    printf 'BEGIN;\nSET LOCAL maintenance_work_mem = '"'"'256MB'"'"';\n'
+    printf 'DROP TABLE IF EXISTS %s;\nCREATE TABLE %s (LIKE ours.%s);\n' "$t" "$t" "$t"
     printf '\\copy %s (%s) FROM %s WITH (FORMAT csv, FREEZE)\n' "$t" "$(columns "$t")" "'$work/$t.csv'"
     pg -c "SELECT replace(indexdef, ' ON ours.', ' ON ') || ';' FROM pg_indexes
            WHERE schemaname = 'ours' AND tablename = '$t'"
