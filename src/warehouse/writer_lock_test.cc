@@ -102,6 +102,44 @@ TEST(WriterLockTest, TheWaitingEntryOfADeadProcessIsIgnoredAndRemoved) {
   std::filesystem::remove(WriterLock::LockPathFor(db));
 }
 
+TEST(WriterLockTest, GarbageWaitingEntriesAreSkippedAndLongOnesReadBounded) {
+  const std::string db =
+      (std::filesystem::temp_directory_path() / ("af_lock_garbage_" + std::to_string(getpid()) + ".db")).string();
+  // Entries of a live process (this one) that are not "<work> <line>":
+  // skipped, not waited for.
+  const std::string prefix = db + ".lock.waiting-" + std::to_string(getpid()) + "-";
+  std::ofstream(prefix + "900") << "not a number\n";
+  std::ofstream(prefix + "901");  // empty
+  std::ofstream(prefix + "902") << "-\n";
+  auto lock = WriterLock::Acquire(db, "staging authors", nullptr, 1000);
+  ASSERT_TRUE(lock.ok());
+  lock->reset();
+  // A smaller waiter with a 1 MB description: given way to, and at most 255
+  // characters of it reported.
+  const std::string big = prefix + "903";
+  std::ofstream(big) << "5 " << std::string(1 << 20, 'x') << "\n";
+  std::atomic<bool> reported{false};
+  std::string holder;
+  std::thread waiter([&] {
+    auto l = WriterLock::Acquire(db, "staging authors", [&](const std::string&, const std::string& h) {
+      if (!reported) {
+        holder = h;
+        reported = true;
+      }
+    }, 1000);
+    ASSERT_TRUE(l.ok());
+  });
+  while (!reported) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const std::string marker = "queued behind the smaller ";
+  const size_t at = holder.find(marker);
+  ASSERT_NE(at, std::string::npos) << holder.substr(0, 200);
+  EXPECT_LE(holder.size() - at - marker.size(), 255u);
+  std::filesystem::remove(big);
+  waiter.join();
+  for (const char* n : {"900", "901", "902"}) std::filesystem::remove(prefix + n);
+  std::filesystem::remove(WriterLock::LockPathFor(db));
+}
+
 TEST(WriterLockTest, UnwritableFolderIsAnError) {
   auto lock = WriterLock::Acquire("/nonexistent-dir/w.db", "x", nullptr);
   ASSERT_FALSE(lock.ok());
