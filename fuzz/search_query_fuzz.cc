@@ -4,6 +4,7 @@
 // a 500 in the UI).
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -29,6 +30,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!stmt.ok()) std::abort();
   stmt->Bind(1, *match);
   auto row = stmt->Step();
-  if (!row.ok() || !*row) std::abort();
+  if (!row.ok() || !*row) {
+    // Enough to reproduce it without the fuzzer's artifact.
+    std::fprintf(stderr, "MATCH failed: %s\nexpression: %s\ninput (%zu bytes):",
+                 row.ok() ? "no row" : row.status().ToString().c_str(), match->c_str(), size);
+    for (size_t i = 0; i < size; ++i) std::fprintf(stderr, " %02x", data[i]);
+    std::fprintf(stderr, "\n");
+    std::abort();
+  }
   return 0;
 }
