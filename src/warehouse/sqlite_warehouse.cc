@@ -396,9 +396,9 @@ class SqliteWarehouse : public Warehouse {
   // into the warehouse as `stage` and builds its key and indexes there.
   // INSERT INTO ... SELECT * into an empty table with the same columns and
   // no index is SQLite's transfer optimisation: the stored records are
-  // appended as they are (no decoding) and keep their rowids.
-  // The rows are decoded and written at a lower CPU priority than the turn
-  // under the lock (thread_priority.h).
+  // appended as they are (no decoding) and keep their rowids. The rows are
+  // decoded and written at a lower CPU priority than the turn under the lock
+  // (thread_priority.h).
   Result<int64_t> StageThroughScratch(const schema::TableDef& table, const std::string& stage, BatchSource& raw,
                                       const TableLoadInput& input, const LoadIdentity& load, ProgressMeter& meter) {
     ScratchFile file(ScratchPath(spec_.sqlite_path, "stage-" + table.name, load.load_id));
