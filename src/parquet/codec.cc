@@ -10,11 +10,11 @@ namespace {
 
 class SnappyCompressor final : public Compressor {
  public:
-  Status Compress(std::string_view in, std::string* out) override {
-    out->resize(snappy::MaxCompressedLength(in.size()));
+  Status Compress(std::string_view in, ByteBuffer* out) override {
+    out->Resize(snappy::MaxCompressedLength(in.size()));
     size_t n = 0;
     snappy::RawCompress(in.data(), in.size(), out->data(), &n);
-    out->resize(n);
+    out->Resize(n);
     return Status::OK();
   }
 };
@@ -35,11 +35,11 @@ class ZstdCompressor final : public Compressor {
  public:
   explicit ZstdCompressor(int level) : ctx_(ZSTD_createCCtx()), level_(level == 0 ? 3 : level) {}
   ~ZstdCompressor() override { ZSTD_freeCCtx(ctx_); }
-  Status Compress(std::string_view in, std::string* out) override {
-    out->resize(ZSTD_compressBound(in.size()));
+  Status Compress(std::string_view in, ByteBuffer* out) override {
+    out->Resize(ZSTD_compressBound(in.size()));
     size_t n = ZSTD_compressCCtx(ctx_, out->data(), out->size(), in.data(), in.size(), level_);
     if (ZSTD_isError(n)) return Status::Internal(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
-    out->resize(n);
+    out->Resize(n);
     return Status::OK();
   }
 
@@ -68,10 +68,10 @@ class ZstdDecompressor final : public Decompressor {
 class GzipCompressor final : public Compressor {
  public:
   explicit GzipCompressor(int level) : level_(level == 0 ? 6 : level) {}
-  Status Compress(std::string_view in, std::string* out) override {
+  Status Compress(std::string_view in, ByteBuffer* out) override {
     z_stream zs{};
     if (deflateInit2(&zs, level_, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return Status::Internal("deflateInit2 failed");
-    out->resize(deflateBound(&zs, static_cast<uLong>(in.size())) + 32);
+    out->Resize(deflateBound(&zs, static_cast<uLong>(in.size())) + 32);
     zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
     zs.avail_in = static_cast<uInt>(in.size());
     zs.next_out = reinterpret_cast<Bytef*>(out->data());
@@ -80,7 +80,7 @@ class GzipCompressor final : public Compressor {
     size_t n = zs.total_out;
     deflateEnd(&zs);
     if (rc != Z_STREAM_END) return Status::Internal("gzip compression failed");
-    out->resize(n);
+    out->Resize(n);
     return Status::OK();
   }
 
@@ -133,6 +133,13 @@ class GzipDecompressor final : public Decompressor {
 };
 
 }  // namespace
+
+Status Compressor::Compress(std::string_view input, std::string* out) {
+  ByteBuffer buffer;
+  AF_RETURN_IF_ERROR(Compress(input, &buffer));
+  out->assign(buffer.view());
+  return Status::OK();
+}
 
 std::unique_ptr<Compressor> MakeCompressor(Compression codec, int level) {
   switch (codec) {

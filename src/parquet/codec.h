@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "parquet/byte_buffer.h"
 #include "parquet/types.h"
 
 namespace arxivflow::parquet {
@@ -21,7 +22,8 @@ class Compressor {
  public:
   virtual ~Compressor() = default;
   // Replaces *out with the compressed form of `input`.
-  virtual Status Compress(std::string_view input, std::string* out) = 0;
+  virtual Status Compress(std::string_view input, ByteBuffer* out) = 0;
+  Status Compress(std::string_view input, std::string* out);  // the same, copied into a string
 };
 
 class Decompressor {

@@ -1,6 +1,5 @@
 #include "parquet/column_reader.h"
 
-#include <zlib.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 
 #include "parquet/delta.h"
 #include "parquet/format.h"
+#include "parquet/page_crc.h"
 #include "parquet/rle.h"
 
 namespace arxivflow::parquet {
@@ -44,8 +44,7 @@ Status ChunkDecoder::Corrupt(const std::string& what) const { return Status::Cor
 Status ChunkDecoder::VerifyChecksum(const format::PageHeader& h, std::string_view page, size_t page_number, size_t header_pos) const {
   // CRC32 (the gzip polynomial) of the page as stored: every byte after the
   // header, compressed or not, levels included.
-  const uint32_t computed = static_cast<uint32_t>(
-      crc32_z(crc32_z(0, Z_NULL, 0), reinterpret_cast<const Bytef*>(page.data()), page.size()));
+  const uint32_t computed = Crc32(page);
   const uint32_t stored = static_cast<uint32_t>(*h.crc);
   if (computed == stored) return Status::OK();
   return Corrupt("page " + std::to_string(page_number) + " (" + PageTypeName(h.type) + " at file offset " +

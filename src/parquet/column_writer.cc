@@ -1,13 +1,12 @@
 #include "parquet/column_writer.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
 #include <functional>
 
+#include "parquet/page_crc.h"
 #include "parquet/rle.h"
 
 namespace arxivflow::parquet {
@@ -176,10 +175,9 @@ format::Type ToFormatType(PhysicalType t) {
 }
 
 // CRC32 of a page's bytes as stored, as parquet-format defines the page
-// header's `crc` (zlib's crc32 is the gzip polynomial).
+// header's `crc`.
 int32_t PageCrc(std::string_view stored) {
-  return static_cast<int32_t>(static_cast<uint32_t>(
-      crc32_z(crc32_z(0, Z_NULL, 0), reinterpret_cast<const Bytef*>(stored.data()), stored.size())));
+  return static_cast<int32_t>(Crc32(stored));
 }
 
 format::Codec ToFormatCodec(Compression c) {
@@ -371,12 +369,30 @@ void ColumnWriter::UpdateStats(std::string_view v) {
   }
 }
 
-void ColumnWriter::AfterValue() {
+inline void ColumnWriter::AfterValue() {
   ++page_values_;
   ++chunk_values_;
   uint64_t estimate = plain_.size() - kHeadroom + def_levels_.size() / 8;
   if (!indices_.empty()) estimate += indices_.size() * std::max<uint64_t>(1, std::bit_width(uint64_t{dict_count_})) / 8;
   if (estimate >= options_.page_bytes || page_values_ >= kMaxPageValues) (void)FlushPage();
+}
+
+// Most values of a long column fall strictly inside the bounds found so far:
+// their first 8 bytes decide that without touching the bounds' bytes. The
+// rest (and every value until some byte >= 0x80 makes signed order differ
+// from unsigned, which only the full update tracks) take UpdateStats.
+inline void ColumnWriter::UpdateByteArrayStats(std::string_view v) {
+  if (has_minmax_ && signed_differs_) {
+    const uint64_t key = PrefixKey(v);
+    if (key > min_key_ && key < max_key_) {
+      const uint64_t skey = SignedKey(key, v.size());
+      if (skey > min_signed_key_ && skey < max_signed_key_) return;
+    }
+  } else if (has_minmax_) {
+    const uint64_t key = PrefixKey(v);
+    if (key > min_key_ && key < max_key_ && !HasHighBytes(v)) return;
+  }
+  UpdateStats(v);
 }
 
 void ColumnWriter::AddNull() {
@@ -385,7 +401,7 @@ void ColumnWriter::AddNull() {
   AfterValue();
 }
 
-void ColumnWriter::AddBytes(std::string_view v) {
+inline void ColumnWriter::AddBytesInline(std::string_view v) {
   if (schema_.nullable) def_levels_.push_back(1);
   if (dict_active_) {
     // Runs of one value (a paper's id on each of its author rows) skip the hash.
@@ -415,12 +431,14 @@ void ColumnWriter::AddBytes(std::string_view v) {
     last_plain_offset_ = plain_.size();
     last_plain_size_ = v.size();
     plain_.Append(v.data(), v.size());
-    if (!repeat) UpdateStats(v);
+    if (!repeat) UpdateByteArrayStats(v);
   }
   AfterValue();
 }
 
-void ColumnWriter::AddFixed(const void* bytes, size_t width, uint64_t hash_input) {
+void ColumnWriter::AddBytes(std::string_view v) { AddBytesInline(v); }
+
+inline void ColumnWriter::AddFixed(const void* bytes, size_t width, uint64_t hash_input) {
   if (schema_.nullable) def_levels_.push_back(1);
   std::string_view v(static_cast<const char*>(bytes), width);
   if (dict_active_) {
@@ -458,7 +476,7 @@ void ColumnWriter::AddBytes(const std::string_view* v, const uint8_t* nulls, siz
     if (nulls != nullptr && nulls[i] != 0) {
       AddNull();
     } else {
-      AddBytes(v[i]);
+      AddBytesInline(v[i]);
     }
   }
 }
@@ -544,7 +562,7 @@ Status ColumnWriter::FlushPage() {
   std::string_view data = body;
   if (compressor_) {
     AF_RETURN_IF_ERROR(compressor_->Compress(body, &compressed_));
-    data = compressed_;
+    data = compressed_.view();
   }
   format::PageHeader h;
   h.type = format::kDataPage;
@@ -629,7 +647,7 @@ Status ColumnWriter::FinishChunk(OutputSink* sink, format::ColumnChunk* out) {
     std::string_view data = dict_arena_;
     if (compressor_) {
       AF_RETURN_IF_ERROR(compressor_->Compress(dict_arena_, &compressed_));
-      data = compressed_;
+      data = compressed_.view();
     }
     format::PageHeader h;
     h.type = format::kDictionaryPage;

@@ -18,55 +18,13 @@
 #include <vector>
 
 #include "common/status.h"
+#include "parquet/byte_buffer.h"
 #include "parquet/codec.h"
 #include "parquet/format.h"
 #include "parquet/output_sink.h"
 #include "parquet/writer.h"
 
 namespace arxivflow::parquet {
-
-// A growable byte buffer whose appends compile to plain stores (no
-// zero-filling, fixed-size copies inlined).
-class ByteBuffer {
- public:
-  size_t size() const { return size_; }
-  char* data() { return data_.get(); }
-  const char* data() const { return data_.get(); }
-  std::string_view view() const { return std::string_view(data_.get(), size_); }
-  void Resize(size_t n) {  // new bytes are uninitialised
-    if (n > cap_) Grow(n);
-    size_ = n;
-  }
-  void Append(const void* p, size_t n) {
-    if (n == 0) return;  // `p` may be null for an empty value
-    if (size_ + n > cap_) Grow(size_ + n);
-    std::memcpy(data_.get() + size_, p, n);
-    size_ += n;
-  }
-  void AppendLe32(uint32_t v) {  // little-endian host
-    if (size_ + 4 > cap_) Grow(size_ + 4);
-    std::memcpy(data_.get() + size_, &v, 4);
-    size_ += 4;
-  }
-  void PushBack(char c) {
-    if (size_ + 1 > cap_) Grow(size_ + 1);
-    data_[size_++] = c;
-  }
-  char& back() { return data_[size_ - 1]; }
-
- private:
-  void Grow(size_t need) {
-    size_t cap = cap_ ? cap_ : 4096;
-    while (cap < need) cap *= 2;
-    std::unique_ptr<char[]> bigger(new char[cap]);
-    if (size_) std::memcpy(bigger.get(), data_.get(), size_);
-    data_ = std::move(bigger);
-    cap_ = cap;
-  }
-  std::unique_ptr<char[]> data_;
-  size_t size_ = 0;
-  size_t cap_ = 0;
-};
 
 class ColumnWriter {
  public:
@@ -95,6 +53,7 @@ class ColumnWriter {
     uint32_t hash = 0;
   };
 
+  void AddBytesInline(std::string_view v);
   void AddFixed(const void* bytes, size_t width, uint64_t hash);
   uint32_t DictLookupOrInsert(std::string_view key, uint32_t hash, bool* inserted);
   void GrowTable();
@@ -104,6 +63,7 @@ class ColumnWriter {
   Status FlushPage();
   void ResetChunk();
   void UpdateStats(std::string_view plain_value);
+  void UpdateByteArrayStats(std::string_view v);
   void FillStatistics(format::Statistics* s) const;
 
   ColumnSchema schema_;
@@ -143,7 +103,7 @@ class ColumnWriter {
   size_t blocks_used_ = 0;
   uint64_t chunk_bytes_ = 0;
   std::string body_;
-  std::string compressed_;
+  ByteBuffer compressed_;
   std::string header_;
   int64_t chunk_values_ = 0;
   int64_t uncompressed_total_ = 0;
