@@ -15,7 +15,7 @@ void AddTransformCommand(CLI::App& app) {
     std::string input, nips, output, compression = "snappy", shard, max_rejects, progress = "auto", aws_conn;
     std::string progress_file;
     int threads = 0;
-    size_t block_bytes = 8u << 20;
+    size_t block_bytes = 1u << 20;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand(

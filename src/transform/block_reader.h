@@ -50,7 +50,7 @@ struct Block {
 };
 
 struct BlockReaderOptions {
-  size_t block_bytes = 8u << 20;
+  size_t block_bytes = 1u << 20;
   static constexpr uint64_t kMaxRecordBytes = 1ull << 30;
   // Byte-range ownership (JSON Lines only): records starting in [begin, end).
   // The source must already be positioned at `stream_offset`.

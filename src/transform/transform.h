@@ -49,7 +49,7 @@ struct TransformOptions {
   ProgressCallback progress_callback;
   std::string progress_file;  // "" = none
   std::chrono::milliseconds progress_interval{1000};
-  size_t block_bytes = 8u << 20;
+  size_t block_bytes = 1u << 20;
   uint64_t rows_per_part = 2'000'000;
   uint64_t row_group_bytes = 8u << 20;
 };
