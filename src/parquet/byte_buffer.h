@@ -25,7 +25,17 @@ class ByteBuffer {
   void Append(const void* p, size_t n) {
     if (n == 0) return;  // `p` may be null for an empty value
     if (size_ + n > cap_) Grow(size_ + n);
-    std::memcpy(data_.get() + size_, p, n);
+    char* dst = data_.get() + size_;
+    const char* src = static_cast<const char*>(p);
+    if (n >= 8 && n <= 16) {  // most names and ids: two overlapping loads, no memcpy call
+      uint64_t a, b;
+      std::memcpy(&a, src, 8);
+      std::memcpy(&b, src + n - 8, 8);
+      std::memcpy(dst, &a, 8);
+      std::memcpy(dst + n - 8, &b, 8);
+    } else {
+      std::memcpy(dst, src, n);
+    }
     size_ += n;
   }
   void AppendLe32(uint32_t v) {  // little-endian host

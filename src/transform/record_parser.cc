@@ -49,8 +49,8 @@ struct Where {
 };
 
 // A string-or-null value: "" and *out set (empty view for null), or a reason.
-inline std::string StringOrNull(dom::element v, const Where& where, std::string_view* out,
-                                bool* is_null) {
+[[gnu::always_inline]] inline std::string StringOrNull(dom::element v, const Where& where,
+                                                      std::string_view* out, bool* is_null) {
   const dom::element_type t = v.type();
   if (t == dom::element_type::STRING) {
     *is_null = false;
@@ -62,6 +62,8 @@ inline std::string StringOrNull(dom::element v, const Where& where, std::string_
     *out = {};
     return {};
   }
+  *is_null = false;
+  *out = {};
   return where.Text() + " is " + TypeName(t) + ", expected a string or null";
 }
 
