@@ -23,22 +23,14 @@ void WebApp::AddEventLogRoutes() {
     auto paging = ParsePaging(c.request, orchestrator::kMaxEventLogPage);
     if (!paging.ok()) return Problem(400, paging.status().message());
     const HttpRequest& r = c.request;
-    orchestrator::AuditQuery q;
+    orchestrator::AuditQuery q = AuditQueryFilters(r);
     q.limit = paging->limit;
     q.offset = paging->offset;
-    q.dag_id = r.Query("dag_id");
-    q.task_id = r.Query("task_id");
-    q.run_id = r.Query("run_id");
-    q.event = r.Query("event");
-    q.owner = r.Query("owner");
-    q.before = r.Query("before");
-    q.after = r.Query("after");
     q.included_events = orchestrator::SplitEventNames(r.Query("included_events"));
     q.excluded_events = orchestrator::SplitEventNames(r.Query("excluded_events"));
     if (q.included_events.size() > 100 || q.excluded_events.size() > 100) {
       return Problem(400, "at most 100 included or excluded events");
     }
-    q.order_by = r.Query("order_by");  // "-when" = newest first (audit_log.h)
     auto page = backend_.ListEventLogs(q);
     if (!page.ok()) return FromStatus(page.status(), "listing event logs");
     json list = json::array();

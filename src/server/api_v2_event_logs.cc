@@ -57,17 +57,9 @@ void AddV2EventLogRoutes(const ApiV2Context& v2) {
              V2Paging paging;
              if (auto bad = ParseV2Paging(c.request, &paging)) return *bad;
              const HttpRequest& r = c.request;
-             orchestrator::AuditQuery q;
+             orchestrator::AuditQuery q = AuditQueryFilters(r);
              q.limit = std::min(paging.limit, orchestrator::kMaxEventLogPage);
              q.offset = paging.offset;
-             q.dag_id = r.Query("dag_id");
-             q.task_id = r.Query("task_id");
-             q.run_id = r.Query("run_id");
-             q.event = r.Query("event");
-             q.owner = r.Query("owner");
-             q.before = r.Query("before");
-             q.after = r.Query("after");
-             q.order_by = r.Query("order_by");
              q.included_events = ListParam(r, "included_events");
              q.excluded_events = ListParam(r, "excluded_events");
              if (q.included_events.size() > kMaxEventNames || q.excluded_events.size() > kMaxEventNames) {

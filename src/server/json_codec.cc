@@ -227,6 +227,19 @@ Result<int64_t> ParseNonNegative(const std::string& name, const std::string& tex
   return static_cast<int64_t>(std::stoll(text));
 }
 
+orchestrator::AuditQuery AuditQueryFilters(const HttpRequest& request) {
+  orchestrator::AuditQuery q;
+  q.dag_id = request.Query("dag_id");
+  q.task_id = request.Query("task_id");
+  q.run_id = request.Query("run_id");
+  q.event = request.Query("event");
+  q.owner = request.Query("owner");
+  q.before = request.Query("before");
+  q.after = request.Query("after");
+  q.order_by = request.Query("order_by");  // "-when" = newest first (audit_log.h)
+  return q;
+}
+
 Result<Paging> ParsePaging(const HttpRequest& request, int64_t max_limit) {
   Paging p;
   if (request.HasQuery("limit")) {

@@ -48,6 +48,12 @@ struct Paging {
 };
 Result<Paging> ParsePaging(const HttpRequest& request, int64_t max_limit = 1000);
 
+// The event-log filters both API versions take as single query parameters:
+// dag_id, task_id, run_id, event, owner, before, after, order_by (absent =
+// no filter, default order). Paging and the event-name lists are the
+// caller's: their forms differ between v1 and v2.
+orchestrator::AuditQuery AuditQueryFilters(const HttpRequest& request);
+
 // Parses a non-negative integer query value; kInvalidArgument names `name`.
 Result<int64_t> ParseNonNegative(const std::string& name, const std::string& text);
 
