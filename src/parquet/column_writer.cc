@@ -233,6 +233,7 @@ void ColumnWriter::ResetChunk() {
   dict_offsets_.clear();
   dict_count_ = 0;
   last_index_ = kNoIndex;
+  small_index_.fill(kNoIndex);
   if (slots_.empty()) {
     slots_.assign(1024, Slot{});
   } else {
@@ -470,8 +471,17 @@ inline void ColumnWriter::AddFixed(const void* bytes, size_t width, uint64_t has
       AfterValue();
       return;
     }
+    // Small non-negative numbers (positions, months) skip the hash table.
+    const bool small = hash_input < kSmallValues;
+    if (small && small_index_[hash_input] != kNoIndex) {
+      last_index_ = small_index_[hash_input];
+      indices_.push_back(last_index_);
+      AfterValue();
+      return;
+    }
     bool inserted;
     uint32_t idx = DictLookupOrInsert(v, Mix64(hash_input), &inserted);
+    if (small) small_index_[hash_input] = idx;
     last_index_ = idx;
     indices_.push_back(idx);
     if (inserted) {

@@ -10,6 +10,7 @@
 // writer for the next row group. Not thread-safe.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -92,6 +93,10 @@ class ColumnWriter {
   uint32_t dict_count_ = 0;
   static constexpr uint32_t kNoIndex = UINT32_MAX;
   uint32_t last_index_ = kNoIndex;       // the previous value's entry
+  // Entries of the values 0..kSmallValues-1 of an INT32/INT64 column (the
+  // hash input of a fixed-width value is the value itself).
+  static constexpr uint64_t kSmallValues = 64;
+  std::array<uint32_t, kSmallValues> small_index_;
   std::vector<Slot> slots_;
   uint32_t mask_ = 0;
 

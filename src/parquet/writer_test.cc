@@ -237,6 +237,45 @@ TEST(Writer, PerColumnDictionaryAndRunsOfOneValue) {
   }
 }
 
+TEST(Writer, SmallNumbersInDictionariesAcrossRowGroups) {
+  // Values below and above the direct table for small numbers (0..63), in
+  // INT32 and INT64 dictionary columns, over several row groups (the table
+  // is reset with each chunk's dictionary).
+  WriterOptions opt;
+  opt.row_group_bytes = 4096;
+  opt.page_bytes = 512;
+  Schema s;
+  s.columns = {Int32Column("position", false), Int64Column("n", false)};
+  std::string out;
+  auto w = Writer::Open(MakeStringSink(&out), s, opt);
+  ASSERT_TRUE(w.ok());
+  std::vector<int32_t> a;
+  std::vector<int64_t> b;
+  std::mt19937 rng(5);
+  for (int i = 0; i < 20000; ++i) {
+    a.push_back(static_cast<int32_t>(rng() % 80) - (i % 7 == 0 ? 3 : 0));
+    b.push_back(i % 5 == 0 ? int64_t{1} << 40 : static_cast<int64_t>(rng() % 70));
+    (*w)->AppendInt32(0, a.back());
+    (*w)->AppendInt64(1, b.back());
+    ASSERT_TRUE((*w)->EndRow().ok());
+  }
+  ASSERT_TRUE((*w)->Close().ok());
+  auto r = Reader::Open(MakeStringFile(out));
+  ASSERT_TRUE(r.ok());
+  ASSERT_GT((*r)->metadata().row_groups.size(), 3u);
+  size_t row = 0;
+  for (size_t g = 0; g < (*r)->metadata().row_groups.size(); ++g) {
+    auto c0 = (*r)->ReadColumn(static_cast<int>(g), 0);
+    auto c1 = (*r)->ReadColumn(static_cast<int>(g), 1);
+    ASSERT_TRUE(c0.ok() && c1.ok());
+    for (int64_t i = 0; i < c0->size; ++i, ++row) {
+      ASSERT_EQ(c0->i32[static_cast<size_t>(i)], a[row]) << row;
+      ASSERT_EQ(c1->i64[static_cast<size_t>(i)], b[row]) << row;
+    }
+  }
+  EXPECT_EQ(row, a.size());
+}
+
 TEST(Writer, ColumnBatchesMatchRowWiseWrites) {
   // The same rows written row by row and in column batches of varied sizes
   // read back the same, across pages, row groups and a dictionary fallback.
