@@ -116,6 +116,42 @@ __attribute__((target("avx2"))) bool NormalizeAvx2(const char** pp, const char* 
 const bool kHasAvx2 = __builtin_cpu_supports("avx2");
 #endif
 
+// Short text without any byte below 0x21 (so no whitespace, leading,
+// trailing or inside: most names and ids) is its own result: checked and
+// copied a word at a time, by overlapping loads that stay inside the text.
+// For n <= 16; returns false, having written nothing, when the text needs
+// the rules.
+inline bool CopyIfNoSpaceShort(const char* p, size_t n, char* out) {
+  // A byte below 0x21 sets its high bit in (x - 0x21...) & ~x (bytes >= 0x80
+  // never do); borrows can only flag more bytes, never hide the first.
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  auto low = [](uint64_t x) { return ((x - 0x21 * kOnes) & ~x & kHigh) != 0; };
+  if (n >= 8 && n <= 16) {
+    uint64_t a, b;
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + n - 8, 8);
+    if (low(a) || low(b)) return false;
+    std::memcpy(out, &a, 8);
+    std::memcpy(out + n - 8, &b, 8);
+    return true;
+  }
+  if (n >= 4 && n < 8) {
+    uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    // Both words side by side: the test sees all n bytes (some twice).
+    if (low(a | static_cast<uint64_t>(b) << 32)) return false;
+    std::memcpy(out, &a, 4);
+    std::memcpy(out + n - 4, &b, 4);
+    return true;
+  }
+  for (size_t i = 0; i < n; ++i) {  // 0 to 3 bytes
+    if (static_cast<unsigned char>(p[i]) < 0x21) return false;
+  }
+  for (size_t i = 0; i < n; ++i) out[i] = p[i];
+  return true;
+}
+
 // Most whitespace in real text is a single space between two words, which the
 // rules keep as it is. The vector loop copies 16 bytes (AVX2: 32) at a time until the
 // first byte that needs work: whitespace other than ' ', or a space followed
@@ -125,6 +161,7 @@ template <bool kParagraphs>
 size_t Normalize(const char* p, size_t n, char* out) {
   const char* const end = p + n;
   char* o = out;
+  if (n <= 16 && CopyIfNoSpaceShort(p, n, out)) return n;
   while (p < end && Space(*p)) ++p;  // leading
 #if defined(__x86_64__)
   if (end - p >= 33 && kHasAvx2 && !NormalizeAvx2<kParagraphs>(&p, end, &o)) return static_cast<size_t>(o - out);

@@ -2,9 +2,10 @@
 //
 // Contract: pure functions, thread-safe, no allocation beyond the output
 // string. "Whitespace" is exactly the ASCII set [ \t\n\r\f\v]; other Unicode
-// spaces are content and kept verbatim. Whitespace folding runs 16 bytes at a
-// time (SSE2) where available, so text of words and single spaces costs
-// about a copy. Inputs are assumed valid UTF-8 (the
+// spaces are content and kept verbatim. Whitespace folding runs 32 bytes
+// (AVX2) or 16 bytes (SSE2) at a time, and short text without whitespace is
+// copied a word at a time, so text of words and single spaces costs about a
+// copy. Inputs are assumed valid UTF-8 (the
 // JSON and CSV readers validate before cleaning); the functions never split a
 // multi-byte sequence because they only cut at ASCII whitespace.
 #pragma once

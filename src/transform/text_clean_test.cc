@@ -86,6 +86,26 @@ TEST(TextClean, MatchesTheRulesOnRandomText) {
   }
 }
 
+TEST(TextClean, MatchesTheRulesOnShortText) {
+  // Names and ids: 0 to 20 bytes, mostly without whitespace (the word-at-a-
+  // time copy), sometimes with one byte that needs the rules (or a control
+  // or non-ASCII byte that does not) at any position.
+  const char odd[] = {' ', '\n', '\t', '\x01', '\x1f', '\x20', '\x21', '\x7f', '\x80', '\xa0', '\xc3', '\xff'};
+  std::mt19937 rng(777);
+  for (int iter = 0; iter < 50000; ++iter) {
+    const size_t len = rng() % 21;
+    std::string text;
+    for (size_t i = 0; i < len; ++i) text.push_back(static_cast<char>('A' + rng() % 58));
+    if (len > 0 && iter % 3 != 0) text[rng() % len] = odd[rng() % sizeof(odd)];
+    ASSERT_EQ(Inline(text), Reference(text, false)) << "text #" << iter;
+    ASSERT_EQ(Para(text), Reference(text, true)) << "text #" << iter;
+    std::string buf(text.size() + 16, '#');
+    const size_t n = NormalizeInline(text, buf.data());
+    ASSERT_LE(n, text.size());
+    ASSERT_EQ(buf.substr(text.size()), std::string(16, '#')) << "wrote past the input size";
+  }
+}
+
 TEST(TextClean, IsoDate) {
   EXPECT_EQ(ParseIsoDate("1970-01-01"), 0);
   EXPECT_EQ(ParseIsoDate("2008-11-26"), 14209);
