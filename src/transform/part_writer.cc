@@ -39,20 +39,21 @@ PartSinkOpener LocalPartSinks(std::string out_dir) {
   };
 }
 
-std::string PartNamer::Next(schema::TableId table) {
-  const uint64_t local = next_[static_cast<size_t>(table)].fetch_add(1);
+std::string PartNamer::Name(schema::TableId table, uint64_t slot, uint64_t index) const {
+  const uint64_t local = index * slots_ + slot;
   char name[64];
   std::snprintf(name, sizeof(name), "part-%05llu",
                 static_cast<unsigned long long>(local * shard_count_ + shard_index_));
   return schema::Table(table).name + "/" + name + (suffix_.empty() ? "" : "-" + suffix_) + ".parquet";
 }
 
-PartWriter::PartWriter(PartSinkOpener opener, schema::TableId table, PartNamer* namer,
+PartWriter::PartWriter(PartSinkOpener opener, schema::TableId table, const PartNamer* namer, uint64_t slot,
                        parquet::WriterOptions options, uint64_t max_rows_per_part)
     : opener_(std::move(opener)),
       table_(schema::Table(table)),
       part_bytes_(std::make_shared<uint64_t>(0)),
       namer_(namer),
+      slot_(slot),
       options_(std::move(options)),
       max_rows_per_part_(max_rows_per_part) {}
 
@@ -63,7 +64,7 @@ bool PartWriter::EnsureOpen() {
   if (!status_.ok()) return false;
   PartFile part;
   part.table = table_.name;
-  part.path = namer_->Next(table_.id);
+  part.path = namer_->Name(table_.id, slot_, parts_.size());
   auto sink = opener_(part.path);
   if (!sink.ok()) {
     status_ = sink.status();
@@ -85,7 +86,7 @@ Status PartWriter::EndRow() {
   if (!EnsureOpen()) return status_;
   Status s = writer_->EndRow();
   if (!s.ok()) return status_ = s.WithContext(parts_.back().path);
-  if (writer_->rows_written() >= max_rows_per_part_) return ClosePart();
+  if (Full()) return ClosePart();
   return Status::OK();
 }
 
@@ -107,7 +108,7 @@ Status PartWriter::AppendColumns(const TableColumns& t) {
   size_t at = 0;
   while (at < t.rows) {
     if (!EnsureOpen()) return status_;
-    const uint64_t room = max_rows_per_part_ - writer_->rows_written();
+    const uint64_t room = max_rows_per_part_ == 0 ? UINT64_MAX : max_rows_per_part_ - writer_->rows_written();
     const size_t n = static_cast<size_t>(std::min<uint64_t>({t.rows - at, kSliceRows, room}));
     for (size_t c = 0; c < columns.size(); ++c) {
       const TableColumns::Column& col = t.columns[c];
@@ -123,7 +124,7 @@ Status PartWriter::AppendColumns(const TableColumns& t) {
     Status s = writer_->EndRows(n);
     if (!s.ok()) return status_ = s.WithContext(parts_.back().path);
     at += n;
-    if (writer_->rows_written() >= max_rows_per_part_) AF_RETURN_IF_ERROR(ClosePart());
+    if (Full()) AF_RETURN_IF_ERROR(ClosePart());
   }
   return Status::OK();
 }

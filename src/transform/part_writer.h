@@ -8,9 +8,15 @@
 //   first row opens a part; a part is closed once it holds
 //   `max_rows_per_part` rows and the next row opens a new one.
 //   Opening errors are remembered and returned by the next EndRow()/Close().
-// - Part numbers come from a PartNamer shared by all threads (thread-safe):
+// - Part numbers come from a PartNamer shared by all threads, and depend on
+//   nothing that timing decides: the k-th part of writer slot w (each thread
+//   of a shard has its own slot) is local index k * slots + w, and
 //   number = local_index * shard_count + shard_index, so the parts of the N
-//   shards of one input never collide and their union is one data set.
+//   shards of one input never collide and their union is one data set. In
+//   name order, every table's parts then come writer by writer in the same
+//   sequence, which keeps `abstracts` in the order of `titles` (the search
+//   index reads the two side by side) when the two roll over together
+//   (max_rows_per_part 0 = never on its own; see ClosePart()).
 // - Parts are opened through a PartSinkOpener: a local file (OpenFileSink)
 //   or an object store writer. Close() finishes the open part (footer +
 //   fsync or upload commit by the sink). Part files are listed by parts()
@@ -18,7 +24,6 @@
 // - Not thread-safe (one per thread per table), except PartNamer.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -40,14 +45,17 @@ struct PartFile {
 
 class PartNamer {
  public:
-  PartNamer(uint64_t shard_index, uint64_t shard_count, std::string suffix = "")
-      : shard_index_(shard_index), shard_count_(shard_count), suffix_(std::move(suffix)) {}
-  std::string Next(schema::TableId table);
+  // `slots`: writers per shard (1 or more). Thread-safe (immutable).
+  PartNamer(uint64_t shard_index, uint64_t shard_count, std::string suffix = "", uint64_t slots = 1)
+      : shard_index_(shard_index), shard_count_(shard_count), slots_(slots == 0 ? 1 : slots),
+        suffix_(std::move(suffix)) {}
+  // The path of the `index`-th part (from 0) that writer `slot` writes of `table`.
+  std::string Name(schema::TableId table, uint64_t slot, uint64_t index) const;
+  uint64_t slots() const { return slots_; }
 
  private:
-  uint64_t shard_index_, shard_count_;
+  uint64_t shard_index_, shard_count_, slots_;
   std::string suffix_;
-  std::atomic<uint64_t> next_[schema::kTableCount] = {};
 };
 
 // Opens the sink of a part, given its path relative to the output.
@@ -59,7 +67,8 @@ PartSinkOpener LocalPartSinks(std::string out_dir);
 
 class PartWriter : public RowWriter {
  public:
-  PartWriter(PartSinkOpener opener, schema::TableId table, PartNamer* namer,
+  // `slot` < namer->slots(); max_rows_per_part 0 = no rollover of its own.
+  PartWriter(PartSinkOpener opener, schema::TableId table, const PartNamer* namer, uint64_t slot,
              parquet::WriterOptions options, uint64_t max_rows_per_part);
   ~PartWriter() override;
 
@@ -86,18 +95,23 @@ class PartWriter : public RowWriter {
   Status AppendColumns(const TableColumns& t);
 
   Status Close();
+  // Finishes the open part (if any); the next row opens the next one.
+  Status ClosePart();
+  // Rows in the open part (0 when none is open).
+  uint64_t open_part_rows() const { return writer_ ? writer_->rows_written() : 0; }
   // Writes a part with no rows (so readers see the schema of an empty table).
   Status WriteEmptyPart();
   const std::vector<PartFile>& parts() const { return parts_; }
 
  private:
   bool EnsureOpen();
-  Status ClosePart();
+  bool Full() const { return max_rows_per_part_ != 0 && writer_->rows_written() >= max_rows_per_part_; }
 
   PartSinkOpener opener_;
   const schema::TableDef& table_;
   std::shared_ptr<uint64_t> part_bytes_;  // bytes written to the open part
-  PartNamer* namer_;
+  const PartNamer* namer_;
+  uint64_t slot_;
   parquet::WriterOptions options_;
   uint64_t max_rows_per_part_;
   std::unique_ptr<parquet::Writer> writer_;

@@ -200,15 +200,31 @@ struct TableOutputs {
   std::vector<std::unique_ptr<PartWriter>> writers;
   TableSet set{};
   RowCounts counts{};
-  TableOutputs(const PartSinkOpener& sinks, PartNamer* namer, const parquet::WriterOptions& wo,
-               uint64_t rows_per_part) {
+  uint64_t rows_per_part;
+  // `slot`: this thread's writer slot in `namer`.
+  TableOutputs(const PartSinkOpener& sinks, const PartNamer* namer, uint64_t slot, const parquet::WriterOptions& wo,
+               uint64_t rows_per_part)
+      : rows_per_part(rows_per_part) {
     for (int t = 0; t < schema::kTableCount; ++t) {
       const auto id = static_cast<TableId>(t);
       parquet::WriterOptions table_options = wo;
       table_options.column_dictionary = DictionaryColumns(id);
-      writers.push_back(std::make_unique<PartWriter>(sinks, id, namer, table_options, rows_per_part));
+      // titles and abstracts roll over together (RollPairedParts).
+      const bool paired = id == TableId::kTitles || id == TableId::kAbstracts;
+      writers.push_back(
+          std::make_unique<PartWriter>(sinks, id, namer, slot, table_options, paired ? 0 : rows_per_part));
       set[static_cast<size_t>(t)] = writers.back().get();
     }
+  }
+  // Called between records: once the open titles part holds rows_per_part
+  // rows, closes it and the open abstracts part, so each abstracts part holds
+  // the abstracts of exactly the records of its titles part (same part
+  // numbers) and the search index can read the two side by side.
+  Status RollPairedParts() {
+    PartWriter& titles = *writers[static_cast<size_t>(TableId::kTitles)];
+    if (titles.open_part_rows() < rows_per_part) return Status::OK();
+    AF_RETURN_IF_ERROR(titles.ClosePart());
+    return writers[static_cast<size_t>(TableId::kAbstracts)]->ClosePart();
   }
   Status Close() {
     Status first;
@@ -231,7 +247,9 @@ class Engine {
         rejects_(rejects),
         rejects_name_(std::move(rejects_name)),
         run_id_(part_suffix),
-        namer_(options.shard_index, options.shard_count, std::move(part_suffix)),
+        // One writer slot per worker and one for the NIPS thread (Run()).
+        namer_(options.shard_index, options.shard_count, std::move(part_suffix),
+               static_cast<uint64_t>(std::max(1, options.threads)) + 1),
         queue_(static_cast<size_t>(std::max(2, options.threads))) {
     writer_options_.compression = options.compression;
     writer_options_.row_group_bytes = options.row_group_bytes;
@@ -454,6 +472,10 @@ void Engine::Work(TableOutputs* out) {
     constexpr size_t kRecordsPerSlice = 256;
     const std::span<const uint32_t> all(accepted_records);
     for (size_t at = 0; at < all.size() && !abort_; at += kRecordsPerSlice) {
+      if (Status s = out->RollPairedParts(); !s.ok()) {
+        Fail(s);
+        break;
+      }
       BuildArxivColumns(batch, all.subspan(at, std::min(kRecordsPerSlice, all.size() - at)), &columns);
       for (size_t t = 0; t < columns.size(); ++t) {
         Status s = out->writers[t]->AppendColumns(columns[t]);
@@ -512,6 +534,7 @@ Status Engine::ProcessNips(InputSummary* info, TableOutputs* out) {
       ++duplicates_;
     }
     if (reason.empty()) {
+      AF_RETURN_IF_ERROR(out->RollPairedParts());
       AF_RETURN_IF_ERROR(EmitNips(nips, out->set, &out->counts));
       ++info->accepted;
       ++accepted_;
@@ -553,7 +576,7 @@ Status Engine::Run(TransformSummary* summary, std::string* manifest) {
 
   std::vector<std::unique_ptr<TableOutputs>> outputs;
   for (int i = 0; i < threads + 1; ++i) {
-    outputs.push_back(std::make_unique<TableOutputs>(sinks_, &namer_, writer_options_,
+    outputs.push_back(std::make_unique<TableOutputs>(sinks_, &namer_, static_cast<uint64_t>(i), writer_options_,
                                                      opt_.rows_per_part));
   }
   std::thread reader([&] {
@@ -657,7 +680,7 @@ Status Engine::Run(TransformSummary* summary, std::string* manifest) {
     bool any = false;
     for (const PartFile& p : summary->parts) any |= p.table == name;
     if (any) continue;
-    PartWriter empty(sinks_, static_cast<TableId>(t), &namer_, writer_options_, 1);
+    PartWriter empty(sinks_, static_cast<TableId>(t), &namer_, 0, writer_options_, 1);
     AF_RETURN_IF_ERROR(empty.WriteEmptyPart());
     for (const PartFile& p : empty.parts()) summary->parts.push_back(p);
   }
