@@ -26,6 +26,28 @@ constexpr SpaceTable kSpaces;
 
 inline bool Space(char c) { return kSpaces.is_space[static_cast<unsigned char>(c)]; }
 
+// Folds the whitespace run starting at p (its predecessor is not
+// whitespace): moves p past it and writes the run's replacement at o (one
+// space, or "\n\n" for a paragraph break; the run held at least that many
+// bytes, so the output never outgrows the input). False when the run ends
+// the text: a trailing run is dropped.
+template <bool kParagraphs>
+inline bool FoldRun(const char*& p, const char* end, char*& o) {
+  int newlines = 0;
+  while (p < end && Space(*p)) {
+    if constexpr (kParagraphs) newlines += *p == '\n';
+    ++p;
+  }
+  if (p == end) return false;
+  if (kParagraphs && newlines >= 2) {
+    *o++ = '\n';
+    *o++ = '\n';
+  } else {
+    *o++ = ' ';
+  }
+  return true;
+}
+
 // The scalar rule, from a position where the previous byte is not
 // whitespace (or the start of the text): copies words, replaces each
 // whitespace run by one space (or by "\n\n" when `kParagraphs` and the run
@@ -34,19 +56,7 @@ template <bool kParagraphs>
 char* NormalizeScalar(const char* p, const char* end, char* o) {
   while (p < end) {
     while (p < end && !Space(*p)) *o++ = *p++;  // words are short here: no memcpy call
-    if (p == end) break;
-    int newlines = 0;
-    while (p < end && Space(*p)) {
-      if constexpr (kParagraphs) newlines += *p == '\n';
-      ++p;
-    }
-    if (p == end) break;  // trailing
-    if (kParagraphs && newlines >= 2) {
-      *o++ = '\n';
-      *o++ = '\n';  // the run held at least two bytes, so this fits
-    } else {
-      *o++ = ' ';
-    }
+    if (p == end || !FoldRun<kParagraphs>(p, end, o)) break;
   }
   return o;
 }
@@ -92,20 +102,9 @@ __attribute__((target("avx2"))) bool NormalizeAvx2(const char** pp, const char* 
     const int k = __builtin_ctz(special);
     p += k;
     o += k;
-    int newlines = 0;
-    while (p < end && Space(*p)) {
-      if constexpr (kParagraphs) newlines += *p == '\n';
-      ++p;
-    }
-    if (p == end) {  // trailing
+    if (!FoldRun<kParagraphs>(p, end, o)) {
       more = false;
       break;
-    }
-    if (kParagraphs && newlines >= 2) {
-      *o++ = '\n';
-      *o++ = '\n';
-    } else {
-      *o++ = ' ';
     }
   }
   *pp = p;
@@ -156,7 +155,7 @@ inline bool CopyIfNoSpaceShort(const char* p, size_t n, char* out) {
 // rules keep as it is. The vector loop copies 16 bytes (AVX2: 32) at a time until the
 // first byte that needs work: whitespace other than ' ', or a space followed
 // by whitespace. That byte always starts a whitespace run (its predecessor is
-// not whitespace), which the scalar code then folds.
+// not whitespace), which FoldRun then folds.
 template <bool kParagraphs>
 size_t Normalize(const char* p, size_t n, char* out) {
   const char* const end = p + n;
@@ -186,18 +185,7 @@ size_t Normalize(const char* p, size_t n, char* out) {
     const int k = __builtin_ctz(special);
     p += k;
     o += k;
-    int newlines = 0;
-    while (p < end && Space(*p)) {
-      if constexpr (kParagraphs) newlines += *p == '\n';
-      ++p;
-    }
-    if (p == end) return static_cast<size_t>(o - out);  // trailing
-    if (kParagraphs && newlines >= 2) {
-      *o++ = '\n';
-      *o++ = '\n';
-    } else {
-      *o++ = ' ';
-    }
+    if (!FoldRun<kParagraphs>(p, end, o)) return static_cast<size_t>(o - out);  // trailing
   }
 #endif
   return static_cast<size_t>(NormalizeScalar<kParagraphs>(p, end, o) - out);
