@@ -96,29 +96,6 @@ inline bool BytesEqual(const char* a, const char* b, size_t n) {
   return true;
 }
 
-// The dictionary's hash of a BYTE_ARRAY value: short values (the usual
-// dictionary entries: versions, licenses, category lists) inline, longer
-// ones by the library's hash.
-inline uint32_t HashBytes(std::string_view v) {
-  const size_t n = v.size();
-  if (n > 16) return static_cast<uint32_t>(std::hash<std::string_view>{}(v));
-  uint64_t a = 0, b = 0;
-  if (n >= 8) {
-    std::memcpy(&a, v.data(), 8);
-    std::memcpy(&b, v.data() + n - 8, 8);
-  } else if (n >= 4) {
-    uint32_t lo, hi;
-    std::memcpy(&lo, v.data(), 4);
-    std::memcpy(&hi, v.data() + n - 4, 4);
-    a = lo;
-    b = hi;
-  } else if (n > 0) {
-    a = static_cast<uint8_t>(v[0]) | static_cast<uint64_t>(static_cast<uint8_t>(v[n / 2])) << 8 |
-        static_cast<uint64_t>(static_cast<uint8_t>(v[n - 1])) << 16;
-  }
-  return Mix64(a ^ Mix64(b + n));
-}
-
 // The first 8 bytes as a big-endian number, zero-padded: when two values'
 // keys differ, they order the values as memcmp would (a padding zero sorts
 // a proper prefix first; equal keys leave the decision to the full compare).
@@ -139,6 +116,17 @@ inline uint64_t PrefixKey(std::string_view v) {
         static_cast<uint64_t>(static_cast<uint8_t>(p[n - 1])) << (8 * (n - 1));
   }
   return __builtin_bswap64(x);
+}
+
+// The dictionary's hash of a BYTE_ARRAY value: short values (the usual
+// dictionary entries: versions, licenses, category lists) from their
+// PrefixKeys, longer ones by the library's hash.
+inline uint32_t HashBytes(std::string_view v) {
+  const size_t n = v.size();
+  if (n > 16) return static_cast<uint32_t>(std::hash<std::string_view>{}(v));
+  const uint64_t a = PrefixKey(v.substr(0, 8));
+  const uint64_t b = n > 8 ? PrefixKey(v.substr(n - 8)) : 0;
+  return Mix64(a ^ Mix64(b + n));
 }
 
 // Unsigned byte order (memcmp order) without a library call: values that tie
