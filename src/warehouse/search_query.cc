@@ -31,6 +31,29 @@ int CollectToken(void* ctx, int flags, const char* token, int bytes, int, int) {
   return SQLITE_OK;
 }
 
+// True when the tokenizer reads `token` back as exactly itself. Invalid UTF-8
+// breaks that (the tokenizer folds a broken sequence into a token that splits
+// in two when read again), and two tokens inside quotes are a phrase, which
+// the index cannot answer.
+bool ReadsBackAsItself(const fts5_tokenizer& tokenizer, Fts5Tokenizer* instance, const std::string& token) {
+  struct Check {
+    const std::string* token;
+    int count = 0;
+    bool same = false;
+  } check{&token};
+  auto collect = [](void* ctx, int flags, const char* text, int bytes, int, int) -> int {
+    auto* c = static_cast<Check*>(ctx);
+    if (flags & FTS5_TOKEN_COLOCATED) return SQLITE_OK;
+    if (bytes <= 0) return SQLITE_OK;
+    if (++c->count > 1) return SQLITE_DONE;
+    c->same = std::string_view(text, static_cast<size_t>(bytes)) == *c->token;
+    return SQLITE_OK;
+  };
+  const int rc = tokenizer.xTokenize(instance, &check, FTS5_TOKENIZE_QUERY, token.data(),
+                                     static_cast<int>(token.size()), collect);
+  return (rc == SQLITE_OK || rc == SQLITE_DONE) && check.count == 1 && check.same;
+}
+
 }  // namespace
 
 Result<std::string> BuildSearchMatch(sqlite::Database& db, const std::string& text) {
@@ -63,15 +86,19 @@ Result<std::string> BuildSearchMatch(sqlite::Database& db, const std::string& te
   std::vector<std::string> tokens;
   const int rc = tokenizer.xTokenize(instance, &tokens, FTS5_TOKENIZE_QUERY, text.data(), static_cast<int>(text.size()),
                                      CollectToken);
-  tokenizer.xDelete(instance);
-  if (rc != SQLITE_OK && rc != SQLITE_DONE) return Status::Internal("tokenizing the search text failed");
+  if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+    tokenizer.xDelete(instance);
+    return Status::Internal("tokenizing the search text failed");
+  }
   std::string match;
   for (const auto& token : tokens) {
+    if (!ReadsBackAsItself(tokenizer, instance, token)) continue;
     if (!match.empty()) match += ' ';
     match += '"';
     for (char c : token) match += c == '"' ? std::string("\"\"") : std::string(1, c);
     match += '"';
   }
+  tokenizer.xDelete(instance);
   return match;
 }
 

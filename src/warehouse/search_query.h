@@ -6,7 +6,8 @@
 // each token is quoted, and the tokens are joined with AND: user text never
 // reaches FTS5's query syntax (no operators, column filters or parse errors)
 // and every quoted string is one token (the index stores no positions, so it
-// cannot answer phrases). Words match whole words: a prefix query makes FTS5
+// cannot answer phrases; a token the tokenizer would not read back as itself,
+// as from broken UTF-8, is dropped). Words match whole words: a prefix query makes FTS5
 // merge the document lists of every word it starts, which for common stems
 // ("grap*": 1.6 M documents on the full snapshot) takes half a second. At most
 // kMaxSearchWords words of at most kMaxSearchWordBytes bytes are kept.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "warehouse/ddl.h"
+
 namespace arxivflow::warehouse {
 namespace {
 
@@ -41,6 +43,29 @@ TEST_F(SearchQueryTest, WordCountAndLengthAreBounded) {
   const std::string m = Match(many);
   EXPECT_EQ(std::count(m.begin(), m.end(), '"'), 2 * static_cast<long>(kMaxSearchWords));
   EXPECT_EQ(Match(std::string(200, 'a') + " short"), "\"short\"");
+}
+
+// Broken UTF-8 can make the tokenizer return a token that splits in two when
+// FTS5 reads the expression, i.e. a phrase, which the index (no positions)
+// refuses: such tokens are dropped, the other words kept.
+TEST_F(SearchQueryTest, BrokenUtf8NeverBecomesAPhrase) {
+  ASSERT_TRUE(db_.Exec(SqliteSearchIndexSql("papers_fts")).ok());
+  ASSERT_TRUE(db_.Exec("INSERT INTO papers_fts(rowid, title, abstract) VALUES (1, 'graph a', 'networks')").ok());
+  const std::string found_by_fuzzing("\x00\x41\x60\x61\x00\x00\x30\x00\x52\x07\x00\x00\x47\x00\x47\x80\x80\xae\xf8\x74"
+                                     "\x00\x00\x41\x60\x61\x00\x00\x30\x00\x52\x07\x00\x00\xb9\xff\xb0\x80\x80\xae\x73",
+                                     40);
+  for (const std::string& text : {found_by_fuzzing, std::string("graph \xb9\xff\xb0\x80\x80\xae" "s"),
+                                   std::string("\xff\xfe graph \xc3"), std::string("gr\xe2\x80" "aph")}) {
+    const std::string m = Match(text);
+    if (m.empty()) continue;
+    auto stmt = db_.Prepare("SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH ?");
+    ASSERT_TRUE(stmt.ok());
+    stmt->Bind(1, m);
+    auto row = stmt->Step();
+    EXPECT_TRUE(row.ok() && *row) << m << ": " << (row.ok() ? "no row" : row.status().ToString());
+  }
+  EXPECT_EQ(Match("graph \xb9\xff\xb0\x80\x80\xae" "s"), "\"graph\"");
+  EXPECT_EQ(Match("\xff\xfe graph"), "\"graph\"");
 }
 
 }  // namespace
