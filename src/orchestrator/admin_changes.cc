@@ -61,6 +61,17 @@ Status DeleteConnection(MetadataStore& store, const Actor& actor, const std::str
   });
 }
 
+Status CreateVariable(MetadataStore& store, const Actor& actor, const std::string& key, const std::string& value,
+                      const std::string& description) {
+  return store.Atomically([&]() -> Status {
+    AF_ASSIGN_OR_RETURN(auto before, store.GetVariableRecord(key));
+    if (before) return Status::AlreadyExists("variable '" + key + "' already exists");
+    AF_RETURN_IF_ERROR(store.SetVariable(key, value, description));
+    return RecordAudit(store, actor, "variable_create", NoIds(),
+                       {{"key", key}, {"after", VariableSummary(value, description)}});
+  });
+}
+
 Status SetVariable(MetadataStore& store, const Actor& actor, const std::string& key, const std::string& value,
                    const std::string& description) {
   return store.Atomically([&]() -> Status {

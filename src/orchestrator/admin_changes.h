@@ -27,6 +27,10 @@ Status CreateConnection(MetadataStore& store, const Actor& actor, const Connecti
 Status UpdateConnection(MetadataStore& store, const Actor& actor, const Connection& conn);
 Status DeleteConnection(MetadataStore& store, const Actor& actor, const std::string& conn_id);
 
+// Creates; Status::AlreadyExists when the key is taken (checked and written in
+// one transaction, so of two concurrent creates exactly one succeeds).
+Status CreateVariable(MetadataStore& store, const Actor& actor, const std::string& key, const std::string& value,
+                      const std::string& description);
 // Creates or replaces.
 Status SetVariable(MetadataStore& store, const Actor& actor, const std::string& key, const std::string& value,
                    const std::string& description);

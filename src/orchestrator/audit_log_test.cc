@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "orchestrator/admin_changes.h"
 #include "orchestrator/test_home_test_util.h"
 #include "orchestrator/time_util.h"
@@ -133,6 +136,37 @@ TEST_F(AuditLogTest, AdminChangesNeverRecordSecrets) {
   ASSERT_EQ(updates.size(), 2u);
   EXPECT_NE(updates[0].extra.find("\"password_changed\":true"), std::string::npos) << updates[0].extra;
   EXPECT_NE(updates[1].extra.find("\"after\":{\"role\":\"admin\"}"), std::string::npos) << updates[1].extra;
+}
+
+// Two writers creating the same keys at once, each on its own connection: for
+// every key exactly one create wins, the other is told it exists, and the log
+// holds one variable_create per key.
+TEST_F(AuditLogTest, ConcurrentCreatesOfOneVariableHaveOneWinner) {
+  constexpr int kKeys = 40;
+  std::atomic<int> created{0}, refused{0}, failed{0};
+  auto writer = [&](const char* value) {
+    auto store = MetadataStore::Open(home_.home(), false);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    for (int i = 0; i < kKeys; ++i) {
+      Status st = CreateVariable(**store, web_, "key_" + std::to_string(i), value, "");
+      if (st.ok()) {
+        ++created;
+      } else if (st.code() == Status::Code::kAlreadyExists) {
+        ++refused;
+      } else {
+        ++failed;
+        ADD_FAILURE() << st.ToString();
+      }
+    }
+  };
+  std::thread a(writer, "from-a"), b(writer, "from-b");
+  a.join();
+  b.join();
+  EXPECT_EQ(created.load(), kKeys);
+  EXPECT_EQ(refused.load(), kKeys);
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(All(Where(&AuditQuery::event, std::string("variable_create"))).size(), static_cast<size_t>(kKeys));
+  EXPECT_EQ(CreateVariable(home_.store(), web_, "key_0", "again", "").code(), Status::Code::kAlreadyExists);
 }
 
 TEST_F(AuditLogTest, AFailedChangeRecordsNothing) {

@@ -134,11 +134,11 @@ void AddV2AdminRoutes(const ApiV2Context& v2) {
              }
              VariableInfo v{*key, "", description.value_or("")};
              if (auto bad = ReadValue(body, &v.value)) return *bad;
-             auto existing = backend.GetVariable(*key);
-             if (existing.ok()) return V2Error(409, "The Variable with key: `" + *key + "` already exists");
-             if (existing.status().code() != Status::Code::kNotFound) return V2FromStatus(existing.status(), "reading variable");
-             Status st = backend.SetVariable(v, c.caller());
-             if (!st.ok()) return V2FromStatus(st, "setting variable");
+             Status st = backend.CreateVariable(v, c.caller());
+             if (st.code() == Status::Code::kAlreadyExists) {
+               return V2Error(409, "The Variable with key: `" + *key + "` already exists");
+             }
+             if (!st.ok()) return V2FromStatus(st, "creating variable");
              return JsonResponse(VariableV2(v), 201);
            }, 201);
 

@@ -300,6 +300,8 @@ class Backend {
   // --- variables
   virtual Result<std::vector<VariableInfo>> ListVariables() = 0;
   virtual Result<VariableInfo> GetVariable(const std::string& key) = 0;
+  // Creates; Status::AlreadyExists when the key is taken (atomically).
+  virtual Status CreateVariable(const VariableInfo& variable, const Caller& caller) = 0;
   // Creates or replaces.
   virtual Status SetVariable(const VariableInfo& variable, const Caller& caller) = 0;
   virtual Status DeleteVariable(const std::string& key, const Caller& caller) = 0;

@@ -291,6 +291,11 @@ class FakeBackend : public Backend {
     if (it == vars_.end()) return Status::NotFound("variable '" + key + "' not found");
     return it->second;
   }
+  Status CreateVariable(const VariableInfo& v, const Caller&) override {
+    std::lock_guard<std::mutex> l(mu_);
+    if (!vars_.emplace(v.key, v).second) return Status::AlreadyExists("variable '" + v.key + "' already exists");
+    return Status::OK();
+  }
   Status SetVariable(const VariableInfo& v, const Caller&) override {
     std::lock_guard<std::mutex> l(mu_);
     vars_[v.key] = v;

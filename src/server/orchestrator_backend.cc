@@ -327,6 +327,11 @@ class OrchestratorBackend : public Backend {
     return VariableInfo{v->key, v->value, v->description};
   }
 
+  Status CreateVariable(const VariableInfo& v, const Caller& caller) override {
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    return orch::CreateVariable(*store, ActorOf(caller), v.key, v.value, v.description);
+  }
+
   Status SetVariable(const VariableInfo& v, const Caller& caller) override {
     AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
     return orch::SetVariable(*store, ActorOf(caller), v.key, v.value, v.description);
