@@ -24,6 +24,16 @@ json VariableSummary(const std::string& value, const std::string& description) {
   return {{"value_bytes", value.size()}, {"description", description}};
 }
 
+// The audit extra of a variable change; `before` is null for a create.
+json VariableChange(const std::string& key, const Variable* before, const Variable& after) {
+  json extra = {{"key", key}, {"after", VariableSummary(after.value, after.description)}};
+  if (before) {
+    extra["before"] = VariableSummary(before->value, before->description);
+    extra["value_changed"] = before->value != after.value;
+  }
+  return extra;
+}
+
 AuditRecord NoIds() { return {}; }
 
 }  // namespace
@@ -67,9 +77,24 @@ Status CreateVariable(MetadataStore& store, const Actor& actor, const std::strin
     AF_ASSIGN_OR_RETURN(auto before, store.GetVariableRecord(key));
     if (before) return Status::AlreadyExists("variable '" + key + "' already exists");
     AF_RETURN_IF_ERROR(store.SetVariable(key, value, description));
-    return RecordAudit(store, actor, "variable_create", NoIds(),
-                       {{"key", key}, {"after", VariableSummary(value, description)}});
+    return RecordAudit(store, actor, "variable_create", NoIds(), VariableChange(key, nullptr, {key, value, description}));
   });
+}
+
+Result<Variable> UpdateVariable(MetadataStore& store, const Actor& actor, const std::string& key,
+                                const std::optional<std::string>& value, const std::optional<std::string>& description) {
+  Variable after;
+  Status st = store.Atomically([&]() -> Status {
+    AF_ASSIGN_OR_RETURN(auto before, store.GetVariableRecord(key));
+    if (!before) return Status::NotFound("variable '" + key + "' not found");
+    after = *before;
+    if (value) after.value = *value;
+    if (description) after.description = *description;
+    AF_RETURN_IF_ERROR(store.SetVariable(key, after.value, after.description));
+    return RecordAudit(store, actor, "variable_update", NoIds(), VariableChange(key, &*before, after));
+  });
+  if (!st.ok()) return st;
+  return after;
 }
 
 Status SetVariable(MetadataStore& store, const Actor& actor, const std::string& key, const std::string& value,
@@ -77,12 +102,8 @@ Status SetVariable(MetadataStore& store, const Actor& actor, const std::string& 
   return store.Atomically([&]() -> Status {
     AF_ASSIGN_OR_RETURN(auto before, store.GetVariableRecord(key));
     AF_RETURN_IF_ERROR(store.SetVariable(key, value, description));
-    json extra = {{"key", key}, {"after", VariableSummary(value, description)}};
-    if (before) {
-      extra["before"] = VariableSummary(before->value, before->description);
-      extra["value_changed"] = before->value != value;
-    }
-    return RecordAudit(store, actor, before ? "variable_update" : "variable_create", NoIds(), extra);
+    return RecordAudit(store, actor, before ? "variable_update" : "variable_create", NoIds(),
+                       VariableChange(key, before ? &*before : nullptr, {key, value, description}));
   });
 }
 

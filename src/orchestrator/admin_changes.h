@@ -31,6 +31,12 @@ Status DeleteConnection(MetadataStore& store, const Actor& actor, const std::str
 // one transaction, so of two concurrent creates exactly one succeeds).
 Status CreateVariable(MetadataStore& store, const Actor& actor, const std::string& key, const std::string& value,
                       const std::string& description);
+// Changes the value and/or the description of an existing variable (nullopt
+// keeps the field) and returns the result; Status::NotFound when the key does
+// not exist. Read and written in one transaction: never re-creates a variable
+// deleted meanwhile.
+Result<Variable> UpdateVariable(MetadataStore& store, const Actor& actor, const std::string& key,
+                                const std::optional<std::string>& value, const std::optional<std::string>& description);
 // Creates or replaces.
 Status SetVariable(MetadataStore& store, const Actor& actor, const std::string& key, const std::string& value,
                    const std::string& description);

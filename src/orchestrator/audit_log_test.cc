@@ -169,6 +169,31 @@ TEST_F(AuditLogTest, ConcurrentCreatesOfOneVariableHaveOneWinner) {
   EXPECT_EQ(CreateVariable(home_.store(), web_, "key_0", "again", "").code(), Status::Code::kAlreadyExists);
 }
 
+TEST_F(AuditLogTest, UpdatingAVariableKeepsWhatItDoesNotNameAndNeverCreates) {
+  EXPECT_EQ(UpdateVariable(home_.store(), web_, "gone", std::string("x"), std::nullopt).status().code(),
+            Status::Code::kNotFound);
+  auto gone = home_.store().GetVariableRecord("gone");
+  ASSERT_TRUE(gone.ok());
+  EXPECT_FALSE(gone->has_value());
+  EXPECT_TRUE(All().empty());
+
+  ASSERT_TRUE(CreateVariable(home_.store(), web_, "LAKE_URI", "/data/lake", "where the lake is").ok());
+  auto v = UpdateVariable(home_.store(), cli_, "LAKE_URI", std::string("/data/lake-two"), std::nullopt);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->value, "/data/lake-two");
+  EXPECT_EQ(v->description, "where the lake is");
+  v = UpdateVariable(home_.store(), cli_, "LAKE_URI", std::nullopt, std::string("moved"));
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->value, "/data/lake-two");
+  auto stored = home_.store().GetVariableRecord("LAKE_URI");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->description, "moved");
+  auto updates = All(Where(&AuditQuery::event, std::string("variable_update")));
+  ASSERT_EQ(updates.size(), 2u);
+  EXPECT_NE(updates[0].extra.find("\"value_changed\":true"), std::string::npos) << updates[0].extra;
+  EXPECT_NE(updates[1].extra.find("\"value_changed\":false"), std::string::npos) << updates[1].extra;
+}
+
 TEST_F(AuditLogTest, AFailedChangeRecordsNothing) {
   EXPECT_EQ(DeleteVariable(home_.store(), web_, "missing").code(), Status::Code::kNotFound);
   EXPECT_EQ(UpdateUser(home_.store(), web_, "nobody", std::nullopt, std::string("viewer")).code(),

@@ -137,23 +137,21 @@ void WebApp::AddVariableRoutes() {
     if (b.contains("key") && (!b["key"].is_string() || b["key"].get<std::string>() != c.Param("variable_key"))) {
       return Problem(400, "field 'key' does not match the URL; variables cannot be renamed");
     }
-    auto existing = backend_.GetVariable(c.Param("variable_key"));
-    if (!existing.ok()) return FromStatus(existing.status(), "reading variable");
-    VariableInfo v = *existing;
+    std::optional<std::string> value, description;
     if (b.contains("value")) {
-      auto value = ReadVariableValue(b);
-      if (!value.ok()) return Problem(400, value.status().message());
-      v.value = *value;
+      auto read = ReadVariableValue(b);
+      if (!read.ok()) return Problem(400, read.status().message());
+      value = *read;
     }
     if (b.contains("description")) {
       if (!b["description"].is_string() && !b["description"].is_null()) {
         return Problem(400, "field 'description' must be a string");
       }
-      v.description = b["description"].is_string() ? b["description"].get<std::string>() : "";
+      description = b["description"].is_string() ? b["description"].get<std::string>() : "";
     }
-    Status st = backend_.SetVariable(v, c.caller());
-    if (!st.ok()) return FromStatus(st, "setting variable");
-    return JsonResponse(VariableToJson(v, true));
+    auto v = backend_.UpdateVariable(c.Param("variable_key"), value, description, c.caller());
+    if (!v.ok()) return FromStatus(v.status(), "updating variable");
+    return JsonResponse(VariableToJson(*v, true));
   });
 
   Route("DELETE", "/api/v1/variables/{variable_key}", "Variable", "Delete a variable", [this](ApiCall& c) {

@@ -159,16 +159,15 @@ void AddV2AdminRoutes(const ApiV2Context& v2) {
              if (key && *key != c.Param("variable_key")) {
                return V2Error(400, "Invalid body, key from request body doesn't match uri parameter");
              }
-             auto existing = backend.GetVariable(c.Param("variable_key"));
-             if (!existing.ok()) return V2FromStatus(existing.status(), "reading variable");
-             VariableInfo v = *existing;
+             std::optional<std::string> value, new_description;
              if (body.contains("value")) {
-               if (auto bad = ReadValue(body, &v.value)) return *bad;
+               value.emplace();
+               if (auto bad = ReadValue(body, &*value)) return *bad;
              }
-             if (body.contains("description")) v.description = description.value_or("");
-             Status st = backend.SetVariable(v, c.caller());
-             if (!st.ok()) return V2FromStatus(st, "setting variable");
-             return JsonResponse(VariableV2(v));
+             if (body.contains("description")) new_description = description.value_or("");
+             auto v = backend.UpdateVariable(c.Param("variable_key"), value, new_description, c.caller());
+             if (!v.ok()) return V2FromStatus(v.status(), "updating variable");
+             return JsonResponse(VariableV2(*v));
            }, 0, json::array({QueryParam("update_mask", {{"type", "array"}, {"items", {{"type", "string"}}}})}));
 
   v2.Route("DELETE", "/api/v2/variables/{variable_key}", "Variable", "Delete a variable", nullptr, nullptr,

@@ -105,6 +105,14 @@ TEST_F(ApiV2Test, ErrorsAreFastApiShapedAndInternalFailuresStayInside) {
   Json("POST", "/api/v2/variables", R"({"key": "k", "value": {"nested": true}})", 201);
   EXPECT_EQ(Json("GET", "/api/v2/variables/k")["value"], R"({"nested":true})");
   Json("POST", "/api/v2/variables", R"({"key": "k", "value": "again"})", 409);
+  // PATCH changes only what it names, and never re-creates a deleted key.
+  Json("PATCH", "/api/v2/variables/k", R"({"description": "d"})");
+  json patched = Json("GET", "/api/v2/variables/k");
+  EXPECT_EQ(patched["value"], R"({"nested":true})");
+  EXPECT_EQ(patched["description"], "d");
+  EXPECT_EQ(Call("DELETE", "/api/v2/variables/k").status, 204);
+  Json("PATCH", "/api/v2/variables/k", R"({"value": "back"})", 404);
+  EXPECT_EQ(Call("GET", "/api/v2/variables/k").status, 404);
   HttpResponse wrong_type = Call("POST", "/api/v2/connections", "not json");
   EXPECT_EQ(wrong_type.status, 422);
   backend_.FailEverything("SELECT secret FROM /var/lib/db");

@@ -302,6 +302,10 @@ class Backend {
   virtual Result<VariableInfo> GetVariable(const std::string& key) = 0;
   // Creates; Status::AlreadyExists when the key is taken (atomically).
   virtual Status CreateVariable(const VariableInfo& variable, const Caller& caller) = 0;
+  // Changes the given fields of an existing variable (nullopt keeps one) and
+  // returns it; Status::NotFound when it does not exist (atomically).
+  virtual Result<VariableInfo> UpdateVariable(const std::string& key, const std::optional<std::string>& value,
+                                              const std::optional<std::string>& description, const Caller& caller) = 0;
   // Creates or replaces.
   virtual Status SetVariable(const VariableInfo& variable, const Caller& caller) = 0;
   virtual Status DeleteVariable(const std::string& key, const Caller& caller) = 0;

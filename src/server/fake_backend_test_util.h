@@ -296,6 +296,15 @@ class FakeBackend : public Backend {
     if (!vars_.emplace(v.key, v).second) return Status::AlreadyExists("variable '" + v.key + "' already exists");
     return Status::OK();
   }
+  Result<VariableInfo> UpdateVariable(const std::string& key, const std::optional<std::string>& value,
+                                      const std::optional<std::string>& description, const Caller&) override {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = vars_.find(key);
+    if (it == vars_.end()) return Status::NotFound("variable '" + key + "' not found");
+    if (value) it->second.value = *value;
+    if (description) it->second.description = *description;
+    return it->second;
+  }
   Status SetVariable(const VariableInfo& v, const Caller&) override {
     std::lock_guard<std::mutex> l(mu_);
     vars_[v.key] = v;

@@ -332,6 +332,13 @@ class OrchestratorBackend : public Backend {
     return orch::CreateVariable(*store, ActorOf(caller), v.key, v.value, v.description);
   }
 
+  Result<VariableInfo> UpdateVariable(const std::string& key, const std::optional<std::string>& value,
+                                      const std::optional<std::string>& description, const Caller& caller) override {
+    AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
+    AF_ASSIGN_OR_RETURN(auto v, orch::UpdateVariable(*store, ActorOf(caller), key, value, description));
+    return VariableInfo{v.key, v.value, v.description};
+  }
+
   Status SetVariable(const VariableInfo& v, const Caller& caller) override {
     AF_ASSIGN_OR_RETURN(auto store, pool_.Acquire());
     return orch::SetVariable(*store, ActorOf(caller), v.key, v.value, v.description);
