@@ -173,20 +173,27 @@ def wait_for(fn, timeout=60, what="condition"):
     raise AssertionError(f"timed out waiting for {what} (last: {last})")
 
 
+# A DAG file the DAG folder scan reports as an import error.
+BROKEN_DAG = "dag_id: broken\ntasks: [ {task_id: a, operator: nosuchop} ]\n"
+
+
 class CheckRun:
     """Runs a test's checks against `srv`: `check(cond, what)` records a
-    failure and goes on; leaving the `with` block stops the server (keeping
-    its home when something failed), prints the server log's tail and exits 1
-    if any check failed."""
+    failure and goes on (and prints passes too when `echo_passes`); leaving
+    the `with` block stops the server (keeping its home when something failed
+    or raised), prints the server log's tail and exits 1 if any check failed."""
 
-    def __init__(self, srv):
+    def __init__(self, srv, echo_passes=False):
         self.srv = srv
         self.failures = []
+        self.echo_passes = echo_passes
 
     def check(self, cond, what):
         if not cond:
             self.failures.append(what)
             print("FAIL:", what)
+        elif self.echo_passes:
+            print("ok:", what)
 
     def __enter__(self):
         return self

@@ -4,10 +4,9 @@ and a real DAG run (with a scheduler) whose logs are read by offset."""
 import hashlib
 import os
 import sqlite3
-import sys
 import time
 
-from server_helpers import Server, wait_for
+from server_helpers import BROKEN_DAG, CheckRun, Server, wait_for
 
 TEST_DAG = """
 dag_id: api_test_dag
@@ -27,15 +26,7 @@ dependencies:
   - "begin >> say_hello >> end"
 """
 
-BAD_DAG = "dag_id: broken\ntasks: [ {task_id: a, operator: nosuchop} ]\n"
-
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
+check = None  # CheckRun.check of the running test
 
 
 def expect(resp, status, what):
@@ -50,20 +41,15 @@ def expect(resp, status, what):
 
 
 def main():
+    global check
     srv = Server()
     srv.write_dag("api_test_dag.yaml", TEST_DAG)
-    srv.write_dag("broken.yaml", BAD_DAG)
+    srv.write_dag("broken.yaml", BROKEN_DAG)
     srv.start()
     srv.start_scheduler()
-    try:
+    with CheckRun(srv) as run:
+        check = run.check
         run_checks(srv)
-    finally:
-        if failures:
-            print(srv.server_log()[-4000:])
-        srv.stop(keep=bool(failures))
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        sys.exit(1)
     print("all API checks passed")
 
 
