@@ -12,44 +12,18 @@
 //    JSON).
 // 4. The UI's own writes (same origin, JSON, CSRF token) still work.
 // Usage: node tests/server/browser_csrf_test.mjs <arxivflow>
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { Harness } from './browser_harness.mjs';
 
 const BIN = process.argv[2];
 if (!BIN) { console.error('usage: browser_csrf_test.mjs <arxivflow>'); process.exit(2); }
 const PASSWORD = 'csrf-admin-pass';
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'af_csrf_'));
-const env = { ...process.env, ARXIVFLOW_HOME: home };
-const procs = [];
-let failures = 0;
-
-function af(...args) {
-  const r = spawnSync(BIN, args, { env, encoding: 'utf8', timeout: 120000 });
-  if (r.status !== 0) throw new Error(`arxivflow ${args.join(' ')} failed: ${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-function check(cond, what) {
-  if (cond) { console.log('ok  ', what); return; }
-  failures++;
-  console.log('FAIL', what);
-}
-
-async function startServer() {
-  const logPath = path.join(home, 'webserver.log');
-  const log = fs.openSync(logPath, 'w');
-  procs.push(spawn(BIN, ['webserver', '--port', '0'], { env, stdio: ['ignore', log, log] }));
-  for (let i = 0; i < 300; i++) {
-    const m = fs.readFileSync(logPath, 'utf8').match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
-    if (m) return `http://127.0.0.1:${m[1]}`;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('webserver did not start: ' + fs.readFileSync(logPath, 'utf8'));
-}
+const h = new Harness(BIN, { prefix: 'af_csrf_' });
+const { home } = h;
+const af = (...args) => h.af(...args);
+const check = (cond, what) => h.check(cond, what);
 
 // The attacker's site: another origin on loopback serving the forging pages.
 async function startAttacker(target) {
@@ -117,12 +91,9 @@ async function main() {
   fs.writeFileSync(path.join(home, 'dags', 'csrf_target.yaml'),
     'dag_id: csrf_target\nis_paused_upon_creation: true\ntasks:\n  - {task_id: only, operator: noop}\n');
   af('users', 'create', '--username', 'admin', '--password', PASSWORD, '--role', 'admin');
-  const base = await startServer();
+  const base = await h.startServer();
   const attacker = await startAttacker(base);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser = await h.launchBrowser();
   try {
     // --- 1 + 2: the admin's browser answers any Basic prompt.
     const prompted = await browser.newContext({ httpCredentials: { username: 'admin', password: PASSWORD } });
@@ -181,12 +152,6 @@ async function main() {
 try {
   await main();
 } catch (e) {
-  failures++;
-  console.log('FAIL', e.stack || e);
-} finally {
-  for (const p of procs) p.kill('SIGTERM');
-  if (!failures) fs.rmSync(home, { recursive: true, force: true });
-  else console.log('home kept at', home);
+  h.fail(e);
 }
-console.log(failures ? `${failures} check(s) failed` : 'all CSRF checks passed');
-process.exit(failures ? 1 : 0);
+h.finish('all CSRF checks passed');

@@ -7,59 +7,22 @@
 //   audit log page. Screenshots go to <artifacts>/; the grid one
 //   also to docs/img/ui-grid.png when absent or UPDATE_DOCS_SCREENSHOT=1.
 // Usage: node tests/server/browser_test.mjs <arxivflow> <artifacts dir>
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { Harness } from './browser_harness.mjs';
 
 const BIN = process.argv[2];
 const ARTIFACTS = process.argv[3] || path.resolve('build/artifacts');
 const SOURCE_DIR = process.env.PROJECT_SOURCE_DIR || path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 if (!BIN) { console.error('usage: browser_test.mjs <arxivflow> [artifacts dir]'); process.exit(2); }
-fs.mkdirSync(ARTIFACTS, { recursive: true });
 
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'af_browser_'));
-const env = { ...process.env, ARXIVFLOW_HOME: home, ARXIVFLOW_HEARTBEAT_INTERVAL: '0.5' };
-const procs = [];
-let failures = 0;
-
-function af(...args) {
-  const r = spawnSync(BIN, args, { env, encoding: 'utf8', timeout: 120000 });
-  if (r.status !== 0) throw new Error(`arxivflow ${args.join(' ')} failed: ${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-function check(cond, what) {
-  if (cond) { console.log('ok  ', what); return; }
-  failures++;
-  console.log('FAIL', what);
-}
-
-async function startServer() {
-  const logPath = path.join(home, 'webserver.log');
-  const log = fs.openSync(logPath, 'w');
-  procs.push(spawn(BIN, ['webserver', '--port', '0'], { env, stdio: ['ignore', log, log] }));
-  for (let i = 0; i < 300; i++) {
-    const m = fs.readFileSync(logPath, 'utf8').match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
-    if (m) return `http://127.0.0.1:${m[1]}`;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('webserver did not start: ' + fs.readFileSync(logPath, 'utf8'));
-}
-
-function hasPipelineCommands() {
-  const help = spawnSync(BIN, ['--help'], { encoding: 'utf8' }).stdout;
-  return help.includes('transform') && help.includes('warehouse');
-}
-
-async function shot(page, name) {
-  const file = path.join(ARTIFACTS, name + '.png');
-  await page.screenshot({ path: file, fullPage: true });
-  console.log('     screenshot', file);
-  return file;
-}
+const h = new Harness(BIN, { prefix: 'af_browser_', env: { ARXIVFLOW_HEARTBEAT_INTERVAL: '0.5' }, artifacts: ARTIFACTS });
+const { home } = h;
+const af = (...args) => h.af(...args);
+const check = (cond, what) => h.check(cond, what);
+const shot = (page, name) => h.shot(page, name);
+const hasPipelineCommands = () => h.hasPipelineCommands();
 
 async function main() {
   // --- the home: shipped DAGs, an XSS probe DAG, a snapshot with an XSS title
@@ -89,19 +52,15 @@ async function main() {
   af('variables', 'set', 'LAKE_URI', path.join(home, 'lake'));
   af('connections', 'add', 'warehouse', '--conn-uri', `sqlite://${path.join(home, 'warehouse.db')}`);
 
-  const base = await startServer();
-  const schedLog = fs.openSync(path.join(home, 'scheduler.log'), 'w');
-  procs.push(spawn(BIN, ['scheduler', '--parallelism', '4'], { env, stdio: ['ignore', schedLog, schedLog] }));
+  const base = await h.startServer();
+  h.start(['scheduler', '--parallelism', '4'], 'scheduler.log');
 
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser = await h.launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const consoleErrors = [];
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  page.on('dialog', (d) => { failures++; console.log('FAIL a native dialog opened:', d.message()); d.dismiss(); });
+  page.on('dialog', (d) => { check(false, 'no native dialog opens: ' + d.message()); d.dismiss(); });
   // Nothing may be loaded from anywhere but the server.
   const foreign = [];
   page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) foreign.push(r.url()); });
@@ -303,20 +262,12 @@ async function main() {
     const cspErrors = consoleErrors.filter((e) => /Content Security Policy/i.test(e));
     check(cspErrors.length === 0, 'no CSP violations: ' + cspErrors.join(' | '));
   } catch (e) {
-    failures++;
-    console.log('FAIL', e.stack || e);
+    h.fail(e);
     try { await shot(page, 'failure'); } catch (_) { /* ignore */ }
   } finally {
     await browser.close();
-    for (const p of procs) p.kill('SIGTERM');
   }
-  if (failures) {
-    console.log(`${failures} failure(s); home kept at ${home}`);
-    console.log(fs.readFileSync(path.join(home, 'webserver.log'), 'utf8').slice(-3000));
-    process.exit(1);
-  }
-  fs.rmSync(home, { recursive: true, force: true });
-  console.log('all browser checks passed');
+  h.finish('all browser checks passed');
 }
 
-main().catch((e) => { console.error(e); for (const p of procs) p.kill('SIGTERM'); process.exit(1); });
+main().catch((e) => { h.fail(e); h.finish('all browser checks passed'); });

@@ -11,36 +11,25 @@
 // the transform process (SIGSTOP) once it has reported progress, and resumes
 // it after the checks. Nothing here asserts a time.
 // Usage: node tests/server/progress_browser_test.mjs <arxivflow> <artifacts dir>
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { Harness, sleep } from './browser_harness.mjs';
 
 const BIN = process.argv[2];
 const ARTIFACTS = process.argv[3] || path.resolve('build/artifacts');
 if (!BIN) { console.error('usage: progress_browser_test.mjs <arxivflow> [artifacts dir]'); process.exit(2); }
-fs.mkdirSync(ARTIFACTS, { recursive: true });
 
 const RECORDS = 200000;  // enough for the transform to report progress before it ends
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'af_progress_'));
-const env = { ...process.env, ARXIVFLOW_HOME: home, ARXIVFLOW_HEARTBEAT_INTERVAL: '0.5' };
-const procs = [];
+const h = new Harness(BIN, {
+  prefix: 'af_progress_', env: { ARXIVFLOW_HEARTBEAT_INTERVAL: '0.5' }, cliTimeoutMs: 300000, artifacts: ARTIFACTS,
+});
+const { home, procs } = h;
 let stopped = null;  // pid of a SIGSTOPped transform, resumed on every exit path
-let failures = 0;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function af(...args) {
-  const r = spawnSync(BIN, args, { env, encoding: 'utf8', timeout: 300000 });
-  if (r.status !== 0) throw new Error(`arxivflow ${args.join(' ')} failed: ${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-function check(cond, what) {
-  if (cond) { console.log('ok  ', what); return; }
-  failures++;
-  console.log('FAIL', what);
-}
+h.beforeStop.push(() => { if (stopped) process.kill(stopped, 'SIGCONT'); });
+const af = (...args) => h.af(...args);
+const check = (cond, what) => h.check(cond, what);
+const shot = (page, name) => h.shot(page, name);
 
 async function waitFor(what, fn, timeoutMs = 120000) {
   const end = Date.now() + timeoutMs;
@@ -50,18 +39,6 @@ async function waitFor(what, fn, timeoutMs = 120000) {
     if (Date.now() > end) throw new Error('timed out waiting for ' + what);
     await sleep(50);
   }
-}
-
-async function startServer() {
-  const logPath = path.join(home, 'webserver.log');
-  const log = fs.openSync(logPath, 'w');
-  procs.push(spawn(BIN, ['webserver', '--port', '0'], { env, stdio: ['ignore', log, log] }));
-  for (let i = 0; i < 300; i++) {
-    const m = fs.readFileSync(logPath, 'utf8').match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
-    if (m) return `http://127.0.0.1:${m[1]}`;
-    await sleep(100);
-  }
-  throw new Error('webserver did not start: ' + fs.readFileSync(logPath, 'utf8'));
 }
 
 // The children of a process (Linux /proc).
@@ -75,17 +52,9 @@ function readJson(file) {
   try { return JSON.parse(fs.readFileSync(file, 'utf8')); } catch (_) { return null; }
 }
 
-async function shot(page, name) {
-  const file = path.join(ARTIFACTS, name + '.png');
-  await page.screenshot({ path: file, fullPage: true });
-  console.log('     screenshot', file);
-}
-
 async function main() {
-  const help = spawnSync(BIN, ['--help'], { encoding: 'utf8' }).stdout;
-  if (!help.includes('transform') || !help.includes('warehouse')) {
-    console.log('SKIP: this binary has no transform/warehouse commands');
-    return;
+  if (!h.hasPipelineCommands()) {
+    h.finish('SKIP: this binary has no transform/warehouse commands');
   }
   af('db', 'init');
   af('users', 'create', '--username', 'admin', '--password', 'progress-pass', '--role', 'admin');
@@ -122,14 +91,10 @@ async function main() {
   procs.push(holder);
   await new Promise((resolve) => holder.stdout.once('data', resolve));
 
-  const base = await startServer();
-  const schedLog = fs.openSync(path.join(home, 'scheduler.log'), 'w');
-  procs.push(spawn(BIN, ['scheduler', '--parallelism', '2'], { env, stdio: ['ignore', schedLog, schedLog] }));
+  const base = await h.startServer();
+  h.start(['scheduler', '--parallelism', '2'], 'scheduler.log');
 
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser = await h.launchBrowser();
   const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   try {
     await page.goto(base + '/login');
@@ -207,26 +172,12 @@ async function main() {
     await page.waitForSelector('#ti-details');
     check(await page.$('#ti-progress') === null, 'the task page shows no progress once finished');
   } catch (e) {
-    failures++;
-    console.log('FAIL', e.stack || e);
+    h.fail(e);
     try { await shot(page, 'progress-failure'); } catch (_) { /* ignore */ }
   } finally {
-    if (stopped) { try { process.kill(stopped, 'SIGCONT'); } catch (_) { /* gone */ } }
     await browser.close();
-    for (const pr of procs) pr.kill('SIGTERM');
   }
-  if (failures) {
-    console.log(`${failures} failure(s); home kept at ${home}`);
-    console.log(fs.readFileSync(path.join(home, 'scheduler.log'), 'utf8').slice(-3000));
-    process.exit(1);
-  }
-  fs.rmSync(home, { recursive: true, force: true });
-  console.log('all progress checks passed');
+  h.finish('all progress checks passed', 'scheduler.log');
 }
 
-main().catch((e) => {
-  console.error(e);
-  if (stopped) { try { process.kill(stopped, 'SIGCONT'); } catch (_) { /* gone */ } }
-  for (const pr of procs) pr.kill('SIGTERM');
-  process.exit(1);
-});
+main().catch((e) => { h.fail(e); h.finish('all progress checks passed', 'scheduler.log'); });
