@@ -86,7 +86,7 @@ Status PartWriter::EndRow() {
   if (!EnsureOpen()) return status_;
   Status s = writer_->EndRow();
   if (!s.ok()) return status_ = s.WithContext(parts_.back().path);
-  if (Full()) return ClosePart();
+  if (Room() == 0) return ClosePart();
   return Status::OK();
 }
 
@@ -108,8 +108,7 @@ Status PartWriter::AppendColumns(const TableColumns& t) {
   size_t at = 0;
   while (at < t.rows) {
     if (!EnsureOpen()) return status_;
-    const uint64_t room = max_rows_per_part_ == 0 ? UINT64_MAX : max_rows_per_part_ - writer_->rows_written();
-    const size_t n = static_cast<size_t>(std::min<uint64_t>({t.rows - at, kSliceRows, room}));
+    const size_t n = static_cast<size_t>(std::min<uint64_t>({t.rows - at, kSliceRows, Room()}));
     for (size_t c = 0; c < columns.size(); ++c) {
       const TableColumns::Column& col = t.columns[c];
       const uint8_t* nulls = col.nulls.empty() ? nullptr : col.nulls.data() + at;
@@ -124,7 +123,7 @@ Status PartWriter::AppendColumns(const TableColumns& t) {
     Status s = writer_->EndRows(n);
     if (!s.ok()) return status_ = s.WithContext(parts_.back().path);
     at += n;
-    if (Full()) AF_RETURN_IF_ERROR(ClosePart());
+    if (Room() == 0) AF_RETURN_IF_ERROR(ClosePart());
   }
   return Status::OK();
 }

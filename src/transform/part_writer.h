@@ -105,7 +105,10 @@ class PartWriter : public RowWriter {
 
  private:
   bool EnsureOpen();
-  bool Full() const { return max_rows_per_part_ != 0 && writer_->rows_written() >= max_rows_per_part_; }
+  // Rows the open part still takes (max_rows_per_part 0: no limit).
+  uint64_t Room() const {
+    return max_rows_per_part_ == 0 ? UINT64_MAX : max_rows_per_part_ - writer_->rows_written();
+  }
 
   PartSinkOpener opener_;
   const schema::TableDef& table_;
