@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -36,22 +37,10 @@ int CollectToken(void* ctx, int flags, const char* token, int bytes, int, int) {
 // in two when read again), and two tokens inside quotes are a phrase, which
 // the index cannot answer.
 bool ReadsBackAsItself(const fts5_tokenizer& tokenizer, Fts5Tokenizer* instance, const std::string& token) {
-  struct Check {
-    const std::string* token;
-    int count = 0;
-    bool same = false;
-  } check{&token};
-  auto collect = [](void* ctx, int flags, const char* text, int bytes, int, int) -> int {
-    auto* c = static_cast<Check*>(ctx);
-    if (flags & FTS5_TOKEN_COLOCATED) return SQLITE_OK;
-    if (bytes <= 0) return SQLITE_OK;
-    if (++c->count > 1) return SQLITE_DONE;
-    c->same = std::string_view(text, static_cast<size_t>(bytes)) == *c->token;
-    return SQLITE_OK;
-  };
-  const int rc = tokenizer.xTokenize(instance, &check, FTS5_TOKENIZE_QUERY, token.data(),
-                                     static_cast<int>(token.size()), collect);
-  return (rc == SQLITE_OK || rc == SQLITE_DONE) && check.count == 1 && check.same;
+  std::vector<std::string> again;
+  const int rc = tokenizer.xTokenize(instance, &again, FTS5_TOKENIZE_QUERY, token.data(),
+                                     static_cast<int>(token.size()), CollectToken);
+  return (rc == SQLITE_OK || rc == SQLITE_DONE) && again.size() == 1 && again[0] == token;
 }
 
 }  // namespace
@@ -83,13 +72,11 @@ Result<std::string> BuildSearchMatch(sqlite::Database& db, const std::string& te
   if (tokenizer.xCreate(user_data, argv.data(), static_cast<int>(argv.size()), &instance) != SQLITE_OK) {
     return Status::Internal("cannot create the FTS5 tokenizer");
   }
+  const std::unique_ptr<Fts5Tokenizer, void (*)(Fts5Tokenizer*)> owned(instance, tokenizer.xDelete);
   std::vector<std::string> tokens;
   const int rc = tokenizer.xTokenize(instance, &tokens, FTS5_TOKENIZE_QUERY, text.data(), static_cast<int>(text.size()),
                                      CollectToken);
-  if (rc != SQLITE_OK && rc != SQLITE_DONE) {
-    tokenizer.xDelete(instance);
-    return Status::Internal("tokenizing the search text failed");
-  }
+  if (rc != SQLITE_OK && rc != SQLITE_DONE) return Status::Internal("tokenizing the search text failed");
   std::string match;
   for (const auto& token : tokens) {
     if (!ReadsBackAsItself(tokenizer, instance, token)) continue;
@@ -98,7 +85,6 @@ Result<std::string> BuildSearchMatch(sqlite::Database& db, const std::string& te
     for (char c : token) match += c == '"' ? std::string("\"\"") : std::string(1, c);
     match += '"';
   }
-  tokenizer.xDelete(instance);
   return match;
 }
 
