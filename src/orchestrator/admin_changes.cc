@@ -25,8 +25,8 @@ json VariableSummary(const std::string& value, const std::string& description) {
 }
 
 // The audit extra of a variable change; `before` is null for a create.
-json VariableChange(const std::string& key, const Variable* before, const Variable& after) {
-  json extra = {{"key", key}, {"after", VariableSummary(after.value, after.description)}};
+json VariableChange(const Variable* before, const Variable& after) {
+  json extra = {{"key", after.key}, {"after", VariableSummary(after.value, after.description)}};
   if (before) {
     extra["before"] = VariableSummary(before->value, before->description);
     extra["value_changed"] = before->value != after.value;
@@ -77,7 +77,7 @@ Status CreateVariable(MetadataStore& store, const Actor& actor, const std::strin
     AF_ASSIGN_OR_RETURN(auto before, store.GetVariableRecord(key));
     if (before) return Status::AlreadyExists("variable '" + key + "' already exists");
     AF_RETURN_IF_ERROR(store.SetVariable(key, value, description));
-    return RecordAudit(store, actor, "variable_create", NoIds(), VariableChange(key, nullptr, {key, value, description}));
+    return RecordAudit(store, actor, "variable_create", NoIds(), VariableChange(nullptr, {key, value, description}));
   });
 }
 
@@ -91,7 +91,7 @@ Result<Variable> UpdateVariable(MetadataStore& store, const Actor& actor, const 
     if (value) after.value = *value;
     if (description) after.description = *description;
     AF_RETURN_IF_ERROR(store.SetVariable(key, after.value, after.description));
-    return RecordAudit(store, actor, "variable_update", NoIds(), VariableChange(key, &*before, after));
+    return RecordAudit(store, actor, "variable_update", NoIds(), VariableChange(&*before, after));
   });
   if (!st.ok()) return st;
   return after;
@@ -103,7 +103,7 @@ Status SetVariable(MetadataStore& store, const Actor& actor, const std::string& 
     AF_ASSIGN_OR_RETURN(auto before, store.GetVariableRecord(key));
     AF_RETURN_IF_ERROR(store.SetVariable(key, value, description));
     return RecordAudit(store, actor, before ? "variable_update" : "variable_create", NoIds(),
-                       VariableChange(key, before ? &*before : nullptr, {key, value, description}));
+                       VariableChange(before ? &*before : nullptr, {key, value, description}));
   });
 }
 
