@@ -57,6 +57,24 @@ std::string Reference(std::string_view in, bool paragraphs) {
   return out;
 }
 
+// Both forms give what the rules say, and the char* form `write` writes at
+// most text.size() bytes.
+::testing::AssertionResult MatchesTheRules(const std::string& text, size_t (*write)(std::string_view, char*)) {
+  const std::string inline_text = Inline(text), inline_rule = Reference(text, false);
+  if (inline_text != inline_rule) {
+    return ::testing::AssertionFailure() << "inline: \"" << inline_text << "\" != \"" << inline_rule << '"';
+  }
+  const std::string para_text = Para(text), para_rule = Reference(text, true);
+  if (para_text != para_rule) {
+    return ::testing::AssertionFailure() << "paragraphs: \"" << para_text << "\" != \"" << para_rule << '"';
+  }
+  std::string buf(text.size() + 16, '#');
+  const size_t n = write(text, buf.data());
+  if (n > text.size()) return ::testing::AssertionFailure() << n << " bytes out of " << text.size();
+  if (buf.substr(text.size()) != std::string(16, '#')) return ::testing::AssertionFailure() << "wrote past the input size";
+  return ::testing::AssertionSuccess();
+}
+
 TEST(TextClean, MatchesTheRulesOnRandomText) {
   // Long enough texts to cross the 16-byte vector steps at every offset,
   // with runs of every kind, non-ASCII bytes (negative as signed char) and
@@ -76,13 +94,7 @@ TEST(TextClean, MatchesTheRulesOnRandomText) {
         text.push_back(alphabet[rng() % sizeof(alphabet)]);
       }
     }
-    ASSERT_EQ(Inline(text), Reference(text, false)) << "inline, text #" << iter;
-    ASSERT_EQ(Para(text), Reference(text, true)) << "paragraphs, text #" << iter;
-    // The char* form writes at most in.size() bytes.
-    std::string buf(text.size() + 16, '#');
-    const size_t n = NormalizeParagraphs(text, buf.data());
-    ASSERT_LE(n, text.size());
-    ASSERT_EQ(buf.substr(text.size()), std::string(16, '#')) << "wrote past the input size";
+    ASSERT_TRUE(MatchesTheRules(text, NormalizeParagraphs)) << "text #" << iter;
   }
 }
 
@@ -97,12 +109,7 @@ TEST(TextClean, MatchesTheRulesOnShortText) {
     std::string text;
     for (size_t i = 0; i < len; ++i) text.push_back(static_cast<char>('A' + rng() % 58));
     if (len > 0 && iter % 3 != 0) text[rng() % len] = odd[rng() % sizeof(odd)];
-    ASSERT_EQ(Inline(text), Reference(text, false)) << "text #" << iter;
-    ASSERT_EQ(Para(text), Reference(text, true)) << "text #" << iter;
-    std::string buf(text.size() + 16, '#');
-    const size_t n = NormalizeInline(text, buf.data());
-    ASSERT_LE(n, text.size());
-    ASSERT_EQ(buf.substr(text.size()), std::string(16, '#')) << "wrote past the input size";
+    ASSERT_TRUE(MatchesTheRules(text, NormalizeInline)) << "text #" << iter;
   }
 }
 
