@@ -113,7 +113,18 @@ class Home:
                 except subprocess.TimeoutExpired:
                     p.kill()
         if not self.keep:
-            shutil.rmtree(self.root, ignore_errors=True)
+            remove_tree(self.root)
+
+
+def remove_tree(path, patience=5.0):
+    """Removes a test's home. A task process the scheduler started may still
+    be ending and writing its log for a moment: try again until it is gone."""
+    deadline = time.time() + patience
+    while True:
+        shutil.rmtree(path, ignore_errors=True)
+        if not os.path.exists(path) or time.time() > deadline:
+            return
+        time.sleep(0.1)
 
 
 def pid_alive(pid):
