@@ -136,6 +136,9 @@ TEST(TextClean, Rfc2822) {
   EXPECT_FALSE(ParseRfc2822("Mon, 2 Apr 2007 19:18:42"));
   EXPECT_FALSE(ParseRfc2822("Mon, 2 Apr 2007 19:18:42 GMT junk"));
   EXPECT_FALSE(ParseRfc2822(""));
+  EXPECT_EQ(ParseRfc2822("Sat, 29 Feb 2020 23:59:60 GMT"), 1583020800000000LL);
+  EXPECT_FALSE(ParseRfc2822("Sat, 29 Feb 2021 23:59:59 GMT"));
+  EXPECT_FALSE(ParseRfc2822("Mon, 2 Apr 2007 24:00:00 GMT"));
   int year = 0, month = 0;
   YearMonthFromMicros(1175541522000000LL, &year, &month);
   EXPECT_EQ(year, 2007);
@@ -143,6 +146,34 @@ TEST(TextClean, Rfc2822) {
   YearMonthFromMicros(-1, &year, &month);
   EXPECT_EQ(year, 1969);
   EXPECT_EQ(month, 12);
+}
+
+// arXiv's own form is read at fixed positions, anything else by the general
+// rules: both give the same answer. A leading space is ignored by the rules
+// and keeps a text off the fixed-position path, so each text is compared with
+// itself read the general way.
+TEST(TextClean, Rfc2822ArxivFormAgreesWithTheGeneralRules) {
+  std::mt19937 rng(2822);
+  const std::string forms[] = {"Mon, 2 Apr 2007 19:18:42 GMT", "Tue, 31 Dec 1991 00:00:00 GMT",
+                               "Sat, 29 Feb 2020 23:59:60 GMT", "Wed, 9 Sep 2099 09:09:09 GMT"};
+  const std::string alphabet = "0123456789 :,+-GMTUCZAprFebDecSepxX\t";
+  int accepted = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::string s = forms[i % 4];
+    for (int k = static_cast<int>(rng() % 3); k > 0; --k) {  // 0 to 2 changes
+      const size_t at = rng() % s.size();
+      switch (rng() % 3) {
+        case 0: s[at] = alphabet[rng() % alphabet.size()]; break;
+        case 1: s.erase(at, 1); break;
+        default: s.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+      }
+    }
+    const auto fast = ParseRfc2822(s);
+    ASSERT_EQ(fast, ParseRfc2822(" " + s)) << "'" << s << "'";
+    accepted += fast.has_value();
+  }
+  EXPECT_GT(accepted, 50000);  // the comparison saw both outcomes often
+  EXPECT_LT(accepted, 190000);
 }
 
 }  // namespace
