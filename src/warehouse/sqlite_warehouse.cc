@@ -95,6 +95,11 @@ class SqliteWarehouse : public Warehouse {
     // not inside its COMMIT; they leave the WAL at most this large.
     AF_RETURN_IF_ERROR(conn_->Exec("PRAGMA wal_autocheckpoint=0"));
     AF_RETURN_IF_ERROR(conn_->Exec("PRAGMA journal_size_limit=67108864"));
+    // Debian's SQLite overwrites every freed page with zeros (secure_delete
+    // on by default), so replacing a table wrote the whole old table once
+    // more (the full-scale authors, abstracts and search index: 52 s).
+    // FAST zeroes deleted rows only on pages that are written anyway.
+    AF_RETURN_IF_ERROR(conn_->Exec("PRAGMA secure_delete=FAST"));
     return Status::OK();
   }
 

@@ -6,6 +6,7 @@ transform/warehouse subcommands."""
 import os
 import sqlite3
 import sys
+import threading
 import time
 
 from af_helpers import BIN, Home, run_tests, ti_results
@@ -65,9 +66,27 @@ def test_full_pipeline_on_sample():
         assert {"check": "papers_has_rows", "table": "papers", "observed": "200"}.items() <= \
             next(c for c in checks if c["check"] == "papers_has_rows").items(), checks
         assert results["Begin_execution"] is None
-        # A rerun replaces, never appends.
-        run2 = h.trigger("arxiv_full_pipeline")
-        assert h.wait_run("arxiv_full_pipeline", run2, timeout=300) == "success"
+        # A rerun replaces, never appends, and readers keep the published
+        # tables all through it: never empty, never a mix.
+        seen, stop = set(), threading.Event()
+
+        def read_all_the_while():
+            reader = sqlite3.connect(wh, isolation_level=None)
+            while not stop.is_set():
+                reader.execute("BEGIN")  # the six counts from one snapshot
+                seen.add(tuple(reader.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in counts))
+                reader.execute("COMMIT")
+                time.sleep(0.01)
+
+        poller = threading.Thread(target=read_all_the_while)
+        poller.start()
+        try:
+            run2 = h.trigger("arxiv_full_pipeline")
+            assert h.wait_run("arxiv_full_pipeline", run2, timeout=300) == "success"
+        finally:
+            stop.set()
+            poller.join()
+        assert seen == {tuple(counts.values())}, (seen, counts)
         assert db.execute("SELECT COUNT(*) FROM papers").fetchone()[0] == 200
         # A failing check: its task fails and its result says which check and why.
         db.execute("DELETE FROM titles")
