@@ -19,7 +19,9 @@
 # Environment: ARXIVFLOW_BIN (default build/arxivflow), BACKENDS (default
 # "sqlite postgres"), NIPS_CSV (optional NIPS table), WORK (work folder;
 # default a fresh one under /tmp), KEEP=1 keeps it, TIMEOUT (seconds per run,
-# default 3600). The binary is copied into the work folder first.
+# default 3600), RUNS (default 1: runs of the DAG one after the other on the
+# same home; from the second on, each replaces a published warehouse, as a
+# daily run does). The binary is copied into the work folder first.
 #
 # Timings are wall-clock on whatever else the machine is doing; CPU times are
 # the steadier figure on a shared machine.
@@ -31,6 +33,7 @@ bin=${ARXIVFLOW_BIN:-$root/build/arxivflow}
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 backends=${BACKENDS:-sqlite postgres}
 timeout=${TIMEOUT:-3600}
+runs=${RUNS:-1}
 
 if [[ " $backends " == *" postgres "* && -z "${ARXIVFLOW_TEST_PG_URI:-}" ]]; then
   exec python3 "$root/tests/support/pg_harness.py" -- "$0" "$@"
@@ -97,29 +100,32 @@ for backend in $backends; do
   server=$!
   sleep 1
   kill -0 "$server" 2>/dev/null || { cat "$home/standalone.log"; echo "standalone did not start" >&2; exit 1; }
-  cpu_before=$(server_cpu)
-  run_id=$("$bin" dags trigger arxiv_full_pipeline | tail -1)
-  start=$(date +%s)
-  state=queued
-  while [[ "$state" != success && "$state" != failed ]]; do
-    sleep 1
-    state=$("$bin" dags state arxiv_full_pipeline "$run_id")
-    if (( $(date +%s) - start > timeout )); then echo "timed out after $timeout s" >&2; state=timeout; break; fi
+  for round in $(seq "$runs"); do
+    (( round == 1 )) || echo "== $backend: run $round, replacing the published warehouse"
+    cpu_before=$(server_cpu)
+    run_id=$("$bin" dags trigger arxiv_full_pipeline | tail -1)
+    start=$(date +%s)
+    state=queued
+    while [[ "$state" != success && "$state" != failed ]]; do
+      sleep 1
+      state=$("$bin" dags state arxiv_full_pipeline "$run_id")
+      if (( $(date +%s) - start > timeout )); then echo "timed out after $timeout s" >&2; state=timeout; break; fi
+    done
+    cpu_after=$(server_cpu)
+    # `warehouse check` on its own, as a user runs it after the job.
+    check_start=$(date +%s.%N)
+    check_rc=0
+    "$bin" --log-level warn warehouse check --conn warehouse --from "$home/lake" >"$home/check.txt" 2>&1 || check_rc=$?
+    check_seconds=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$check_start" "$(date +%s.%N)")
+    echo "   run $run_id: $state"
+    [[ $backend != postgres ]] || python3 -c "import sys; print(f'   PostgreSQL server CPU during the run: {float(sys.argv[2]) - float(sys.argv[1]):.1f} s')" "$cpu_before" "$cpu_after"
+    python3 "$here/report.py" --home "$home" --run-id "$run_id" --backend "$backend" --conn "$conn" \
+      --check-seconds "$check_seconds" --check-rc "$check_rc" || status=1
+    [[ "$state" == success ]] || status=1
   done
-  cpu_after=$(server_cpu)
   kill -TERM "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
   server=
-  # `warehouse check` on its own, as a user runs it after the job.
-  check_start=$(date +%s.%N)
-  check_rc=0
-  "$bin" --log-level warn warehouse check --conn warehouse --from "$home/lake" >"$home/check.txt" 2>&1 || check_rc=$?
-  check_seconds=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$check_start" "$(date +%s.%N)")
-  echo "   run $run_id: $state"
-  [[ $backend != postgres ]] || python3 -c "import sys; print(f'   PostgreSQL server CPU during the run: {float(sys.argv[2]) - float(sys.argv[1]):.1f} s')" "$cpu_before" "$cpu_after"
-  python3 "$here/report.py" --home "$home" --run-id "$run_id" --backend "$backend" --conn "$conn" \
-    --check-seconds "$check_seconds" --check-rc "$check_rc" || status=1
-  [[ "$state" == success ]] || status=1
   # Spare the disk for the next backend.
   [[ "${KEEP:-0}" == 1 || -n "${WORK:-}" ]] || rm -rf "$home/lake" "$home/warehouse.db"*
 done
