@@ -1,7 +1,9 @@
 """The full pipeline DAG on the 200-record sample, through the scheduler:
 transform -> create tables -> six parallel loads and the search index ->
 publish -> checks, on a SQLite warehouse; the tasks' results (rows loaded, check outcomes) land in
-task_instances.result, failed checks included. Skipped when the binary has no
+task_instances.result, failed checks included. Run again, the published tables
+serve readers all through the run, and a run killed in its publish leaves them
+as they were. Skipped when the binary has no
 transform/warehouse subcommands."""
 import os
 import sqlite3
@@ -88,6 +90,21 @@ def test_full_pipeline_on_sample():
             poller.join()
         assert seen == {tuple(counts.values())}, (seen, counts)
         assert db.execute("SELECT COUNT(*) FROM papers").fetchone()[0] == 200
+        # A run killed in the middle of its publish (no retry) leaves the
+        # published tables as they were.
+        dag_file = os.path.join(h.dags, "arxiv_full_pipeline.yaml")
+        with open(dag_file) as f:
+            shipped = f.read()
+        assert "retries: 1" in shipped
+        h.write_dag("arxiv_full_pipeline.yaml", shipped.replace("retries: 1", "retries: 0"))
+        killed = h.run("dags", "test", "arxiv_full_pipeline", check=False,
+                       env=dict(h.env, ARXIVFLOW_FAULT_POINT="publish.swapped:papers"))
+        assert killed.returncode != 0, killed.stdout + killed.stderr
+        assert "publish_tables: failed (try 1) - " in killed.stdout and "killed by signal 9" in killed.stdout, \
+            killed.stdout + killed.stderr
+        h.write_dag("arxiv_full_pipeline.yaml", shipped)
+        after = {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in counts}
+        assert after == counts, (after, counts)
         # A failing check: its task fails and its result says which check and why.
         db.execute("DELETE FROM titles")
         db.commit()
