@@ -271,48 +271,45 @@ std::optional<int32_t> ParseIsoDate(std::string_view s) {
 
 namespace {
 
+// A date-time read by either path below: checked for a real calendar day and
+// clock time, then microseconds since the epoch, UTC.
+std::optional<int64_t> CheckedMicros(int64_t year, int month, int64_t day, int64_t hour, int64_t minute,
+                                     int64_t second, int64_t offset_minutes) {
+  if (day < 1 || day > DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  const int64_t days = DaysFromCivil(year, month, day);
+  return (days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60) * 1000000;
+}
+
 // The form arXiv writes, "Mon, 2 Apr 2007 19:18:42 GMT" (a day of one or two
 // digits), read at fixed positions: the general rules below cost several
 // times more, and every version of every paper has a date. Same result as the
 // general rules for what it accepts; false sends anything else to them.
-bool ParseArxivDateTime(std::string_view s, int64_t* micros) {
+bool ParseArxivDateTime(std::string_view s, std::optional<int64_t>* micros) {
   const size_t day_digits = s.size() - 27;  // 28 or 29 bytes
   if (day_digits != 1 && day_digits != 2) return false;
-  const char* p = s.data();
-  if (!std::isalpha(static_cast<unsigned char>(p[0])) || p[3] != ',' || p[4] != ' ') return false;
-  p += 5;
-  auto digits = [](const char* d, int n, int64_t* out) {
-    int64_t v = 0;
-    for (int i = 0; i < n; ++i) {
-      const unsigned digit = static_cast<unsigned char>(d[i]) - static_cast<unsigned>('0');
-      if (digit > 9) return false;
-      v = v * 10 + digit;
-    }
-    *out = v;
-    return true;
-  };
+  if (!std::isalpha(static_cast<unsigned char>(s[0])) || s[3] != ',' || s[4] != ' ') return false;
+  const size_t at = 5 + day_digits;  // " Mmm YYYY HH:MM:SS GMT" from here
+  if (s[at] != ' ' || s[at + 4] != ' ' || s[at + 9] != ' ' || s[at + 12] != ':' || s[at + 15] != ':' ||
+      s.substr(at + 18) != " GMT") {
+    return false;
+  }
+  const int month = MonthFromName(s.substr(at + 1, 3));
   int64_t day, year, hour, minute, second;
-  if (!digits(p, static_cast<int>(day_digits), &day)) return false;
-  p += day_digits;
-  // " Mmm YYYY HH:MM:SS GMT"
-  if (p[0] != ' ' || p[4] != ' ' || p[9] != ' ' || p[12] != ':' || p[15] != ':' ||
-      std::memcmp(p + 18, " GMT", 4) != 0) {
+  size_t p_day = 5, p_year = at + 5, p_hour = at + 10, p_minute = at + 13, p_second = at + 16;
+  const int n = static_cast<int>(day_digits);
+  if (month == 0 || !ReadInt(s, &p_day, n, n, &day) || !ReadInt(s, &p_year, 4, 4, &year) ||
+      !ReadInt(s, &p_hour, 2, 2, &hour) || !ReadInt(s, &p_minute, 2, 2, &minute) ||
+      !ReadInt(s, &p_second, 2, 2, &second)) {
     return false;
   }
-  const int month = MonthFromName(std::string_view(p + 1, 3));
-  if (month == 0 || !digits(p + 5, 4, &year) || !digits(p + 10, 2, &hour) || !digits(p + 13, 2, &minute) ||
-      !digits(p + 16, 2, &second)) {
-    return false;
-  }
-  if (day < 1 || day > DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 60) return false;
-  *micros = (DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second) * 1000000;
+  *micros = CheckedMicros(year, month, day, hour, minute, second, 0);
   return true;
 }
 
 }  // namespace
 
 std::optional<int64_t> ParseRfc2822(std::string_view s) {
-  if (int64_t micros; ParseArxivDateTime(s, &micros)) return micros;
+  if (std::optional<int64_t> micros; ParseArxivDateTime(s, &micros)) return micros;
   size_t pos = 0;
   SkipSpaces(s, &pos);
   // Optional day of week: three letters and a comma.
@@ -336,10 +333,6 @@ std::optional<int64_t> ParseRfc2822(std::string_view s) {
     return std::nullopt;
   }
   if (Expect(s, &pos, ':') && !ReadInt(s, &pos, 2, 2, &second)) return std::nullopt;
-  if (day < 1 || day > DaysInMonth(year, month) || hour > 23 ||
-      minute > 59 || second > 60) {
-    return std::nullopt;
-  }
   SkipSpaces(s, &pos);
   int64_t offset_minutes = 0;
   const std::string_view zone = s.substr(pos);
@@ -361,9 +354,7 @@ std::optional<int64_t> ParseRfc2822(std::string_view s) {
   pos += zone_len;
   SkipSpaces(s, &pos);
   if (pos != s.size()) return std::nullopt;
-  const int64_t days = DaysFromCivil(year, month, day);
-  const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-  return secs * 1000000;
+  return CheckedMicros(year, month, day, hour, minute, second, offset_minutes);
 }
 
 }  // namespace arxivflow::transform
