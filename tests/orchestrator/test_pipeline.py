@@ -79,6 +79,7 @@ def test_full_pipeline_on_sample():
                 seen.add(tuple(reader.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in counts))
                 reader.execute("COMMIT")
                 time.sleep(0.01)
+            reader.close()
 
         poller = threading.Thread(target=read_all_the_while)
         poller.start()
