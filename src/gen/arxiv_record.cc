@@ -11,6 +11,11 @@ namespace {
 
 constexpr std::string_view kSuffixes[] = {"", "Jr", "Jr.", "II", "III"};
 
+// Shares of function words ("the", "of") in titles and abstracts, as
+// counted in real ones.
+constexpr double kTitleFunctionShare = 0.2;
+constexpr double kAbstractFunctionShare = 0.42;
+
 // Greedy line wrapping over JSON-escaped fragments: words are separated by a
 // space, or by `brk` (an escaped line break plus indentation) when the line
 // would exceed `limit` columns. Widths count code points of the plain text.
@@ -212,16 +217,18 @@ void ArxivRecordWriter::WriteAuthorsParsed(OutBuffer* out) {
 void ArxivRecordWriter::WriteTitle(Rng& rng, OutBuffer* out) {
   out->Push('"');
   Wrapper wrap(out, 72, "\\n  ", 2, 0);
-  const int words = static_cast<int>(rng.Range(3, 12));
+  const int words = static_cast<int>(rng.Range(4, 13));
   const bool title_case = rng.Chance(0.15);
   const int math_at = rng.Chance(0.2) ? static_cast<int>(rng.Below(static_cast<uint64_t>(words))) : -1;
+  // The abstract that follows shares the title's topic words, as real ones do.
+  prose_.BeginDocument(rng, static_cast<int>(rng.Range(3, 8)));
   for (int i = 0; i < words; ++i) {
     if (i == math_at) {
       const Frag& m = Pick(pools_.math, rng);
       wrap.Word(Esc(m), m.width);
     }
-    const Frag& w = Pick(pools_.words, rng);
-    const size_t at = wrap.Word(Esc(w), w.width);
+    const ProseWord w = prose_.NextWord(rng, i == 0 ? 0.0 : kTitleFunctionShare, !style_.raw_utf8);
+    const size_t at = wrap.Word(w.text, w.width);
     if (i == 0 || (title_case && w.width > 3)) Capitalize(out, at);
   }
   if (style_.exotic) wrap.Word("\\ud835\\udc9c\\u2014\\u00e9tude", 7);  // astral char, em dash
@@ -238,15 +245,15 @@ void ArxivRecordWriter::WriteAbstract(Rng& rng, OutBuffer* out) {
     for (int s = 0; s < sentences; ++s) {
       const Frag& st = Pick(pools_.starters, rng);
       wrap.Word(Esc(st), st.width);
-      const int words = static_cast<int>(rng.Range(9, 24));
+      const int words = static_cast<int>(rng.Range(12, 30));
       for (int i = 0; i < words; ++i) {
         const uint64_t r = rng.Below(1000);
-        if (r < 45) {
+        if (r < 20) {
           const Frag& m = Pick(pools_.math, rng);
           wrap.Word(Esc(m), m.width);
         } else {
-          const Frag& w = Pick(pools_.words, rng);
-          wrap.Word(Esc(w), w.width);
+          const ProseWord w = prose_.NextWord(rng, kAbstractFunctionShare, !style_.raw_utf8);
+          wrap.Word(w.text, w.width);
           if (r > 960 && i + 1 < words) wrap.Glue(",", 1);
         }
       }

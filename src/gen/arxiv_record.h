@@ -13,6 +13,7 @@
 
 #include "gen/id_plan.h"
 #include "gen/out_buffer.h"
+#include "gen/prose.h"
 #include "gen/rng.h"
 #include "gen/text_pools.h"
 
@@ -66,6 +67,7 @@ class ArxivRecordWriter {
   std::vector<const Frag*> cats_;
   int collaboration_ = -1;
   OutBuffer scratch_;
+  ProseWriter prose_;
 };
 
 }  // namespace arxivflow::gen

@@ -6,7 +6,9 @@ Usage: gen_distribution_test.py /path/to/arxivflow
 Generates 100k records with seed 7 and asserts the contract of docs/gen.md:
 field set and order, types, null rates, id styles, author-count tail,
 categories, versions with RFC 2822 dates whose weekday matches the date,
-record size, determinism, and the NIPS CSV shape.
+record size, determinism, and the NIPS CSV shape; and that the prose of the
+abstracts has the statistics of the real records in tests/data (distinct
+words, compressibility, a vocabulary that keeps growing).
 """
 import collections
 import csv
@@ -20,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import zlib
 
 RECORDS = 100_000
 NIPS_RECORDS = 500
@@ -34,6 +37,8 @@ OLD_ID = re.compile(r"^[a-z]+(-[a-z]+)?/\d{7}$")
 CATEGORY = re.compile(r"^[a-z]+(-[a-z]+)?(\.[A-Za-z]+(-[a-z]+)?)?$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+REAL_SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "arxiv-sample-200.jsonl")
 
 failures = []
 
@@ -128,6 +133,31 @@ def check_record(rec, line_no):
         check(False, f"{rid}: abstract shape")
 
 
+def distinct_words(text):
+    return {w.lower().strip(".,;:()\"'") for w in text.split()}
+
+
+def check_prose(abstracts):
+    """Generated abstracts against the real ones, on the same number of bytes."""
+    with open(REAL_SAMPLE, encoding="utf-8") as f:
+        real = "".join(json.loads(line)["abstract"] for line in f)
+    ours = "".join(abstracts)
+    check(len(ours) > 100 * len(real), "too little generated abstract text")
+    sample = ours[:len(real)]
+    real_words, our_words = len(distinct_words(real)), len(distinct_words(sample))
+    real_z = len(zlib.compress(real.encode(), 6))
+    our_z = len(zlib.compress(sample.encode(), 6))
+    print(f"prose over {len(real)} characters: distinct words {our_words} (real {real_words}), "
+          f"zlib {our_z} bytes (real {real_z})")
+    check(abs(our_words / real_words - 1) <= 0.15, f"distinct words {our_words}, real {real_words}")
+    check(abs(our_z / real_z - 1) <= 0.08, f"zlib size {our_z}, real {real_z}")
+    # Heaps' law: the vocabulary keeps growing (a fixed word pool stops at
+    # its size); the full snapshot's abstracts use over a million words.
+    whole = len(distinct_words(ours))
+    print(f"distinct words over {len(ours)} characters of abstracts: {whole}")
+    check(whole >= 300_000, f"only {whole} distinct words in all abstracts")
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory(prefix="gen_test_") as tmp:
@@ -145,6 +175,7 @@ def main():
         ids = set()
         old_style = 0
         author_counts = []
+        abstracts = []
         multi_para = titles_wrapped = empty_comments = all_null = 0
         escaped_lines = raw_utf8_lines = latex_lines = four_part = 0
         for n, line in enumerate(lines, 1):
@@ -160,6 +191,7 @@ def main():
             ids.add(rec["id"])
             old_style += "/" in rec["id"]
             author_counts.append(len(rec["authors_parsed"]))
+            abstracts.append(rec["abstract"])
             multi_para += "\n  " in rec["abstract"].strip()
             titles_wrapped += "\n  " in rec["title"]
             empty_comments += rec["comments"] == ""
@@ -205,6 +237,7 @@ def main():
         check(raw_utf8_lines > 0, "no raw UTF-8")
         check(latex_lines > RECORDS * 0.3, "too little LaTeX")
         check(four_part > 0, "no authors_parsed entries with an affiliation")
+        check_prose(abstracts)
 
         # Determinism: same seed and N give the same bytes whatever the thread
         # count; another seed gives other bytes; stdout equals a file.
