@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "warehouse/test_area.h"
 
 namespace arxivflow::warehouse {
@@ -13,14 +14,8 @@ namespace fs = std::filesystem;
 
 class LoaderTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("af_loader_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  const ScopedTempDir tmp_{"af_loader_test_"};
+  const fs::path dir_ = tmp_.path();
 };
 
 TEST_F(LoaderTest, ParquetAreaIntoSqliteTwice) {

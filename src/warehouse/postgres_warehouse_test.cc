@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "warehouse/loader.h"
 #include "warehouse/test_area.h"
 #include "warehouse/test_batches.h"
@@ -89,8 +90,8 @@ TEST_F(PostgresWarehouseTest, LoadTwiceReplacesWithTypedValues) {
 }
 
 TEST_F(PostgresWarehouseTest, ParquetAreaEndToEnd) {
-  const fs::path dir = fs::temp_directory_path() / ("af_pg_area_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+  const ScopedTempDir tmp("af_pg_area_");
+  const fs::path dir = tmp.path() / "area";
   ASSERT_TRUE(testing::WriteTestArea(dir, 500, 3).ok());
   auto area = OpenParquetArea(dir.string());
   ASSERT_TRUE(area.ok()) << area.status().ToString();
@@ -125,7 +126,6 @@ TEST_F(PostgresWarehouseTest, ParquetAreaEndToEnd) {
   EXPECT_NE(published.status().message().find("not staged: authors"), std::string::npos)
       << published.status().message();
   EXPECT_EQ(Query("SELECT COUNT(*) FROM papers").integer, 500);
-  fs::remove_all(dir);
 }
 
 TEST_F(PostgresWarehouseTest, ManifestMismatchKeepsPreviousContents) {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "warehouse/test_batches.h"
 #include "warehouse/warehouse.h"
 
@@ -17,20 +18,13 @@ using testing::StringVector;
 class ReaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("af_reader_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     db_ = (dir_ / "w.db").string();
     auto wh = Warehouse::Open(*ParseConnection("sqlite://" + db_));
     ASSERT_TRUE(wh.ok());
     wh_ = std::move(wh).value();
     ASSERT_TRUE(wh_->CreateTables({}).ok());
   }
-  void TearDown() override {
-    wh_.reset();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { wh_.reset(); }
 
   // Stages `batch` for `load`.
   void Stage(schema::TableId id, Batch batch, const LoadIdentity& load) {
@@ -78,7 +72,8 @@ class ReaderTest : public ::testing::Test {
     ASSERT_TRUE(published.ok()) << published.status().ToString();
   }
 
-  fs::path dir_;
+  const ScopedTempDir tmp_{"af_reader_test_"};  // first: removed after the warehouse closed
+  const fs::path dir_ = tmp_.path();
   std::string db_;
   std::unique_ptr<Warehouse> wh_;
 };

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "warehouse/redshift.h"
 #include "warehouse/test_area.h"
 
@@ -7,8 +8,8 @@ namespace arxivflow::warehouse {
 namespace {
 
 TEST(RedshiftWidthsTest, FromParquetArea) {
-  const auto dir = std::filesystem::temp_directory_path() / ("af_widths_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  const ScopedTempDir tmp("af_widths_");
+  const auto dir = tmp.path() / "area";
   ASSERT_TRUE(testing::WriteTestArea(dir, 50, 1).ok());
   auto area = OpenParquetArea(dir.string());
   ASSERT_TRUE(area.ok()) << area.status().ToString();
@@ -25,12 +26,11 @@ TEST(RedshiftWidthsTest, FromParquetArea) {
   }
   auto map = ToVarcharWidths(*widths);
   EXPECT_EQ(map["titles"]["title"], 256);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(RedshiftWidthsTest, CountsValuesOverTheCap) {
-  const auto dir = std::filesystem::temp_directory_path() / ("af_widths_cap_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  const ScopedTempDir tmp("af_widths_cap_");
+  const auto dir = tmp.path();
   std::filesystem::create_directories(dir / "abstracts");
   const auto& abstracts = schema::Table(schema::TableId::kAbstracts);
   {
@@ -61,7 +61,6 @@ TEST(RedshiftWidthsTest, CountsValuesOverTheCap) {
   EXPECT_EQ((*widths)[1].max_bytes, 70000);
   EXPECT_EQ((*widths)[1].width, 65535);
   EXPECT_EQ((*widths)[1].over_cap, 2);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <set>
 
+#include "common/scoped_temp_dir_test_util.h"
+
 namespace arxivflow::warehouse {
 namespace {
 
@@ -18,9 +20,8 @@ namespace fs = std::filesystem;
 void Touch(const fs::path& p) { std::ofstream(p) << "x"; }
 
 TEST(SqliteScratchTest, StaleFilesOfDeadProcessesAreRemovedLiveOnesKept) {
-  const fs::path dir = fs::temp_directory_path() / ("af_scratch_test_" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const ScopedTempDir tmp("af_scratch_test_");
+  const fs::path dir = tmp.path();
   const std::string db = (dir / "w.db").string();
   const pid_t child = fork();
   if (child == 0) _exit(0);
@@ -44,11 +45,11 @@ TEST(SqliteScratchTest, StaleFilesOfDeadProcessesAreRemovedLiveOnesKept) {
   for (const auto& e : fs::directory_iterator(dir)) left.insert(e.path().filename().string());
   EXPECT_EQ(left, (std::set<std::string>{"w.db", "w.db-wal", fs::path(live_stage).filename().string(),
                                          "other.db.stage-papers-abc.1"}));
-  fs::remove_all(dir);
 }
 
 TEST(SqliteScratchTest, ScratchFileIsRemovedWhenItGoesOutOfScope) {
-  const fs::path p = fs::temp_directory_path() / ("af_scratch_file_" + std::to_string(getpid()));
+  const ScopedTempDir tmp("af_scratch_file_");
+  const fs::path p = tmp.File("scratch");
   {
     ScratchFile file(p.string());
     Touch(p);

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "warehouse/test_batches.h"
 #include "warehouse/warehouse.h"
 
@@ -16,21 +17,13 @@ using testing::StringVector;
 class SqliteWarehouseTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("af_sqlite_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
     auto spec = ParseConnection("sqlite://" + (dir_ / "w.db").string());
     ASSERT_TRUE(spec.ok()) << spec.status().ToString();
     auto wh = Warehouse::Open(*spec);
     ASSERT_TRUE(wh.ok()) << wh.status().ToString();
     wh_ = std::move(wh).value();
   }
-  void TearDown() override {
-    wh_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { wh_.reset(); }
 
   int64_t Count(const std::string& sql) {
     auto v = wh_->QueryScalar(sql);
@@ -49,7 +42,8 @@ class SqliteWarehouseTest : public ::testing::Test {
     return wh_->LoadTable(schema::Table(id), input);
   }
 
-  std::filesystem::path dir_;
+  const ScopedTempDir tmp_{"af_sqlite_test_"};  // first: removed after the warehouse closed
+  const std::filesystem::path dir_ = tmp_.path();
   std::unique_ptr<Warehouse> wh_;
 };
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "warehouse/loader.h"
 #include "warehouse/sqlite_search_index.h"
 #include "warehouse/test_area.h"
@@ -25,18 +26,11 @@ using testing::GeneratedBatch;
 class StagedLoadTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("af_staged_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     db_ = (dir_ / "w.db").string();
     wh_ = Open();
     ASSERT_TRUE(wh_->CreateTables({}).ok());
   }
-  void TearDown() override {
-    wh_.reset();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { wh_.reset(); }
 
   std::unique_ptr<Warehouse> Open() {
     auto wh = Warehouse::Open(*ParseConnection("sqlite://" + db_));
@@ -81,7 +75,8 @@ class StagedLoadTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
+  const ScopedTempDir tmp_{"af_staged_test_"};  // first: removed after the warehouse closed
+  const fs::path dir_ = tmp_.path();
   std::string db_;
   std::unique_ptr<Warehouse> wh_;
 };

@@ -12,11 +12,14 @@
 #include <thread>
 #include <vector>
 
+#include "common/scoped_temp_dir_test_util.h"
+
 namespace arxivflow::warehouse {
 namespace {
 
 TEST(WriterLockTest, SecondWriterWaitsAndNamesTheHolder) {
-  const std::string db = (std::filesystem::temp_directory_path() / ("af_lock_" + std::to_string(getpid()) + ".db")).string();
+  const ScopedTempDir dir("af_lock_");
+  const std::string db = dir.File("w.db").string();
   auto first = WriterLock::Acquire(db, "staging papers for run a", nullptr);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   std::atomic<int> reports{0};
@@ -39,12 +42,11 @@ TEST(WriterLockTest, SecondWriterWaitsAndNamesTheHolder) {
   EXPECT_TRUE(acquired);
   EXPECT_EQ(what, "the write lock on " + db);
   EXPECT_EQ(holder.rfind("pid " + std::to_string(getpid()) + ": staging papers for run a, since ", 0), 0u) << holder;
-  std::filesystem::remove(WriterLock::LockPathFor(db));
 }
 
 TEST(WriterLockTest, WaitersTakeTheLockSmallestWorkFirst) {
-  const std::string db =
-      (std::filesystem::temp_directory_path() / ("af_lock_order_" + std::to_string(getpid()) + ".db")).string();
+  const ScopedTempDir dir("af_lock_order_");
+  const std::string db = dir.File("w.db").string();
   auto holder = WriterLock::Acquire(db, "staging titles for run a", nullptr);
   ASSERT_TRUE(holder.ok());
   std::mutex mu;
@@ -83,12 +85,11 @@ TEST(WriterLockTest, WaitersTakeTheLockSmallestWorkFirst) {
               std::string::npos)
         << e.path();
   }
-  std::filesystem::remove(WriterLock::LockPathFor(db));
 }
 
 TEST(WriterLockTest, TheWaitingEntryOfADeadProcessIsIgnoredAndRemoved) {
-  const std::string db =
-      (std::filesystem::temp_directory_path() / ("af_lock_dead_" + std::to_string(getpid()) + ".db")).string();
+  const ScopedTempDir dir("af_lock_dead_");
+  const std::string db = dir.File("w.db").string();
   const pid_t child = fork();
   if (child == 0) _exit(0);
   ASSERT_GT(child, 0);
@@ -99,12 +100,11 @@ TEST(WriterLockTest, TheWaitingEntryOfADeadProcessIsIgnoredAndRemoved) {
   ASSERT_TRUE(lock.ok());
   EXPECT_FALSE(std::filesystem::exists(stale));
   lock->reset();
-  std::filesystem::remove(WriterLock::LockPathFor(db));
 }
 
 TEST(WriterLockTest, GarbageWaitingEntriesAreSkippedAndLongOnesReadBounded) {
-  const std::string db =
-      (std::filesystem::temp_directory_path() / ("af_lock_garbage_" + std::to_string(getpid()) + ".db")).string();
+  const ScopedTempDir dir("af_lock_garbage_");
+  const std::string db = dir.File("w.db").string();
   // Entries of a live process (this one) that are not "<work> <line>":
   // skipped, not waited for.
   const std::string prefix = db + ".lock.waiting-" + std::to_string(getpid()) + "-";
@@ -136,8 +136,6 @@ TEST(WriterLockTest, GarbageWaitingEntriesAreSkippedAndLongOnesReadBounded) {
   EXPECT_LE(holder.size() - at - marker.size(), 255u);
   std::filesystem::remove(big);
   waiter.join();
-  for (const char* n : {"900", "901", "902"}) std::filesystem::remove(prefix + n);
-  std::filesystem::remove(WriterLock::LockPathFor(db));
 }
 
 TEST(WriterLockTest, UnwritableFolderIsAnError) {
