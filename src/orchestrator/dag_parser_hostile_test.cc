@@ -2,10 +2,10 @@
 // never a crash, a hang or unbounded memory.
 #include <gtest/gtest.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include <fstream>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "orchestrator/dag_parser.h"
 
 namespace arxivflow::orchestrator {
@@ -49,9 +49,8 @@ TEST(DagParserHostileTest, AnchorsForSharedArgsStillWork) {
 }
 
 TEST(DagParserHostileTest, OversizedFileIsRefusedUnread) {
-  char dir[] = "/tmp/af_dag_size_XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
-  std::string path = std::string(dir) + "/big.yaml";
+  const ScopedTempDir dir("af_dag_size_");
+  std::string path = dir.File("big.yaml").string();
   {
     std::ofstream out(path);
     out << "dag_id: big\ntasks: [{task_id: t, operator: noop}]\n# " << std::string(2 << 20, 'x') << "\n";
@@ -63,8 +62,6 @@ TEST(DagParserHostileTest, OversizedFileIsRefusedUnread) {
   setenv("ARXIVFLOW_DAG_FILE_MAX_BYTES", "4194304", 1);
   EXPECT_TRUE(ParseDagFile(path).ok());
   unsetenv("ARXIVFLOW_DAG_FILE_MAX_BYTES");
-  unlink(path.c_str());
-  rmdir(dir);
 }
 
 }  // namespace

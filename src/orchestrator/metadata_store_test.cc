@@ -1,11 +1,11 @@
 #include "orchestrator/metadata_store.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <fstream>
 #include <sstream>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "orchestrator/actions.h"
 #include "orchestrator/dag_parser.h"
 #include "orchestrator/time_util.h"
@@ -16,13 +16,11 @@ namespace {
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/af_store_test_XXXXXX";
-    home_.root = mkdtemp(tmpl);
+    home_.root = dir_.path().string();
     std::vector<std::string> report;
     ASSERT_TRUE(InitHome(home_, &report).ok());
     store_ = std::move(MetadataStore::Open(home_, false)).value();
   }
-  void TearDown() override { (void)!system(("rm -rf " + home_.root).c_str()); }
   std::string DbBytes() {
     std::string all;
     for (const auto& suffix : {"", "-wal"}) {
@@ -33,6 +31,7 @@ class StoreTest : public ::testing::Test {
     }
     return all;
   }
+  const ScopedTempDir dir_{"af_store_test_"};  // first: removed after the store closed
   HomePaths home_;
   std::unique_ptr<MetadataStore> store_;
 };

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "orchestrator/audit_log.h"
 #include "orchestrator/log_disk_usage.h"
 #include "orchestrator/run_control.h"
@@ -115,15 +116,14 @@ TEST_F(RetentionTest, ReadsTheAutomaticSettingFromTheHomeConfig) {
 
 TEST(LogDiskUsageTest, CountsFilesAndBytesAndToleratesAMissingFolder) {
   EXPECT_EQ(MeasureDiskUsage("/nonexistent/af/logs").files, 0);
-  char tmpl[] = "/tmp/af_disk_XXXXXX";
-  std::string root = mkdtemp(tmpl);
+  const ScopedTempDir dir("af_disk_");
+  std::string root = dir.path().string();
   ASSERT_TRUE(MakeDirs(root + "/a/b"));
   std::ofstream(root + "/a/one") << "12345";
   std::ofstream(root + "/a/b/two") << "123";
   DiskUsage u = MeasureDiskUsage(root);
   EXPECT_EQ(u.files, 2);
   EXPECT_EQ(u.bytes, 8);
-  (void)!system(("rm -rf '" + root + "'").c_str());
 }
 
 }  // namespace

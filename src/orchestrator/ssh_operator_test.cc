@@ -5,10 +5,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "orchestrator/connection.h"
 
 namespace arxivflow::orchestrator {
@@ -138,9 +138,8 @@ TEST(SshOperator, TargetFromConnection) {
   EXPECT_EQ(t->known_hosts_origin, "~/.ssh");
 
   // A known_hosts file in the home wins over ~/.ssh; the extra wins over both.
-  char dir[] = "/tmp/af-ssh-op-test-XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
-  std::string home = dir;
+  const ScopedTempDir dir("af-ssh-op-test-");
+  std::string home = dir.path().string();
   std::ofstream(home + "/known_hosts") << "\n";
   t = SshTargetFromConnection(c, home);
   ASSERT_TRUE(t.ok());
@@ -154,8 +153,6 @@ TEST(SshOperator, TargetFromConnection) {
   EXPECT_EQ(t->options.connect_timeout_seconds, 7);
   EXPECT_EQ(t->options.private_key_file, "/k");
   EXPECT_EQ(t->options.port, 2222);
-  std::remove((home + "/known_hosts").c_str());
-  rmdir(dir);
 
   // Errors name the connection, never the secret.
   c.extra["private_key"] = "not a key pa55word-secret";

@@ -2,8 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <fstream>
+
+#include "common/scoped_temp_dir_test_util.h"
 
 namespace arxivflow::orchestrator {
 namespace {
@@ -75,12 +76,12 @@ TEST(TaskProgress, MalformedIsNull) {
   odd = SummariseTaskProgress(json{{"tables", {{"t", {{"phase", 5}, {"rows_done", "x"}, {"waiting_for", 1}}}}}});
   EXPECT_EQ(odd["done"], 0);
   EXPECT_TRUE(ReadTaskProgress("/nonexistent/progress.json").is_null());
-  const std::string path = ::testing::TempDir() + "/task_progress_test.json";
+  const ScopedTempDir dir("af_task_progress_test_");
+  const std::string path = dir.File("progress.json").string();
   std::ofstream(path) << "{\"tables\": {\"papers\": {\"phase\": \"load";  // half a snapshot
   EXPECT_TRUE(ReadTaskProgress(path).is_null());
   std::ofstream(path) << json{{"records_done", 7}, {"finished", true}}.dump();
   EXPECT_EQ(ReadTaskProgress(path)["done"], 7);
-  std::remove(path.c_str());
 }
 
 TEST(TaskProgress, PathBesideTheLog) {

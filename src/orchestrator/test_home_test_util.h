@@ -1,11 +1,10 @@
 // TestHome: a throw-away arxivflow home for the orchestrator's unit tests —
 // an initialised metadata DB and an empty DAG folder (the shipped DAGs are
-// removed), deleted at the end. Not used by the product.
+// removed) in a ScopedTempDir, deleted at the end. Not used by the product.
 #pragma once
 
 #include <dirent.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -13,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "orchestrator/actions.h"
 #include "orchestrator/dag_catalog.h"
 #include "orchestrator/metadata_store.h"
@@ -22,8 +22,7 @@ namespace arxivflow::orchestrator {
 class TestHome {
  public:
   TestHome() {
-    char tmpl[] = "/tmp/af_orch_test_XXXXXX";
-    home_.root = mkdtemp(tmpl);
+    home_.root = dir_.path().string();
     std::vector<std::string> report;
     Status st = InitHome(home_, &report);
     EXPECT_TRUE(st.ok()) << st.ToString();
@@ -37,7 +36,6 @@ class TestHome {
     store_ = std::move(MetadataStore::Open(home_, false)).value();
     catalog_ = std::make_unique<DagCatalog>(home_.dags());
   }
-  ~TestHome() { (void)!system(("rm -rf '" + home_.root + "'").c_str()); }
 
   // Writes dags/<name> and re-reads the folder into the store.
   void WriteDag(const std::string& name, const std::string& yaml) {
@@ -51,6 +49,7 @@ class TestHome {
   DagCatalog& catalog() { return *catalog_; }
 
  private:
+  ScopedTempDir dir_{"af_orch_test_"};  // first: removed after the store closed
   HomePaths home_;
   std::unique_ptr<MetadataStore> store_;
   std::unique_ptr<DagCatalog> catalog_;
