@@ -1,8 +1,8 @@
 #include "common/sqlite.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <unistd.h>
+
+#include "common/scoped_temp_dir_test_util.h"
 
 namespace arxivflow::sqlite {
 namespace {
@@ -10,12 +10,9 @@ namespace {
 class SqliteTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/af_sqlite_test_XXXXXX";
-    dir_ = mkdtemp(tmpl);
     ASSERT_TRUE(db_.Open(dir_ + "/t.db", {}, "test DB").ok());
     ASSERT_TRUE(db_.Exec("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)").ok());
   }
-  void TearDown() override { (void)!system(("rm -rf '" + dir_ + "'").c_str()); }
 
   int64_t Count() {
     auto st = db_.Prepare("SELECT COUNT(*) FROM t");
@@ -29,7 +26,8 @@ class SqliteTest : public ::testing::Test {
     return st.Bind(1, k).Run();
   }
 
-  std::string dir_;
+  const ScopedTempDir tmp_{"af_sqlite_test_"};  // first: removed after db_ closed
+  const std::string dir_ = tmp_.path().string();
   Database db_;
 };
 

@@ -1,11 +1,12 @@
 #include "common/task_result.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+
+#include "common/scoped_temp_dir_test_util.h"
 
 namespace arxivflow {
 namespace {
@@ -16,9 +17,8 @@ TEST(TaskResultTest, NoOpWithoutTheVariable) {
 }
 
 TEST(TaskResultTest, WritesJsonAndReplacesAnEarlierResult) {
-  char dir[] = "/tmp/af_task_result_XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
-  std::string path = std::string(dir) + "/result.json";
+  const ScopedTempDir dir("af_task_result_");
+  std::string path = dir.File("result.json").string();
   setenv(kTaskResultFileEnv, path.c_str(), 1);
   ASSERT_TRUE(WriteTaskResult({{"rows", 1}}).ok());
   ASSERT_TRUE(WriteTaskResult(nlohmann::json::array({{{"table", "papers"}, {"rows_loaded", 200}}})).ok());
@@ -29,8 +29,6 @@ TEST(TaskResultTest, WritesJsonAndReplacesAnEarlierResult) {
   auto parsed = nlohmann::json::parse(text.str());
   ASSERT_TRUE(parsed.is_array());
   EXPECT_EQ(parsed[0]["rows_loaded"], 200);
-  unlink(path.c_str());
-  rmdir(dir);
 }
 
 TEST(TaskResultTest, UnwritableTargetIsAnError) {
