@@ -3,13 +3,14 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
 #include <chrono>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "common/scoped_temp_dir_test_util.h"
 
 namespace arxivflow::notify {
 namespace {
@@ -26,9 +27,8 @@ Delivery Command(std::vector<std::string> argv, int retries) {
 
 // A command that says when it has started (so the worker is busy with it).
 struct Busy {
-  std::string flag = ::testing::TempDir() + "/dispatcher-busy-" + std::to_string(getpid());
-  Busy() { std::remove(flag.c_str()); }
-  ~Busy() { std::remove(flag.c_str()); }
+  const ScopedTempDir dir{"af_dispatcher_busy_"};
+  const std::string flag = dir.File("started").string();
   Delivery Start() { return Command({"sh", "-c", "touch \"$0\"; sleep 0.3", flag}, 0); }
   void Wait() {
     while (access(flag.c_str(), F_OK) != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <vector>
 #include <fstream>
 #include <sstream>
@@ -13,16 +12,15 @@
 
 #include <gtest/gtest.h>
 
+#include "common/scoped_temp_dir_test_util.h"
+
 namespace arxivflow::notify {
 namespace {
 
-std::string TempPath(const char* name) {
-  return ::testing::TempDir() + "/" + name + "-" + std::to_string(getpid());
-}
-
 TEST(RunCommand, SucceedsAndPassesTheContextButNoConnections) {
   setenv("ARXIVFLOW_CONN_SECRET_DB", "postgresql://u:p@h/db", 1);
-  std::string out = TempPath("env");
+  const ScopedTempDir dir("af_senders_test_");
+  std::string out = dir.File("env").string();
   Status s = RunCommand({"sh", "-c", "env > \"$1\"", "sh", out}, {"ARXIVFLOW_DAG_ID=d1", "ARXIVFLOW_EVENT=failure"}, 10);
   unsetenv("ARXIVFLOW_CONN_SECRET_DB");
   ASSERT_TRUE(s.ok()) << s.message();
@@ -32,7 +30,6 @@ TEST(RunCommand, SucceedsAndPassesTheContextButNoConnections) {
   EXPECT_NE(text.str().find("ARXIVFLOW_DAG_ID=d1\n"), std::string::npos);
   EXPECT_NE(text.str().find("ARXIVFLOW_EVENT=failure\n"), std::string::npos);
   EXPECT_EQ(text.str().find("ARXIVFLOW_CONN_"), std::string::npos);
-  std::remove(out.c_str());
 }
 
 TEST(RunCommand, ReportsExitStatusMissingCommandAndTimeout) {
@@ -63,7 +60,8 @@ TEST(RunCommand, InheritsNoOpenFileOfTheCaller) {
   int leaked = dup2(zero, 100);  // no O_CLOEXEC on purpose
   close(zero);
   ASSERT_EQ(leaked, 100);
-  std::string out = TempPath("fds");
+  const ScopedTempDir dir("af_senders_test_");
+  std::string out = dir.File("fds").string();
   Status s = RunCommand({"sh", "-c", "ls /proc/self/fd > \"$1\"", "sh", out}, {}, 10);
   close(leaked);
   ASSERT_TRUE(s.ok()) << s.message();
@@ -73,7 +71,6 @@ TEST(RunCommand, InheritsNoOpenFileOfTheCaller) {
   // 0-2 (/dev/null), the one `ls` opens for /proc/self/fd, and nothing of ours.
   EXPECT_EQ(std::count(fds.begin(), fds.end(), std::to_string(leaked)), 0) << leaked;
   EXPECT_LE(fds.size(), 5u);
-  std::remove(out.c_str());
 }
 
 TEST(Mime, MultipartAlternativeWithBase64Parts) {
