@@ -2,13 +2,13 @@
 // sizes, encodings), revocation by user changes, and /auth/token over the
 // WebApp with the in-memory backend.
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cstdio>
 
 #include <gtest/gtest.h>
 
 #include "common/random.h"
+#include "common/scoped_temp_dir_test_util.h"
 #include "orchestrator/time_util.h"
 #include "server/fake_backend_test_util.h"
 #include "server/jwt.h"
@@ -104,9 +104,8 @@ TEST(Jwt, Base64UrlRoundTripsAndRefusesOtherAlphabets) {
 }
 
 TEST(Jwt, KeyFileIsCreatedPrivateOnceAndRefusedWhenReadable) {
-  std::string dir = "/tmp/af_jwt_key_" + RandomHex(6);
-  ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
-  std::string path = dir + "/jwt_secret.key";
+  const ScopedTempDir dir("af_jwt_key_");
+  std::string path = dir.File("jwt_secret.key").string();
   auto first = LoadOrCreateJwtKey(path);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   struct stat st {};
@@ -118,8 +117,6 @@ TEST(Jwt, KeyFileIsCreatedPrivateOnceAndRefusedWhenReadable) {
   EXPECT_GE(first->size(), kMinJwtKeyBytes);
   chmod(path.c_str(), 0644);
   EXPECT_FALSE(LoadOrCreateJwtKey(path).ok());
-  unlink(path.c_str());
-  rmdir(dir.c_str());
 }
 
 class BearerTest : public ::testing::Test {

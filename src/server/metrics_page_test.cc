@@ -1,13 +1,13 @@
 #include "server/metrics_page.h"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 
 #include <gtest/gtest.h>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "server/password.h"
 
 namespace arxivflow::server {
@@ -24,8 +24,8 @@ TEST(MetricsPage, BearerMatchesOnlyTheConfiguredToken) {
 }
 
 TEST(MetricsPage, TokenFromTheEnvironmentOrAPrivateFile) {
-  std::string home = ::testing::TempDir() + "/metrics-home-" + std::to_string(getpid());
-  mkdir(home.c_str(), 0700);
+  const ScopedTempDir dir("af_metrics_home_");
+  std::string home = dir.path().string();
   unsetenv(kMetricsTokenEnv);
   EXPECT_EQ(LoadMetricsTokenHash(home), "");
   std::string file = home + "/metrics_token";
@@ -41,8 +41,6 @@ TEST(MetricsPage, TokenFromTheEnvironmentOrAPrivateFile) {
   setenv(kMetricsTokenEnv, "short", 1);
   EXPECT_EQ(LoadMetricsTokenHash(home), "");
   unsetenv(kMetricsTokenEnv);
-  unlink(file.c_str());
-  rmdir(home.c_str());
 }
 
 TEST(MetricsPage, MethodLabelsAreBounded) {
