@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "common/scoped_temp_dir_test_util.h"
+
 namespace arxivflow::transform {
 namespace {
 
@@ -27,8 +29,8 @@ TEST(ObjectPublishTest, RunIdsDiffer) {
 }
 
 TEST(ObjectPublishTest, RemoveUnlistedKeepsListedAndForeign) {
-  const std::string root = ::testing::TempDir() + "/object_publish_test";
-  std::filesystem::remove_all(root);
+  const ScopedTempDir dir("af_object_publish_test_");
+  const std::string root = (dir.path() / "store").string();
   auto store = remote::MakeLocalObjectStore(root);
   for (const char* p : {"papers/part-00000-old.parquet", "papers/part-00000-new.parquet", "_rejects-old.jsonl",
                         "_rejects-new.jsonl", "_manifest.json", "keep/me.txt"}) {
@@ -47,7 +49,6 @@ TEST(ObjectPublishTest, RemoveUnlistedKeepsListedAndForeign) {
   left = store->List("");
   ASSERT_TRUE(left.ok());
   EXPECT_EQ(left->size(), 2u);
-  std::filesystem::remove_all(root);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "parquet/reader.h"
 #include "transform/transform.h"
 
@@ -38,9 +39,8 @@ std::vector<std::string> IdsInNameOrder(const fs::path& dir, std::vector<std::st
 }
 
 TEST(PartOrder, AbstractsFollowTitlesAcrossPartsAndThreads) {
-  const fs::path dir = fs::temp_directory_path() / ("af-part-order-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const ScopedTempDir tmp("af-part-order-");
+  const fs::path dir = tmp.path();
   {
     std::ofstream f(dir / "in.jsonl");
     for (int i = 0; i < 6000; ++i) {
@@ -76,7 +76,6 @@ TEST(PartOrder, AbstractsFollowTitlesAcrossPartsAndThreads) {
       ++t;
     }
   }
-  fs::remove_all(dir);
 }
 
 }  // namespace

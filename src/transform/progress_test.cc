@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "transform/transform.h"
 
 namespace arxivflow::transform {
@@ -41,19 +42,14 @@ TEST(Progress, RatesFractionAndEta) {
 class ProgressRun : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("af-progress-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
     std::ofstream f(dir_ / "in.jsonl");
     for (int i = 0; i < 3000; ++i) {
       f << R"({"id":"p)" << i << R"(","title":"Title )" << i << R"(","abstract":"text"})" << "\n";
     }
     f << "not json\n";
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
+  const ScopedTempDir tmp_{"af-progress-"};
+  const std::filesystem::path dir_ = tmp_.path();
 };
 
 TEST_F(ProgressRun, CallbackAndFileSeeTheWholeRun) {
