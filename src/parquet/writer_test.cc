@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <random>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "parquet/format.h"
 #include "parquet/reader.h"
 
@@ -562,7 +563,8 @@ TEST(Writer, RejectsMisuse) {
 }
 
 TEST(Writer, FileSinkWritesAndReadsBack) {
-  std::string path = (std::filesystem::temp_directory_path() / ("af_parquet_test_" + std::to_string(::getpid()) + ".parquet")).string();
+  const ScopedTempDir dir("af_parquet_test_");
+  std::string path = dir.File("t.parquet").string();
   {
     auto sink = OpenFileSink(path);
     ASSERT_TRUE(sink.ok());
