@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "remote/s3_uri.h"
 
 namespace arxivflow::remote {
@@ -32,7 +32,8 @@ TEST(AwsConfig, CredentialsFromEnvironment) {
 }
 
 TEST(AwsConfig, CredentialsFromSharedFileAndProfile) {
-  std::string path = testing::TempDir() + "/aws_credentials_test";
+  const ScopedTempDir dir("af_aws_config_test_");
+  std::string path = dir.File("credentials").string();
   {
     std::ofstream f(path);
     f << "# comment\n[default]\naws_access_key_id = DEF\naws_secret_access_key = DEFSECRET\n\n"
@@ -48,7 +49,6 @@ TEST(AwsConfig, CredentialsFromSharedFileAndProfile) {
   auto missing = LoadAwsCredentials(FakeEnv({{"AWS_SHARED_CREDENTIALS_FILE", path}, {"AWS_PROFILE", "nope"}}));
   EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
   EXPECT_NE(missing.status().message().find("[nope]"), std::string::npos);
-  std::remove(path.c_str());
 
   auto none = LoadAwsCredentials(FakeEnv({{"HOME", "/nonexistent-home"}}));
   EXPECT_EQ(none.status().code(), Status::Code::kNotFound);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "remote/parquet_object_io.h"
 
 namespace arxivflow::remote {
@@ -12,13 +13,9 @@ namespace fs = std::filesystem;
 
 class LocalStore : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = testing::TempDir() + "/object_store_test_" + std::to_string(::getpid());
-    fs::remove_all(root_);
-    store_ = MakeLocalObjectStore(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-  std::string root_;
+  void SetUp() override { store_ = MakeLocalObjectStore(root_); }
+  const ScopedTempDir dir_{"af_object_store_test_"};
+  const std::string root_ = (dir_.path() / "store").string();
   std::shared_ptr<const ObjectStore> store_;
 };
 
