@@ -8,11 +8,11 @@
 #include <sstream>
 #include <vector>
 
+#include "common/scoped_temp_dir_test_util.h"
 #include "remote/ssh_session.h"
 
 namespace arxivflow::remote {
 namespace {
-namespace fs = std::filesystem;
 
 std::string Env(const char* name) {
   const char* v = std::getenv(name);
@@ -94,7 +94,8 @@ TEST_F(SshIntegration, TimeoutKillsTheRemoteCommand) {
 TEST_F(SshIntegration, SftpRoundTripWithNestedFolders) {
   auto ssh = Connect();
   ASSERT_TRUE(ssh);
-  const std::string local = ::testing::TempDir() + "/ssh_it_upload.bin";
+  const ScopedTempDir dir("af_ssh_it_");
+  const std::string local = dir.File("upload.bin").string();
   std::string payload;
   for (int i = 0; i < 200000; ++i) payload += static_cast<char>(i * 31 + 7);
   {
@@ -114,8 +115,7 @@ TEST_F(SshIntegration, SftpRoundTripWithNestedFolders) {
     f << "v2";
   }
   ASSERT_TRUE(ssh->Upload(local, remote).ok());
-  const std::string back = ::testing::TempDir() + "/ssh_it_download/x/y/back.bin";
-  fs::remove_all(::testing::TempDir() + "/ssh_it_download");
+  const std::string back = (dir.path() / "download/x/y/back.bin").string();
   st = ssh->Download(remote, back);
   ASSERT_TRUE(st.ok()) << st.ToString();
   std::ifstream in(back, std::ios::binary);
@@ -124,13 +124,12 @@ TEST_F(SshIntegration, SftpRoundTripWithNestedFolders) {
   EXPECT_EQ(ss.str(), "v2");
   EXPECT_EQ(ssh->Download(work_ + "/missing", back).code(), Status::Code::kNotFound);
   EXPECT_EQ(ssh->Upload("/nonexistent/local", remote).code(), Status::Code::kNotFound);
-  fs::remove(local);
-  fs::remove_all(::testing::TempDir() + "/ssh_it_download");
 }
 
 TEST_F(SshIntegration, UnknownHostKeyIsRejectedByDefault) {
   SshOptions o = options_;
-  o.known_hosts_file = ::testing::TempDir() + "/empty_known_hosts";
+  const ScopedTempDir dir("af_ssh_it_");
+  o.known_hosts_file = dir.File("empty_known_hosts").string();
   std::ofstream(o.known_hosts_file).close();
   auto s = SshSession::Connect(o);
   ASSERT_FALSE(s.ok());
