@@ -8,6 +8,7 @@
 #include "common/thread_priority.h"
 #include "warehouse/batch_source.h"
 #include "warehouse/ddl.h"
+#include "warehouse/distinct_words.h"
 #include "warehouse/sql_identifier.h"
 #include "warehouse/sqlite_batch_table.h"
 #include "warehouse/sqlite_conn.h"
@@ -138,8 +139,8 @@ class DocumentMerger {
         abstracts_(MakePrefetchingBatchSource(abstracts_raw_.get(), 2)) {}
 
   // The next documents (one titles batch), or false at the end. The
-  // documents point into the current titles batch and the abstract batches
-  // kept alive until the next call.
+  // documents point into the current titles batch and into buffers kept
+  // alive until the next call.
   Result<bool> Next(Batch* documents) {
     AF_ASSIGN_OR_RETURN(bool more, titles_->Next(&titles_batch_));
     if (!more) return false;
@@ -151,6 +152,8 @@ class DocumentMerger {
     abstract_col.strings.resize(static_cast<size_t>(n));
     title_col.valid.assign(static_cast<size_t>(n), 1);
     abstract_col.valid.assign(static_cast<size_t>(n), 0);
+    reduced_.clear();
+    std::vector<std::pair<size_t, size_t>> reduced_at(static_cast<size_t>(n), {0, 0});
     const auto& ids = titles_batch_.columns[title_id_];
     const auto& texts = titles_batch_.columns[title_text_];
     const auto& origins = titles_batch_.columns[title_origin_];
@@ -166,11 +169,21 @@ class DocumentMerger {
           a.columns[abstract_origin_].strings[j] == origins.strings[i]) {
         const auto& text = a.columns[abstract_text_];
         if (text.valid.empty() || text.valid[j]) {
-          abstract_col.strings[i] = text.strings[j];
+          // The abstract's words less those of its title and its own repeats
+          // (distinct_words.h): the same index, fewer lookups.
+          words_.Begin();
+          if (title_col.valid[i]) words_.Note(title_col.strings[i]);
+          const size_t at = reduced_.size();
+          words_.AppendNew(text.strings[j], &reduced_);
+          reduced_at[i] = {at, reduced_.size() - at};
           abstract_col.valid[i] = 1;
         }
         ++abstract_row_;
       }
+    }
+    // Views into reduced_ are taken once it has stopped growing.
+    for (size_t i = 0; i < static_cast<size_t>(n); ++i) {
+      if (abstract_col.valid[i]) abstract_col.strings[i] = std::string_view(reduced_).substr(reduced_at[i].first, reduced_at[i].second);
     }
     documents->rows = n;
     documents->origin = titles_batch_.origin;
@@ -210,6 +223,8 @@ class DocumentMerger {
   std::unique_ptr<BatchSource> titles_, abstracts_;
   Batch titles_batch_, abstract_batch_;
   std::vector<Batch> kept_;
+  DistinctWords words_;
+  std::string reduced_;  // this call's abstracts, cut to their distinct words
   int64_t abstract_row_ = 0;
   bool abstracts_done_ = false;
   const size_t title_id_ = ColumnIndex(schema::TableId::kTitles, "id");
