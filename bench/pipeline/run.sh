@@ -12,7 +12,8 @@
 #   BACKENDS=sqlite bench/pipeline/run.sh 2000
 #
 # The snapshot: ARXIV_SNAPSHOT when set; else, for the default size,
-# $SNAPSHOT_CACHE (default /work/data/snapshot-2.9M.jsonl) when it exists;
+# $SNAPSHOT_CACHE (default /work/data/snapshot-2.9M-prose.jsonl, which must come
+# from this generator: `gen --records 2900000 --seed 1`) when it exists;
 # else `arxivflow gen --records N --seed 1` into the work folder.
 # PostgreSQL: a throw-away PostgreSQL 15 on loopback
 # (tests/support/pg_harness.py; fsync off) unless ARXIVFLOW_TEST_PG_URI is set.
@@ -58,7 +59,7 @@ cp "$bin" "$work/arxivflow"
 bin=$work/arxivflow
 
 snapshot=${ARXIV_SNAPSHOT:-}
-cache=${SNAPSHOT_CACHE:-/work/data/snapshot-2.9M.jsonl}
+cache=${SNAPSHOT_CACHE:-/work/data/snapshot-2.9M-prose.jsonl}
 if [[ -z "$snapshot" && "$records" == 2900000 && -s "$cache" ]]; then snapshot=$cache; fi
 if [[ -z "$snapshot" ]]; then
   snapshot="$work/snapshot-$records.jsonl"

@@ -7,7 +7,7 @@
 # time is reported.
 #
 #   bench/spark/run.sh                                   # 300 k generated records
-#   SNAPSHOT=/work/data/snapshot-2.9M.jsonl NIPS=/work/data/nips-7241.csv bench/spark/run.sh
+#   SNAPSHOT=/work/data/snapshot-2.9M-prose.jsonl NIPS=/work/data/nips-7241.csv bench/spark/run.sh
 #
 # Env: ARXIVFLOW_BIN (default build/arxivflow), RECORDS (generated when no
 # SNAPSHOT, default 300000), SNAPSHOT, NIPS, THREADS (default 2: arxivflow

@@ -6,7 +6,7 @@
 #
 #   bench/transform/run.sh                                # 300 k generated records, 2 threads
 #   RECORDS=2900000 bench/transform/run.sh                # full scale (~5.2 GB)
-#   SNAPSHOT=/work/data/snapshot-2.9M.jsonl bench/transform/run.sh   # an existing snapshot
+#   SNAPSHOT=/work/data/snapshot-2.9M-prose.jsonl bench/transform/run.sh   # an existing snapshot
 #
 # Env: ARXIVFLOW_BIN (default build/arxivflow), RECORDS, THREADS (default 2),
 # SEED, SNAPSHOT, WORK (scratch folder; a generated snapshot is kept there and
