@@ -10,8 +10,8 @@
 //
 // Why: the SQLite loads of a set run side by side but take turns at the
 // warehouse's write lock; the turn (copy, keys, indexes) is the step they all
-// wait for, so the work they do beside it (decoding, writing scratch files,
-// tokenising) gives way to the process that holds the lock.
+// wait for, so the work they do beside it (decoding, writing scratch files)
+// gives way to the process that holds the lock.
 #pragma once
 
 #include <sys/resource.h>

@@ -5,7 +5,6 @@
 #include <filesystem>
 
 #include "common/logging.h"
-#include "common/thread_priority.h"
 #include "warehouse/batch_source.h"
 #include "warehouse/ddl.h"
 #include "warehouse/distinct_words.h"
@@ -250,9 +249,11 @@ Result<int64_t> BuildSearchIndexFromArea(const SearchIndexTarget& target, const 
   AF_ASSIGN_OR_RETURN(BatchFeed * feed, RegisterBatchTable(scratch.conn().raw()));
   AF_ASSIGN_OR_RETURN(sqlite::Statement insert, scratch.conn().Prepare(BatchInsertSql(DocumentTable(), kScratchIndex)));
   meter.Phase(LoadPhase::kLoading);
-  // Tokenising runs beside the loads' turns at the write lock and gives way
-  // to them (thread_priority.h); staging it takes a turn of its own.
-  auto built = RunAtLowerPriority(kBesideWriterNice, [&]() -> Result<int64_t> {
+  // Tokenising keeps the process's priority, unlike the loads' work beside
+  // the write lock (thread_priority.h): on real text it is the set's longest
+  // task (FTS5's term hash outgrows the cache), so giving way to the loads
+  // only made the run end later. Staging it takes a turn at the lock.
+  auto built = [&]() -> Result<int64_t> {
     DocumentMerger merger(title_files, abstract_files);
     // One statement for every document: FTS5 then writes a segment only when
     // its hash is full, not once per batch (a quarter less CPU on a full index).
@@ -284,7 +285,7 @@ Result<int64_t> BuildSearchIndexFromArea(const SearchIndexTarget& target, const 
                              " documents but the manifest gives " + std::to_string(*expected_titles) + " titles");
     }
     return documents;
-  });
+  }();
   AF_ASSIGN_OR_RETURN(const int64_t documents, std::move(built));
   AF_RETURN_IF_ERROR(scratch.Stage(documents, meter));
   meter.Done(documents);
