@@ -23,28 +23,6 @@ constexpr uint32_t kTableRanks = 1 << 16;
 // cache on each step).
 constexpr uint32_t kGuideBuckets = 1 << 14;
 
-// English function words and the commonest words of abstracts, with their
-// rough frequency per 10,000 words of arXiv prose.
-struct WeightedWord {
-  const char* text;
-  double weight;
-};
-constexpr WeightedWord kFunctionWords[] = {
-    {"the", 700}, {"of", 450}, {"and", 230}, {"a", 200},   {"in", 190},   {"to", 145},
-    {"is", 125},  {"we", 120}, {"for", 100}, {"with", 88}, {"are", 82},   {"that", 75},
-    {"by", 63},   {"on", 58},  {"this", 56}, {"as", 50},   {"from", 42},  {"an", 41},
-    {"at", 38},   {"which", 34}, {"be", 33}, {"can", 24},  {"also", 22},  {"it", 21},
-    {"our", 20},  {"these", 20}, {"its", 18}, {"has", 17}, {"have", 17},  {"results", 20},
-    {"was", 10},  {"were", 8}, {"been", 12}, {"such", 12}, {"both", 10},  {"than", 10},
-    {"using", 12}, {"into", 10}, {"between", 12}, {"their", 10}, {"not", 12}, {"or", 12},
-    {"show", 10}, {"new", 10}, {"two", 10},  {"one", 8},   {"well", 8},   {"more", 8},
-    {"all", 7},   {"under", 6}, {"over", 6}, {"only", 6},  {"when", 6},   {"where", 6},
-    {"other", 6}, {"while", 5}, {"most", 5}, {"however", 5}, {"here", 5}, {"each", 5},
-    {"some", 5},  {"through", 5}, {"via", 5}, {"then", 4}, {"thus", 4},   {"within", 4},
-    {"there", 4}, {"without", 3}, {"based", 8}, {"used", 7}, {"paper", 8}, {"method", 10},
-    {"data", 12}, {"model", 12}, {"study", 7}, {"present", 6}, {"obtained", 5}, {"find", 5},
-};
-
 // Syllables and endings of the synthetic words ("coremization").
 constexpr std::string_view kSyllables[] = {
     "ab", "ac", "al", "an", "ar", "ba", "be", "bi", "bo", "ca", "ce", "chro", "ci", "co",
@@ -61,8 +39,6 @@ constexpr std::string_view kEndings[] = {
 };
 
 struct Tables {
-  std::vector<Frag> function_words;
-  std::vector<double> function_cumulative;  // in (0, 1]
   std::vector<const Frag*> curated;         // content ranks 0.. (pool words minus function words)
   std::vector<double> rank_cumulative;      // weights of ranks [0, kTableRanks)
   std::vector<uint32_t> guide;              // kGuideBuckets + 1 entries
@@ -74,18 +50,10 @@ double Weight(double rank) { return std::pow(rank + 1 + kShift, -kExponent); }
 
 Tables BuildTables() {
   Tables t;
-  double total = 0;
-  for (const auto& w : kFunctionWords) total += w.weight;
-  double acc = 0;
-  for (const auto& w : kFunctionWords) {
-    t.function_words.push_back(MakeFrag(w.text));
-    acc += w.weight;
-    t.function_cumulative.push_back(acc / total);
-  }
-  t.function_cumulative.back() = 1.0;
-  for (const Frag& f : GetPools().words) {
-    const bool function = std::any_of(std::begin(kFunctionWords), std::end(kFunctionWords),
-                                      [&](const WeightedWord& w) { return f.plain == w.text; });
+  const Pools& pools = GetPools();
+  for (const Frag& f : pools.words) {
+    const bool function = std::any_of(pools.function_words.begin(), pools.function_words.end(),
+                                      [&](const WeightedFrag& w) { return f.plain == w.frag.plain; });
     const bool seen = std::any_of(t.curated.begin(), t.curated.end(),
                                   [&](const Frag* c) { return c->plain == f.plain; });
     if (!function && !seen) t.curated.push_back(&f);
@@ -165,10 +133,7 @@ ProseWord ProseWriter::Content(uint32_t rank, bool ascii_escapes) {
 ProseWord ProseWriter::NextWord(Rng& rng, double function_share, bool ascii_escapes) {
   const Tables& t = GetTables();
   if (rng.Unit() < function_share) {
-    const double u = rng.Unit();
-    const auto it = std::upper_bound(t.function_cumulative.begin(), t.function_cumulative.end(), u);
-    const Frag& f = t.function_words[std::min<size_t>(it - t.function_cumulative.begin(),
-                                                      t.function_words.size() - 1)];
+    const Frag& f = PickWeighted(GetPools().function_words, rng.Unit());
     return {f.plain, f.width};
   }
   if (!topics_.empty() && rng.Unit() < kTopicShare) return Content(topics_[rng.Below(topics_.size())], ascii_escapes);

@@ -202,6 +202,24 @@ struct Weighted {
   double weight;
 };
 
+// English function words and the commonest words of abstracts, with their
+// rough frequency per 10,000 words of arXiv prose (gen/prose.h).
+constexpr Weighted kFunctionWords[] = {
+    {"the", 700}, {"of", 450}, {"and", 230}, {"a", 200},   {"in", 190},   {"to", 145},
+    {"is", 125},  {"we", 120}, {"for", 100}, {"with", 88}, {"are", 82},   {"that", 75},
+    {"by", 63},   {"on", 58},  {"this", 56}, {"as", 50},   {"from", 42},  {"an", 41},
+    {"at", 38},   {"which", 34}, {"be", 33}, {"can", 24},  {"also", 22},  {"it", 21},
+    {"our", 20},  {"these", 20}, {"its", 18}, {"has", 17}, {"have", 17},  {"results", 20},
+    {"was", 10},  {"were", 8}, {"been", 12}, {"such", 12}, {"both", 10},  {"than", 10},
+    {"using", 12}, {"into", 10}, {"between", 12}, {"their", 10}, {"not", 12}, {"or", 12},
+    {"show", 10}, {"new", 10}, {"two", 10},  {"one", 8},   {"well", 8},   {"more", 8},
+    {"all", 7},   {"under", 6}, {"over", 6}, {"only", 6},  {"when", 6},   {"where", 6},
+    {"other", 6}, {"while", 5}, {"most", 5}, {"however", 5}, {"here", 5}, {"each", 5},
+    {"some", 5},  {"through", 5}, {"via", 5}, {"then", 4}, {"thus", 4},   {"within", 4},
+    {"there", 4}, {"without", 3}, {"based", 8}, {"used", 7}, {"paper", 8}, {"method", 10},
+    {"data", 12}, {"model", 12}, {"study", 7}, {"present", 6}, {"obtained", 5}, {"find", 5},
+};
+
 constexpr Weighted kCategories[] = {
     {"cs.LG", 9}, {"cs.CV", 7}, {"cs.AI", 4}, {"cs.CL", 5}, {"cs.IT", 2}, {"math.IT", 2},
     {"cs.RO", 2}, {"cs.CR", 1.5}, {"cs.DS", 1.5}, {"cs.NI", 1}, {"cs.SY", 1}, {"eess.SY", 1},
@@ -351,6 +369,7 @@ Pools BuildPools() {
   p.venues = MakeFrags(kVenues);
   p.licenses_new = MakeWeighted(kLicensesNew);
   p.licenses_old = MakeWeighted(kLicensesOld);
+  p.function_words = MakeWeighted(kFunctionWords);
   for (const auto& a : kArchives) {
     Archive arc{a.name, a.weight, {}};
     const std::string n = a.name;

@@ -58,6 +58,7 @@ struct Pools {
   std::vector<Frag> venues;              // for "To appear in ..." comments
   std::vector<WeightedFrag> licenses_new;
   std::vector<WeightedFrag> licenses_old;
+  std::vector<WeightedFrag> function_words;  // "the", "of"... weighted as in English (prose.h)
 };
 
 const Pools& GetPools();
