@@ -36,6 +36,4 @@ class IdSet {
   uint64_t size_ = 0;
 };
 
-uint64_t HashBytes(std::string_view bytes);  // 64-bit, seed-free, stable
-
 }  // namespace arxivflow::transform

@@ -15,11 +15,9 @@
 #include <string>
 #include <string_view>
 
-namespace arxivflow::transform {
+#include "common/ascii.h"
 
-inline bool IsAsciiSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
+namespace arxivflow::transform {
 
 // Single-line text (titles, names, DOIs...): every run of whitespace becomes
 // one space, ends are trimmed. "a\n  b " -> "a b".

@@ -1,6 +1,7 @@
 #include "warehouse/distinct_words.h"
 
-#include <cstring>
+#include "common/ascii.h"
+#include "common/hash_bytes.h"
 
 namespace arxivflow::warehouse {
 
@@ -8,34 +9,15 @@ namespace {
 
 constexpr size_t kInitialSlots = 1024;
 
-bool IsSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-
-// Eight bytes at a time, multiply-mixed: pieces are short, so this is
-// cheaper than a byte-at-a-time hash.
-uint64_t HashPiece(std::string_view s) {
-  uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
-    h ^= h >> 31;
-  }
-  uint64_t tail = 0;
-  std::memcpy(&tail, s.data() + i, s.size() - i);
-  h = (h ^ tail) * 0x94D049BB133111EBULL;
-  return h ^ (h >> 29);
-}
-
 // Calls f(piece) for each maximal run of non-whitespace bytes.
 template <typename F>
 void ForEachPiece(std::string_view text, F&& f) {
   const char* p = text.data();
   const char* end = p + text.size();
   while (p < end) {
-    while (p < end && IsSpace(*p)) ++p;
+    while (p < end && IsAsciiSpace(*p)) ++p;
     const char* start = p;
-    while (p < end && !IsSpace(*p)) ++p;
+    while (p < end && !IsAsciiSpace(*p)) ++p;
     if (p > start) f(std::string_view(start, static_cast<size_t>(p - start)));
   }
 }
@@ -54,7 +36,7 @@ void DistinctWords::Begin() {
 }
 
 bool DistinctWords::Insert(std::string_view piece) {
-  const uint64_t h = HashPiece(piece);
+  const uint64_t h = HashBytes(piece);
   const size_t mask = slots_.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
     Slot& s = slots_[i];
