@@ -219,7 +219,19 @@ Status Scheduler::EvaluateRun(const DagRun& run, const DagSpec& dag, double now)
   }
   std::optional<DagRunState> outcome = RunOutcome(dag, states);
   if (!outcome) return Status::OK();
-  AF_RETURN_IF_ERROR(store_->SetDagRunState(run.dag_id, run.run_id, *outcome, now));
+  // The verdict is taken again on a fresh read under the write lock: a clear
+  // or mark that another process committed since the read above must not be
+  // overwritten by a stale one (the cleared task would never run).
+  AF_RETURN_IF_ERROR(store_->Atomically([&]() -> Status {
+    AF_ASSIGN_OR_RETURN(auto fresh, store_->ListTaskInstances(run.dag_id, run.run_id));
+    TaskStates fresh_states;
+    for (const auto& ti : fresh) fresh_states[ti.key.task_id] = ti.state;
+    outcome = RunOutcome(dag, fresh_states);
+    if (!outcome) return Status::OK();
+    states = std::move(fresh_states);
+    return store_->SetDagRunState(run.dag_id, run.run_id, *outcome, now);
+  }));
+  if (!outcome) return Status::OK();
   spdlog::info("DAG run {} of {} finished: {}", run.run_id, run.dag_id, StateName(*outcome));
   Progress("DAG run " + run.run_id + " of " + run.dag_id + ": " + StateName(*outcome));
   std::string reason;
