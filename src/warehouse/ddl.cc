@@ -197,13 +197,14 @@ std::vector<std::string> PublishTableSql(Dialect dialect, const schema::TableDef
 }
 
 std::string SqliteSearchIndexSql(const std::string& name) {
-  return "CREATE VIRTUAL TABLE " + QuoteIdentifier(name) +
-         " USING fts5(title, abstract, content='', columnsize=0, detail=none, tokenize='" + kSearchIndexTokenizer +
-         "')";
+  return "CREATE TABLE " + QuoteIdentifier(name) +
+         " (word_hash INTEGER NOT NULL, word_check INTEGER NOT NULL, docs BLOB NOT NULL, "
+         "PRIMARY KEY (word_hash, word_check)) WITHOUT ROWID";
 }
 
-std::vector<std::string> SqliteSearchIndexShadowTables(const std::string& name) {
-  return {name + "_data", name + "_idx", name + "_config"};
+bool IsCurrentSearchIndex(const std::string& declaration) {
+  return declaration.find("(word_hash INTEGER NOT NULL, word_check INTEGER NOT NULL, docs BLOB NOT NULL,") !=
+         std::string::npos;
 }
 
 }  // namespace arxivflow::warehouse

@@ -49,13 +49,13 @@ std::vector<std::string> StageKeysSql(Dialect dialect, const schema::TableDef& t
 // on PostgreSQL, its key and indexes to their canonical names).
 std::vector<std::string> PublishTableSql(Dialect dialect, const schema::TableDef& table, const std::string& stage);
 
-// The paper search index (SQLite FTS5): titles and abstracts, contentless
-// (rowid = the titles row's rowid), without positions (detail=none): a third
-// of the size of a full index and four times faster to build; it answers
-// word queries, not phrase or column queries, and has no relevance rank.
+// The paper search index of a SQLite warehouse (word_index.h): one row per
+// word, keyed by the word's fingerprint, its documents as a doclist. Words are the
+// tokens of FTS5's tokenizer below (search_words.h); the index answers word
+// queries (every word), not phrases or prefixes, and has no relevance rank.
 inline constexpr const char* kSearchIndexTokenizer = "unicode61 remove_diacritics 2";
 std::string SqliteSearchIndexSql(const std::string& name);
-// The shadow tables of an FTS5 index that hold its content.
-std::vector<std::string> SqliteSearchIndexShadowTables(const std::string& name);
+// True when `declaration` (sqlite_master.sql) is the index of this version.
+bool IsCurrentSearchIndex(const std::string& declaration);
 
 }  // namespace arxivflow::warehouse

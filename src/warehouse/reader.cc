@@ -7,7 +7,8 @@
 
 #include "schema/star_schema.h"
 #include "warehouse/load_ledger.h"
-#include "warehouse/search_query.h"
+#include "warehouse/ddl.h"
+#include "warehouse/word_index.h"
 #include "warehouse/sql_identifier.h"
 #include "warehouse/sqlite_conn.h"
 
@@ -77,40 +78,35 @@ Result<std::vector<TableRows>> WarehouseReader::Tables() {
 
 Result<SearchPage> WarehouseReader::Search(const std::string& text, int64_t limit, int64_t offset) {
   SearchPage page;
-  AF_ASSIGN_OR_RETURN(std::string match, BuildSearchMatch(*conn_, text));
-  if (match.empty()) return page;
+  if (!search_words_) {
+    AF_ASSIGN_OR_RETURN(search_words_, SearchWords::Open(*conn_));
+  }
+  AF_ASSIGN_OR_RETURN(std::vector<std::string> words, SearchTextWords(*search_words_, text));
+  if (words.empty()) return page;
   ReadTransaction txn(*conn_);
   AF_RETURN_IF_ERROR(txn.Begin());
   AF_ASSIGN_OR_RETURN(auto declaration,
                       conn_->QueryText("SELECT sql FROM sqlite_master WHERE name = " + QuoteLiteral(kSearchIndexTable)));
   if (!declaration) return Status::NotFound("the warehouse has no search index yet (load it first)");
-  if (declaration->find("content=''") == std::string::npos) {
+  if (!IsCurrentSearchIndex(*declaration)) {
     return Status::NotFound("the warehouse's search index was built by an older version; load the warehouse again");
   }
-  AF_ASSIGN_OR_RETURN(sqlite::Statement count,
-                      conn_->Prepare("SELECT COUNT(*) FROM (SELECT 1 FROM \"papers_fts\" WHERE \"papers_fts\" MATCH ? "
-                                     "LIMIT ?)"));
-  count.Bind(1, match);
-  count.Bind(2, int64_t{kSearchCountCap + 1});
-  AF_ASSIGN_OR_RETURN(bool counted, count.Step());
-  if (!counted) return Status::Internal(conn_->name() + ": counting search matches returned no row");
-  page.total = std::min(count.Int(0), kSearchCountCap);
-  page.total_exact = count.Int(0) <= kSearchCountCap;
+  AF_ASSIGN_OR_RETURN(WordSearchResult found,
+                      SearchWordIndex(*conn_, kSearchIndexTable, words, limit, offset, kSearchCountCap));
+  page.total = found.total;
+  page.total_exact = found.total_exact;
   AF_ASSIGN_OR_RETURN(sqlite::Statement hits,
-                      conn_->Prepare("SELECT t.rowid, t.\"id\", t.\"origin\", t.\"title\" FROM \"papers_fts\" AS f "
-                                     "JOIN \"titles\" AS t ON t.rowid = f.rowid WHERE f.\"papers_fts\" MATCH ? "
-                                     "ORDER BY f.rowid DESC LIMIT ? OFFSET ?"));
-  hits.Bind(1, match);
-  hits.Bind(2, limit);
-  hits.Bind(3, offset);
+                      conn_->Prepare("SELECT \"id\", \"origin\", \"title\" FROM \"titles\" WHERE rowid = ?"));
   std::vector<std::string> origins;
-  while (true) {
+  for (int64_t rowid : found.rowids) {
+    hits.Reset();
+    hits.Bind(1, rowid);
     AF_ASSIGN_OR_RETURN(bool row, hits.Step());
-    if (!row) break;
+    if (!row) continue;  // no such titles row: the two are published together, so only in a damaged file
     PaperHit hit;
-    hit.id = hits.Text(1);
-    hit.title = hits.Text(3);
-    origins.push_back(hits.Text(2));
+    hit.id = hits.Text(0);
+    hit.title = hits.Text(2);
+    origins.push_back(hits.Text(1));
     page.hits.push_back(std::move(hit));
   }
   AF_ASSIGN_OR_RETURN(sqlite::Statement abstract,

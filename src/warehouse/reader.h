@@ -6,7 +6,7 @@
 //   however big the tables. rows is nullopt for a table no arxivflow load or
 //   create has recorded (a warehouse written by other means).
 // - Search(text, limit, offset): papers whose title or abstract contains every
-//   word of `text` (search_query.h), newest first (in reverse load order: the
+//   word of `text` (search_words.h), newest first (in reverse load order: the
 //   index keeps no positions, hence no relevance rank). total is the number of
 //   matches, counted up to kSearchCountCap (total_exact = false beyond: a
 //   common word matches a million papers, and counting them all costs more
@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "warehouse/search_words.h"
 
 namespace arxivflow::sqlite {
 class Database;
@@ -69,6 +70,7 @@ class WarehouseReader {
  private:
   explicit WarehouseReader(std::unique_ptr<sqlite::Database> conn);
   std::unique_ptr<sqlite::Database> conn_;
+  std::unique_ptr<SearchWords> search_words_;  // opened on the first search
 };
 
 }  // namespace arxivflow::warehouse

@@ -7,11 +7,10 @@
 #include "common/logging.h"
 #include "warehouse/batch_source.h"
 #include "warehouse/ddl.h"
-#include "warehouse/distinct_words.h"
 #include "warehouse/sql_identifier.h"
-#include "warehouse/sqlite_batch_table.h"
 #include "warehouse/sqlite_conn.h"
 #include "warehouse/sqlite_scratch.h"
+#include "warehouse/word_index.h"
 #include "warehouse/writer_lock.h"
 
 namespace arxivflow::warehouse {
@@ -20,32 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// FTS5 keeps this much tokenised text in memory before writing a segment:
-// fewer, larger segments mean less merging. On the full index 128 MiB gives
-// 3 segments and the least CPU (64 MiB: 6 segments, a fifth more CPU;
-// 256 MiB: no faster, 120 MB more memory).
-constexpr int64_t kHashBytes = 128LL << 20;
 constexpr const char* kScratchIndex = "search_index";
 constexpr const char* kScratchSchema = "search_scratch";
-
-// The two-column "table" the merged documents are handed to SQLite as.
-const schema::TableDef& DocumentTable() {
-  static const schema::TableDef table = [] {
-    schema::TableDef t;
-    t.id = schema::TableId::kTitles;
-    t.name = "search_documents";
-    for (const char* name : {"title", "abstract"}) {
-      parquet::ColumnSchema c;
-      c.name = name;
-      c.physical = parquet::PhysicalType::kByteArray;
-      c.logical = parquet::LogicalType::kString;
-      c.nullable = true;
-      t.schema.columns.push_back(c);
-    }
-    return t;
-  }();
-  return table;
-}
 
 size_t ColumnIndex(schema::TableId table, const char* name) {
   return static_cast<size_t>(schema::Table(table).schema.FindColumn(name));
@@ -56,6 +31,7 @@ class ScratchIndex {
   explicit ScratchIndex(const SearchIndexTarget& target)
       : target_(target), path_(SearchScratchPath(target.db_path, target.load.load_id)) {}
   ~ScratchIndex() {
+    words_.reset();
     conn_.reset();
     std::error_code ec;
     fs::remove(path_, ec);
@@ -70,19 +46,23 @@ class ScratchIndex {
     AF_RETURN_IF_ERROR(conn_->Exec("PRAGMA synchronous=OFF"));
     AF_RETURN_IF_ERROR(conn_->Exec("PRAGMA cache_size=-65536"));
     AF_RETURN_IF_ERROR(conn_->Exec(SqliteSearchIndexSql(kScratchIndex)));
-    AF_RETURN_IF_ERROR(conn_->Exec(std::string("INSERT INTO ") + kScratchIndex + "(" + kScratchIndex +
-                                   ", rank) VALUES('hashsize', " + std::to_string(kHashBytes) + ")"));
+    AF_ASSIGN_OR_RETURN(words_, SearchWords::Open(*conn_));
     return Status::OK();
   }
 
   sqlite::Database& conn() { return *conn_; }
+  SearchWords& words() { return *words_; }
+  // The scratch file's folder: the index's temporary runs go there too.
+  std::string dir() const {
+    const auto parent = fs::path(path_).parent_path();
+    return parent.empty() ? "." : parent.string();
+  }
   const std::string& path() const { return path_; }
 
   // Copies the finished index into the warehouse as the load's staging index
   // and records it in the ledger.
   Status Stage(int64_t documents, ProgressMeter& meter) {
-    AF_RETURN_IF_ERROR(conn_->Exec("PRAGMA optimize"));
-    conn_.reset();
+      conn_.reset();
     const std::string stage = StageTableName(kSearchIndexTable, target_.load.load_id);
     AF_ASSIGN_OR_RETURN(auto lock, WriterLock::Acquire(target_.db_path,
                                                        "staging the search index for " + RunText(),
@@ -98,15 +78,9 @@ class ScratchIndex {
       AF_RETURN_IF_ERROR(wh->Exec(LedgerCreateSql()));
       AF_RETURN_IF_ERROR(wh->Exec("DROP TABLE IF EXISTS main." + QuoteIdentifier(stage)));
       AF_RETURN_IF_ERROR(wh->Exec(SqliteSearchIndexSql(stage)));
-      const auto from = SqliteSearchIndexShadowTables(kScratchIndex);
-      const auto to = SqliteSearchIndexShadowTables(stage);
-      // _data and _idx hold the index; _config only the format version,
-      // which CREATE VIRTUAL TABLE wrote already.
-      for (size_t i = 0; i < 2; ++i) {
-        AF_RETURN_IF_ERROR(wh->Exec("DELETE FROM main." + QuoteIdentifier(to[i])));
-        AF_RETURN_IF_ERROR(wh->Exec("INSERT INTO main." + QuoteIdentifier(to[i]) + " SELECT * FROM " +
-                                    kScratchSchema + "." + QuoteIdentifier(from[i])));
-      }
+      // Same declaration, empty target: SQLite copies the B-tree's pages.
+      AF_RETURN_IF_ERROR(wh->Exec("INSERT INTO main." + QuoteIdentifier(stage) + " SELECT * FROM " + kScratchSchema +
+                                  "." + kScratchIndex));
       for (const auto& sql : LedgerStageSql(target_.load, kSearchIndexTable, stage, documents, target_.area_id)) {
         AF_RETURN_IF_ERROR(wh->Exec(sql));
       }
@@ -124,6 +98,7 @@ class ScratchIndex {
   const SearchIndexTarget& target_;
   std::string path_;
   std::unique_ptr<sqlite::Database> conn_;
+  std::unique_ptr<SearchWords> words_;
 };
 
 // Streams one key-aligned pair of sources (titles, abstracts).
@@ -151,8 +126,6 @@ class DocumentMerger {
     abstract_col.strings.resize(static_cast<size_t>(n));
     title_col.valid.assign(static_cast<size_t>(n), 1);
     abstract_col.valid.assign(static_cast<size_t>(n), 0);
-    reduced_.clear();
-    std::vector<std::pair<size_t, size_t>> reduced_at(static_cast<size_t>(n), {0, 0});
     const auto& ids = titles_batch_.columns[title_id_];
     const auto& texts = titles_batch_.columns[title_text_];
     const auto& origins = titles_batch_.columns[title_origin_];
@@ -168,21 +141,11 @@ class DocumentMerger {
           a.columns[abstract_origin_].strings[j] == origins.strings[i]) {
         const auto& text = a.columns[abstract_text_];
         if (text.valid.empty() || text.valid[j]) {
-          // The abstract's words less those of its title and its own repeats
-          // (distinct_words.h): the same index, fewer lookups.
-          words_.Begin();
-          if (title_col.valid[i]) words_.Note(title_col.strings[i]);
-          const size_t at = reduced_.size();
-          words_.AppendNew(text.strings[j], &reduced_);
-          reduced_at[i] = {at, reduced_.size() - at};
+          abstract_col.strings[i] = text.strings[j];
           abstract_col.valid[i] = 1;
         }
         ++abstract_row_;
       }
-    }
-    // Views into reduced_ are taken once it has stopped growing.
-    for (size_t i = 0; i < static_cast<size_t>(n); ++i) {
-      if (abstract_col.valid[i]) abstract_col.strings[i] = std::string_view(reduced_).substr(reduced_at[i].first, reduced_at[i].second);
     }
     documents->rows = n;
     documents->origin = titles_batch_.origin;
@@ -222,8 +185,6 @@ class DocumentMerger {
   std::unique_ptr<BatchSource> titles_, abstracts_;
   Batch titles_batch_, abstract_batch_;
   std::vector<Batch> kept_;
-  DistinctWords words_;
-  std::string reduced_;  // this call's abstracts, cut to their distinct words
   int64_t abstract_row_ = 0;
   bool abstracts_done_ = false;
   const size_t title_id_ = ColumnIndex(schema::TableId::kTitles, "id");
@@ -246,34 +207,34 @@ Result<int64_t> BuildSearchIndexFromArea(const SearchIndexTarget& target, const 
   ProgressMeter meter(target.progress, "search index", expected_titles);
   ScratchIndex scratch(target);
   AF_RETURN_IF_ERROR(scratch.Open());
-  AF_ASSIGN_OR_RETURN(BatchFeed * feed, RegisterBatchTable(scratch.conn().raw()));
-  AF_ASSIGN_OR_RETURN(sqlite::Statement insert, scratch.conn().Prepare(BatchInsertSql(DocumentTable(), kScratchIndex)));
   meter.Phase(LoadPhase::kLoading);
   // Tokenising keeps the process's priority, unlike the loads' work beside
-  // the write lock (thread_priority.h): on real text it is the set's longest
-  // task (FTS5's term hash outgrows the cache), so giving way to the loads
-  // only made the run end later. Staging it takes a turn at the lock.
+  // the write lock (thread_priority.h): it is the set's longest task, so
+  // giving way to the loads only made the run end later. Staging it takes a
+  // turn at the lock.
   auto built = [&]() -> Result<int64_t> {
     DocumentMerger merger(title_files, abstract_files);
-    // One statement for every document: FTS5 then writes a segment only when
-    // its hash is full, not once per batch (a quarter less CPU on a full index).
+    WordIndexWriter writer(scratch.conn(), kScratchIndex, scratch.words(), scratch.dir());
+    AF_RETURN_IF_ERROR(scratch.conn().Exec("BEGIN"));
     int64_t documents = 0;
     Batch batch;
-    feed->SetStream(&DocumentTable(), [&](const Batch** next, int64_t* first_rowid) -> Result<bool> {
+    while (true) {
       AF_ASSIGN_OR_RETURN(bool more, merger.Next(&batch));
-      if (!more) return false;
-      *next = &batch;
-      *first_rowid = documents + 1;
-      documents += batch.rows;
+      if (!more) break;
+      const auto& titles = batch.columns[0];
+      const auto& abstracts = batch.columns[1];
+      for (int64_t r = 0; r < batch.rows; ++r) {
+        const size_t i = static_cast<size_t>(r);
+        const std::string_view title = titles.valid.empty() || titles.valid[i] ? titles.strings[i] : std::string_view();
+        const std::string_view abstract =
+            abstracts.valid.empty() || abstracts.valid[i] ? abstracts.strings[i] : std::string_view();
+        AF_RETURN_IF_ERROR(writer.Add(documents + 1, title, abstract).WithContext("indexing " + batch.origin));
+        ++documents;
+      }
       meter.Rows(documents);
-      return true;
-    });
-    Status inserted = insert.Run();
-    insert.Reset();
-    const Status streamed = feed->stream_status();
-    feed->Clear();
-    if (!streamed.ok()) return streamed;
-    if (!inserted.ok()) return inserted.WithContext("indexing " + batch.origin);
+    }
+    AF_RETURN_IF_ERROR(writer.Finish());
+    AF_RETURN_IF_ERROR(scratch.conn().Exec("COMMIT"));
     AF_ASSIGN_OR_RETURN(bool aligned, merger.AllAbstractsUsed());
     if (!aligned) {
       return Status::Aborted(target.describe +
@@ -300,17 +261,36 @@ Result<int64_t> BuildSearchIndexFromTables(const SearchIndexTarget& target, cons
   sqlite::Database& conn = scratch.conn();
   AF_RETURN_IF_ERROR(conn.Exec("ATTACH " + QuoteLiteral(target.db_path) + " AS warehouse"));
   meter.Phase(LoadPhase::kLoading);
-  AF_RETURN_IF_ERROR(conn.Exec(std::string("INSERT INTO ") + kScratchIndex +
-                               " (rowid, title, abstract) SELECT t.rowid, t.\"title\", a.\"abstract\" FROM warehouse." +
-                               QuoteIdentifier(titles_table) + " AS t LEFT JOIN warehouse." +
-                               QuoteIdentifier(abstracts_table) +
-                               " AS a ON a.\"id\" = t.\"id\" AND a.\"origin\" = t.\"origin\""));
-  AF_ASSIGN_OR_RETURN(auto documents, conn.QueryInt("SELECT COUNT(*) FROM warehouse." + QuoteIdentifier(titles_table)));
+  AF_ASSIGN_OR_RETURN(int64_t documents,
+                      WriteSearchIndexFromTables(conn, scratch.words(), kScratchIndex, "warehouse." +
+                                                 QuoteIdentifier(titles_table), "warehouse." +
+                                                 QuoteIdentifier(abstracts_table), scratch.dir()));
   AF_RETURN_IF_ERROR(conn.Exec("DETACH warehouse"));
-  meter.Rows(documents.value_or(0));
-  AF_RETURN_IF_ERROR(scratch.Stage(documents.value_or(0), meter));
-  meter.Done(documents.value_or(0));
-  return documents.value_or(0);
+  meter.Rows(documents);
+  AF_RETURN_IF_ERROR(scratch.Stage(documents, meter));
+  meter.Done(documents);
+  return documents;
+}
+
+Result<int64_t> WriteSearchIndexFromTables(sqlite::Database& db, SearchWords& words, const std::string& index_table,
+                                           const std::string& titles_sql, const std::string& abstracts_sql,
+                                           const std::string& temp_dir) {
+  AF_ASSIGN_OR_RETURN(auto rows, db.Prepare("SELECT t.rowid, t.\"title\", a.\"abstract\" FROM " + titles_sql +
+                                            " AS t LEFT JOIN " + abstracts_sql +
+                                            " AS a ON a.\"id\" = t.\"id\" AND a.\"origin\" = t.\"origin\" "
+                                            "ORDER BY t.rowid"));
+  WordIndexWriter writer(db, index_table, words, temp_dir);
+  auto text = [&](int col) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(rows.raw(), col));
+    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(rows.raw(), col))) : std::string_view();
+  };
+  while (true) {
+    AF_ASSIGN_OR_RETURN(bool row, rows.Step());
+    if (!row) break;
+    AF_RETURN_IF_ERROR(writer.Add(sqlite3_column_int64(rows.raw(), 0), text(1), text(2)));
+  }
+  AF_RETURN_IF_ERROR(writer.Finish());
+  return writer.documents();
 }
 
 }  // namespace arxivflow::warehouse

@@ -5,8 +5,8 @@
 // so the index is built in a scratch SQLite file beside the warehouse
 // ("<db>.search-<load id>.<pid>"), without the warehouse's write lock and in
 // parallel with the table loads, and then copied into the warehouse as the
-// staging index "papers_fts__stage_<load id>" under the lock: its shadow
-// tables row for row, a fraction of a second for the 330 MB of a full index.
+// staging index "papers_fts__stage_<load id>" under the lock: one table of
+// the same declaration, which SQLite copies page by page.
 //
 // Documents: one per row of the titles table it is published with (rowid =
 // that row's rowid), text = the title and the abstract of the same
@@ -27,9 +27,11 @@
 #include <string>
 #include <vector>
 
+#include "common/sqlite.h"
 #include "common/status.h"
 #include "warehouse/load_ledger.h"
 #include "warehouse/progress.h"
+#include "warehouse/search_words.h"
 
 namespace arxivflow::warehouse {
 
@@ -47,6 +49,14 @@ Result<int64_t> BuildSearchIndexFromArea(const SearchIndexTarget& target, const 
 
 Result<int64_t> BuildSearchIndexFromTables(const SearchIndexTarget& target, const std::string& titles_table,
                                            const std::string& abstracts_table);
+
+// Writes the index of the titles and abstracts named by `titles_sql` and
+// `abstracts_sql` (tables `db` can read, quoted, maybe schema-qualified) into
+// the empty index table `index_table` of `db`, with its temporary runs in
+// `temp_dir`; returns the documents.
+Result<int64_t> WriteSearchIndexFromTables(sqlite::Database& db, SearchWords& words, const std::string& index_table,
+                                           const std::string& titles_sql, const std::string& abstracts_sql,
+                                           const std::string& temp_dir);
 
 // "<db>.search-<load id>.<pid>" (sqlite_scratch.h).
 std::string SearchScratchPath(const std::string& db_path, const std::string& load_id);

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 #include <string_view>
 
@@ -463,6 +464,12 @@ class SqliteWarehouse : public Warehouse {
     return target;
   }
 
+  static std::string TempDir() {
+    std::error_code ec;
+    const auto dir = std::filesystem::temp_directory_path(ec);
+    return ec ? std::string("/tmp") : dir.string();
+  }
+
   // The search index from the titles and abstracts it will be published
   // with: the staged ones of the set, else the published ones.
   Status StageSearchIndexFromTables(const PublishRequest& request, ProgressMeter& meter) {
@@ -480,13 +487,11 @@ class SqliteWarehouse : public Warehouse {
       Status st = [&]() -> Status {
         AF_RETURN_IF_ERROR(conn_->Exec(DropTableSql(Dialect::kSqlite, stage)));
         AF_RETURN_IF_ERROR(conn_->Exec(SqliteSearchIndexSql(stage)));
-        AF_RETURN_IF_ERROR(conn_->Exec("INSERT INTO " + QuoteIdentifier(stage) +
-                                       " (rowid, title, abstract) SELECT t.rowid, t.\"title\", a.\"abstract\" FROM " +
-                                       QuoteIdentifier(titles) + " AS t LEFT JOIN " +
-                                       QuoteIdentifier(source("abstracts")) +
-                                       " AS a ON a.\"id\" = t.\"id\" AND a.\"origin\" = t.\"origin\""));
-        AF_ASSIGN_OR_RETURN(auto documents, conn_->QueryInt("SELECT COUNT(*) FROM " + QuoteIdentifier(titles)));
-        for (const auto& sql : LedgerStageSql(request.load, kSearchIndexTable, stage, documents.value_or(0),
+        AF_ASSIGN_OR_RETURN(auto words, SearchWords::Open(*conn_));
+        AF_ASSIGN_OR_RETURN(const int64_t documents,
+                            WriteSearchIndexFromTables(*conn_, *words, stage, QuoteIdentifier(titles),
+                                                       QuoteIdentifier(source("abstracts")), TempDir()));
+        for (const auto& sql : LedgerStageSql(request.load, kSearchIndexTable, stage, documents,
                                               area.value_or(""))) {
           AF_RETURN_IF_ERROR(conn_->Exec(sql));
         }

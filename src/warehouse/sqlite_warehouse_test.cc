@@ -7,6 +7,7 @@
 #include "common/scoped_temp_dir_test_util.h"
 #include "warehouse/test_batches.h"
 #include "warehouse/warehouse.h"
+#include "warehouse/word_index_test_util.h"
 
 namespace arxivflow::warehouse {
 namespace {
@@ -178,11 +179,10 @@ TEST_F(SqliteWarehouseTest, SearchIndexIsRebuiltAfterLoad) {
   input.source = source.get();
   ASSERT_TRUE(wh_->LoadTable(titles, input).ok());
   // Contentless: documents are the titles rows, by rowid.
-  auto id = wh_->QueryScalar(
-      "SELECT t.id FROM papers_fts JOIN titles AS t ON t.rowid = papers_fts.rowid WHERE papers_fts MATCH 'diphoton'");
-  ASSERT_TRUE(id.ok()) << id.status().ToString();
-  EXPECT_EQ(id->text, "0704.0001");
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM papers_fts_data") > 0, true);
+  const auto docs = testing::IndexedDocs((dir_ / "w.db").string(), "Diphoton");
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM titles WHERE id = '0704.0001' AND rowid = " + std::to_string(docs[0])), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM papers_fts") > 0, true);
   EXPECT_EQ(Count("SELECT rows FROM arxivflow_loads WHERE table_name = 'papers_fts' AND state = 'published'"), 2);
 }
 

@@ -16,6 +16,7 @@
 #include "warehouse/test_batches.h"
 #include "warehouse/warehouse.h"
 #include "warehouse/writer_lock.h"
+#include "warehouse/word_index_test_util.h"
 
 namespace arxivflow::warehouse {
 namespace {
@@ -158,7 +159,7 @@ TEST_F(StagedLoadTest, PublishingAbstractsAloneRebuildsTheSearchIndexFromThePubl
   const LoadIdentity first = LoadIdentityForRun("run-1");
   ASSERT_TRUE(StageAll(first, 5).ok());
   ASSERT_TRUE(PublishAll(first).ok());
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH 'abstract'"), 5);
+  EXPECT_EQ(testing::CountIndexed(db_, "abstract"), 5);
   const LoadIdentity second = LoadIdentityForRun("run-2");
   ASSERT_TRUE(Stage(*wh_, schema::TableId::kAbstracts, 2, second).ok());
   PublishRequest request;
@@ -166,8 +167,8 @@ TEST_F(StagedLoadTest, PublishingAbstractsAloneRebuildsTheSearchIndexFromThePubl
   request.tables = {"abstracts"};
   ASSERT_TRUE(wh_->Publish(request).ok());
   // Titles 0..4 stay; only two of them have an abstract now.
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH 'abstract'"), 2);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH 'title'"), 5);
+  EXPECT_EQ(testing::CountIndexed(db_, "abstract"), 2);
+  EXPECT_EQ(testing::CountIndexed(db_, "title"), 5);
 }
 
 TEST_F(StagedLoadTest, WritersQueueOnTheLockAndReportTheHolder) {
@@ -290,24 +291,18 @@ TEST_F(StagedLoadTest, LoadAreaPublishesTheSetAndTheSearchIndexBuiltBesideIt) {
   EXPECT_TRUE(report->published);
   EXPECT_TRUE(report->search_index);  // built from the area, in parallel
   for (const auto& [table, n] : Counts()) EXPECT_EQ(n, 120) << table;
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH 'title'"), 120);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH '\"title\" \"117\"'"), 1);
-  EXPECT_EQ(Count("SELECT t.rowid FROM papers_fts JOIN titles AS t ON t.rowid = papers_fts.rowid "
-                  "WHERE papers_fts MATCH '\"abstract\" \"117\"'"),
-            Count("SELECT rowid FROM titles WHERE id = '2301.10117'"));
-  // The index copied in from its scratch file is a sound FTS5 index.
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(db_.c_str(), &raw), SQLITE_OK);
-  char* err = nullptr;
-  EXPECT_EQ(sqlite3_exec(raw, "INSERT INTO papers_fts(papers_fts) VALUES('integrity-check')", nullptr, nullptr, &err),
-            SQLITE_OK)
-      << (err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(raw);
+  EXPECT_EQ(testing::CountIndexed(db_, "title"), 120);
+  EXPECT_EQ(testing::CountIndexed(db_, "title 117"), 1);
+  const auto docs = testing::IndexedDocs(db_, "abstract 117");
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0], Count("SELECT rowid FROM titles WHERE id = '2301.10117'"));
+  // The index copied in from its scratch file is sound: every doclist reads.
+  EXPECT_EQ(testing::CountIndexed(db_, "abstract"), 120);
   EXPECT_FALSE(fs::exists(SearchScratchPath(db_, report->load.load_id)));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'authors_author_idx__" +
                   report->load.load_id + "'"),
             1);
+  sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(db_.c_str(), &raw), SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(raw, "PRAGMA page_size", -1, &stmt, nullptr), SQLITE_OK);

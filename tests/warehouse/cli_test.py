@@ -106,11 +106,23 @@ def test(args):
             _, out, err = run(wh + ["check", "--conn", fresh], expect=1)
             check("no such table: papers" in out, out)
             # The UI's search index.
+            # The UI's search index: the doclists of 'title' (LEB128 steps
+            # between ascending rowids, docs/warehouse.md) name every titles row.
             import sqlite3
             db = sqlite3.connect(os.path.join(tmp, "w.db"))
-            n = db.execute("SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH 'title'").fetchone()[0]
+            docs = []
+            for (blob,) in db.execute("SELECT docs FROM papers_fts WHERE word = 'title' ORDER BY block"):
+                value, shift, last = 0, 0, 0
+                for b in blob:
+                    value |= (b & 0x7f) << shift
+                    shift += 7
+                    if not b & 0x80:
+                        last += value
+                        docs.append(last)
+                        value, shift = 0, 0
+            rowids = [r for (r,) in db.execute("SELECT rowid FROM titles ORDER BY rowid")]
             db.close()
-            check(n == 40, "papers_fts matched %d" % n)
+            check(docs == rowids and len(docs) == 40, "papers_fts holds %d of 40 titles for 'title'" % len(docs))
         else:
             port = os.environ["ARXIVFLOW_TEST_PG_PORT"]
             # Wrong password: clear, and the password never printed.

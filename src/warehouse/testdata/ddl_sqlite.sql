@@ -50,4 +50,4 @@ CREATE TABLE IF NOT EXISTS "titles" (
   "origin" TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS "titles_id_origin_key" ON "titles" ("id", "origin");
-CREATE VIRTUAL TABLE "papers_fts" USING fts5(title, abstract, content='', columnsize=0, detail=none, tokenize='unicode61 remove_diacritics 2');
+CREATE TABLE "papers_fts" (word_hash INTEGER NOT NULL, word_check INTEGER NOT NULL, docs BLOB NOT NULL, PRIMARY KEY (word_hash, word_check)) WITHOUT ROWID;

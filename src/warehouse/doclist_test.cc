@@ -1,0 +1,74 @@
+#include "warehouse/doclist.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace arxivflow::warehouse {
+namespace {
+
+std::string Encode(const std::vector<int64_t>& docs) {
+  std::string out;
+  EXPECT_TRUE(EncodeDoclist(docs.data(), docs.size(), &out).ok());
+  return out;
+}
+
+Status Decode(const std::string& bytes, std::vector<int64_t>* docs) { return DecodeDoclist(bytes, "test", docs); }
+
+TEST(DoclistTest, RoundTripsAndIsCompact) {
+  std::mt19937_64 rng(3);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<int64_t> docs;
+    int64_t at = 0;
+    for (uint64_t n = rng() % 500; n > 0; --n) {
+      at += 1 + static_cast<int64_t>(rng() % (round % 2 ? 3 : 100000));
+      docs.push_back(at);
+    }
+    if (docs.empty()) continue;
+    const std::string bytes = Encode(docs);
+    std::vector<int64_t> back;
+    ASSERT_TRUE(Decode(bytes, &back).ok());
+    EXPECT_EQ(back, docs);
+  }
+  // Neighbouring documents cost a byte each.
+  EXPECT_EQ(Encode({1, 2, 3, 4, 5}), std::string("\x01\x01\x01\x01\x01"));
+  EXPECT_EQ(Encode({300}), std::string("\xac\x02"));
+  const int64_t max = std::numeric_limits<int64_t>::max();
+  std::vector<int64_t> back;
+  ASSERT_TRUE(Decode(Encode({1, max}), &back).ok());
+  EXPECT_EQ(back, (std::vector<int64_t>{1, max}));
+}
+
+TEST(DoclistTest, EncodingRefusesWhatIsNotAscendingRowids) {
+  std::string out;
+  const std::vector<int64_t> zero = {0}, repeat = {4, 4}, down = {5, 3}, negative = {-2};
+  for (const auto* docs : {&zero, &repeat, &down, &negative}) {
+    EXPECT_EQ(EncodeDoclist(docs->data(), docs->size(), &out).code(), Status::Code::kInvalidArgument);
+  }
+}
+
+TEST(DoclistTest, MalformedBytesAreCorruptionNeverAPartialList) {
+  const std::vector<std::string> bad = {
+      std::string(),                                      // empty
+      std::string("\x05\x80", 2),                          // ends inside a number
+      std::string("\x05\x00", 2),                          // a step of 0
+      std::string("\x80\x00", 2),                          // overlong
+      std::string("\x85\x80\x00", 3),                      // overlong
+      std::string(10, '\xff') + std::string("\x01", 1),    // beyond 64 bits
+      std::string("\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 9) + std::string("\x7f", 1),  // past INT64_MAX
+  };
+  for (const auto& bytes : bad) {
+    std::vector<int64_t> docs = {42};
+    const Status st = Decode(bytes, &docs);
+    EXPECT_EQ(st.code(), Status::Code::kCorruption) << bytes.size();
+    EXPECT_TRUE(docs.empty());
+    EXPECT_NE(st.message().find("test"), std::string::npos) << st.message();
+  }
+}
+
+}  // namespace
+}  // namespace arxivflow::warehouse

@@ -1,0 +1,409 @@
+#include "warehouse/word_index.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <queue>
+
+#include "warehouse/doclist.h"
+#include "warehouse/sql_identifier.h"
+
+namespace arxivflow::warehouse {
+
+namespace {
+
+constexpr uint64_t kSignBit = uint64_t{1} << 63;
+constexpr size_t kSeenSlots = 1024;
+
+inline uint64_t Mix(uint64_t a, uint64_t b) {
+  const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
+  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+}
+
+void PutU64(uint64_t v, std::string* out) { out->append(reinterpret_cast<const char*>(&v), 8); }
+void PutU32(uint32_t v, std::string* out) { out->append(reinterpret_cast<const char*>(&v), 4); }
+
+size_t VarintLength(const char* p, size_t n) {
+  for (size_t i = 0; i < n && i < 10; ++i) {
+    if (!(static_cast<uint8_t>(p[i]) & 0x80)) return i + 1;
+  }
+  return 0;
+}
+
+// One run of the temporary file, read back record by record.
+class RunReader {
+ public:
+  RunReader(int fd, uint64_t offset, uint64_t bytes) : fd_(fd), at_(offset), end_(offset + bytes) {}
+
+  // The next record, or false at the run's end.
+  Result<bool> Next() {
+    if (pos_ == buf_.size() && at_ == end_) return false;
+    AF_RETURN_IF_ERROR(Need(kHeader));
+    std::memcpy(&key, buf_.data() + pos_, 8);
+    std::memcpy(&check, buf_.data() + pos_ + 8, 4);
+    std::memcpy(&last, buf_.data() + pos_ + 12, 8);
+    uint32_t n;
+    std::memcpy(&n, buf_.data() + pos_ + 20, 4);
+    AF_RETURN_IF_ERROR(Need(kHeader + n));
+    docs = std::string_view(buf_.data() + pos_ + kHeader, n);
+    pos_ += kHeader + n;
+    return true;
+  }
+
+  uint64_t key = 0;
+  uint32_t check = 0;
+  int64_t last = 0;        // the doclist's last rowid
+  std::string_view docs;   // valid until the next call
+
+  static constexpr size_t kHeader = 24;
+
+ private:
+  Status Need(size_t n) {
+    if (buf_.size() - pos_ >= n) return Status::OK();
+    buf_.erase(0, pos_);
+    pos_ = 0;
+    const size_t target = std::max(n, kChunk);
+    while (buf_.size() < target && at_ < end_) {
+      const size_t old = buf_.size();
+      const size_t take = static_cast<size_t>(std::min<uint64_t>(target - old, end_ - at_));
+      buf_.resize(old + take);
+      const ssize_t got = ::pread(fd_, buf_.data() + old, take, static_cast<off_t>(at_));
+      if (got <= 0) {
+        return Status::IOError(std::string("search index build: reading the temporary file: ") +
+                               (got < 0 ? std::strerror(errno) : "unexpected end"));
+      }
+      buf_.resize(old + static_cast<size_t>(got));
+      at_ += static_cast<uint64_t>(got);
+    }
+    if (buf_.size() < n) return Status::Corruption("search index build: a run of the temporary file is cut short");
+    return Status::OK();
+  }
+
+  static constexpr size_t kChunk = size_t{1} << 20;
+  int fd_;
+  uint64_t at_, end_;
+  std::string buf_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+WordFingerprint FingerprintWord(std::string_view word) {
+  // Two lanes over 8-byte words (zero-padded), each a multiply-fold with its
+  // own constants, so the 64-bit hash and the 32-bit check are independent.
+  uint64_t a = 0x243f6a8885a308d3ULL ^ word.size();
+  uint64_t b = 0x13198a2e03707344ULL ^ (word.size() << 32);
+  const char* p = word.data();
+  size_t n = word.size();
+  while (n > 0) {
+    uint64_t w = 0;
+    const size_t take = std::min<size_t>(n, 8);
+    std::memcpy(&w, p, take);
+    a = Mix(a ^ w, 0x9e3779b97f4a7c15ULL);
+    b = Mix(b ^ w, 0xc2b2ae3d27d4eb4fULL);
+    p += take;
+    n -= take;
+  }
+  a = Mix(a, 0xa0761d6478bd642fULL);
+  b = Mix(b ^ 0x452821e638d01377ULL, 0xe7037ed1a0b428dbULL);
+  return {static_cast<int64_t>(a), static_cast<int64_t>(b & 0xffffffffULL)};
+}
+
+WordIndexWriter::WordIndexWriter(sqlite::Database& db, std::string table, SearchWords& words, std::string temp_dir,
+                                 size_t block_pairs)
+    : db_(db), table_(std::move(table)), words_(words), temp_dir_(std::move(temp_dir)),
+      block_pairs_(std::max<size_t>(block_pairs, 1)),
+      seen_keys_(kSeenSlots),
+      seen_checks_(kSeenSlots),
+      seen_stamps_(kSeenSlots, 0) {}
+
+WordIndexWriter::~WordIndexWriter() {
+  if (runs_file_) std::fclose(runs_file_);
+}
+
+Status WordIndexWriter::Add(int64_t rowid, std::string_view title, std::string_view abstract) {
+  AF_RETURN_IF_ERROR(status_);
+  if (rowid <= last_rowid_) {
+    return status_ = Status::InvalidArgument("search index: document " + std::to_string(rowid) + " after " +
+                                             std::to_string(last_rowid_) +
+                                             " (documents come in ascending rowid order)");
+  }
+  last_rowid_ = rowid;
+  doc_rowids_.push_back(rowid);
+  seen_count_ = 0;
+  if (++stamp_ == 0) {  // wrapped: old stamps could match again
+    std::fill(seen_stamps_.begin(), seen_stamps_.end(), 0);
+    stamp_ = 1;
+  }
+  AF_RETURN_IF_ERROR(AddText(title));
+  AF_RETURN_IF_ERROR(AddText(abstract));
+  ++documents_;
+  // A block ends between documents; one document may take it past the mark.
+  if (pairs_.size() >= block_pairs_ || doc_rowids_.size() >= block_pairs_) {
+    if (Status st = FlushBlock(); !st.ok()) return status_ = st;
+  }
+  return Status::OK();
+}
+
+Status WordIndexWriter::AddText(std::string_view text) {
+  if (text.empty()) return Status::OK();
+  return words_.ForEach(text, [this](std::string_view word) { Note(word); });
+}
+
+void WordIndexWriter::Note(std::string_view word) {
+  const WordFingerprint f = FingerprintWord(word);
+  const uint64_t key = static_cast<uint64_t>(f.hash) ^ kSignBit;
+  const uint32_t check = static_cast<uint32_t>(f.check);
+  // This document's words so far: a small table, in cache.
+  const size_t mask = seen_keys_.size() - 1;
+  for (size_t i = key & mask;; i = (i + 1) & mask) {
+    if (seen_stamps_[i] != stamp_) {
+      seen_stamps_[i] = stamp_;
+      seen_keys_[i] = key;
+      seen_checks_[i] = check;
+      if (++seen_count_ * 2 > seen_keys_.size()) GrowSeen();
+      break;
+    }
+    if (seen_keys_[i] == key && seen_checks_[i] == check) return;
+  }
+  pairs_.push_back({key, check, static_cast<uint32_t>(doc_rowids_.size() - 1)});
+}
+
+void WordIndexWriter::GrowSeen() {
+  const size_t size = seen_keys_.size() * 2;
+  std::vector<uint64_t> keys(size);
+  std::vector<uint32_t> checks(size), stamps(size, 0);
+  for (size_t k = 0; k < seen_keys_.size(); ++k) {
+    if (seen_stamps_[k] != stamp_) continue;
+    size_t i = seen_keys_[k] & (size - 1);
+    while (stamps[i] == stamp_) i = (i + 1) & (size - 1);
+    stamps[i] = stamp_;
+    keys[i] = seen_keys_[k];
+    checks[i] = seen_checks_[k];
+  }
+  seen_keys_.swap(keys);
+  seen_checks_.swap(checks);
+  seen_stamps_.swap(stamps);
+}
+
+Status WordIndexWriter::FlushBlock() {
+  if (doc_rowids_.empty()) return Status::OK();
+  const size_t n = pairs_.size();
+  // Two stable radix passes on the key's top 24 bits (most significant
+  // first, 4096 buckets each: the write heads stay in cache), then each run
+  // of equal top bits, almost always one word, is checked and, when it mixes
+  // words, stably sorted by (key, check). Stable all through: each word's
+  // documents stay in document order.
+  constexpr int kBits = 12;
+  constexpr size_t kBuckets = size_t{1} << kBits;
+  std::vector<uint32_t> start(kBuckets + 1, 0);
+  for (const Pair& p : pairs_) ++start[(p.key >> (64 - kBits)) + 1];
+  for (size_t b = 1; b <= kBuckets; ++b) start[b] += start[b - 1];
+  sorted_.resize(n);
+  {
+    std::vector<uint32_t> next(start.begin(), start.end() - 1);
+    for (const Pair& p : pairs_) sorted_[next[p.key >> (64 - kBits)]++] = p;
+  }
+  std::vector<uint32_t> inner(kBuckets + 1);
+  auto same_word = [](const Pair& x, const Pair& y) { return x.key == y.key && x.check == y.check; };
+  for (size_t b = 0; b < kBuckets; ++b) {
+    const uint32_t lo = start[b], hi = start[b + 1];
+    if (hi - lo < 2) {
+      if (hi > lo) pairs_[lo] = sorted_[lo];
+      continue;
+    }
+    std::fill(inner.begin(), inner.end(), 0);
+    for (uint32_t i = lo; i < hi; ++i) ++inner[((sorted_[i].key >> (64 - 2 * kBits)) & (kBuckets - 1)) + 1];
+    inner[0] = lo;
+    for (size_t k = 1; k <= kBuckets; ++k) inner[k] += inner[k - 1];
+    for (uint32_t i = lo; i < hi; ++i) pairs_[inner[(sorted_[i].key >> (64 - 2 * kBits)) & (kBuckets - 1)]++] = sorted_[i];
+    // inner[k] is now the end of sub-bucket k; sort the few that mix words.
+    uint32_t from = lo;
+    for (size_t k = 0; k < kBuckets && from < hi; ++k) {
+      const uint32_t to = inner[k];
+      bool mixed = false;
+      for (uint32_t i = from + 1; i < to && !mixed; ++i) mixed = !same_word(pairs_[i], pairs_[from]);
+      if (mixed) {
+        std::stable_sort(pairs_.begin() + from, pairs_.begin() + to, [](const Pair& x, const Pair& y) {
+          return x.key != y.key ? x.key < y.key : x.check < y.check;
+        });
+      }
+      from = to;
+    }
+  }
+  if (!runs_file_) {
+    // Unnamed where the filesystem allows it, else named and unlinked at
+    // once: either way nothing is left behind, whatever happens.
+    int fd = ::open(temp_dir_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      std::string name = temp_dir_ + "/.arxivflow-search-runs-XXXXXX";
+      fd = ::mkostemp(name.data(), O_CLOEXEC);
+      if (fd >= 0) ::unlink(name.c_str());
+    }
+    if (fd < 0) {
+      return Status::IOError("search index build: cannot create a temporary file in " + temp_dir_ + ": " +
+                             std::strerror(errno));
+    }
+    runs_file_ = ::fdopen(fd, "w+b");
+    if (!runs_file_) {
+      ::close(fd);
+      return Status::IOError("search index build: fdopen failed");
+    }
+  }
+  Run run{runs_bytes_, 0};
+  std::string out;
+  std::vector<int64_t> rowids;
+  auto write_group = [&](uint64_t key, uint32_t check) -> Status {
+    out.clear();
+    PutU64(key, &out);
+    PutU32(check, &out);
+    PutU64(static_cast<uint64_t>(rowids.back()), &out);
+    PutU32(0, &out);
+    const size_t before = out.size();
+    AF_RETURN_IF_ERROR(EncodeDoclist(rowids.data(), rowids.size(), &out));
+    const uint32_t len = static_cast<uint32_t>(out.size() - before);
+    std::memcpy(out.data() + 20, &len, 4);
+    if (std::fwrite(out.data(), 1, out.size(), runs_file_) != out.size()) {
+      return Status::IOError(std::string("search index build: writing the temporary file: ") + std::strerror(errno));
+    }
+    run.bytes += out.size();
+    return Status::OK();
+  };
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && pairs_[j].key == pairs_[i].key && pairs_[j].check == pairs_[i].check) ++j;
+    rowids.clear();
+    for (size_t k = i; k < j; ++k) rowids.push_back(doc_rowids_[pairs_[k].doc]);
+    AF_RETURN_IF_ERROR(write_group(pairs_[i].key, pairs_[i].check));
+    i = j;
+  }
+  runs_bytes_ += run.bytes;
+  runs_.push_back(run);
+  pairs_.clear();
+  doc_rowids_.clear();
+  return Status::OK();
+}
+
+Status WordIndexWriter::Merge() {
+  if (runs_.empty()) return Status::OK();
+  if (std::fflush(runs_file_) != 0) {
+    return Status::IOError(std::string("search index build: writing the temporary file: ") + std::strerror(errno));
+  }
+  const int fd = ::fileno(runs_file_);
+  std::vector<std::unique_ptr<RunReader>> readers;
+  // Heap of (key, check, run index): equal words come out in run order,
+  // which is document order.
+  using Head = std::tuple<uint64_t, uint32_t, size_t>;
+  std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heap;
+  for (size_t r = 0; r < runs_.size(); ++r) {
+    readers.push_back(std::make_unique<RunReader>(fd, runs_[r].offset, runs_[r].bytes));
+    AF_ASSIGN_OR_RETURN(bool more, readers.back()->Next());
+    if (more) heap.emplace(readers.back()->key, readers.back()->check, r);
+  }
+  AF_ASSIGN_OR_RETURN(auto insert, db_.Prepare("INSERT INTO " + QuoteIdentifier(table_) +
+                                               " (word_hash, word_check, docs) VALUES (?1, ?2, ?3)"));
+  std::string blob;
+  while (!heap.empty()) {
+    const auto [key, check, first] = heap.top();
+    blob.clear();
+    int64_t last = 0;
+    while (!heap.empty() && std::get<0>(heap.top()) == key && std::get<1>(heap.top()) == check) {
+      const size_t r = std::get<2>(heap.top());
+      heap.pop();
+      RunReader& in = *readers[r];
+      if (blob.empty()) {
+        blob.append(in.docs);
+      } else {
+        // The part's first rowid is absolute: make it a step from the last.
+        const size_t head = VarintLength(in.docs.data(), in.docs.size());
+        std::vector<int64_t> one;
+        AF_RETURN_IF_ERROR(DecodeDoclist(in.docs.substr(0, head), "search index build", &one));
+        const int64_t first_rowid = one[0];
+        const int64_t step_from = last;
+        std::vector<int64_t> pair = {first_rowid - step_from};
+        AF_RETURN_IF_ERROR(EncodeDoclist(pair.data(), 1, &blob));
+        blob.append(in.docs.substr(head));
+      }
+      last = in.last;
+      AF_ASSIGN_OR_RETURN(bool more, in.Next());
+      if (more) heap.emplace(in.key, in.check, r);
+    }
+    sqlite3_stmt* raw = insert.raw();
+    sqlite3_bind_int64(raw, 1, static_cast<int64_t>(key ^ kSignBit));
+    sqlite3_bind_int64(raw, 2, check);
+    sqlite3_bind_blob(raw, 3, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
+    AF_RETURN_IF_ERROR(insert.Run());
+    insert.Reset();
+    ++rows_written_;
+    (void)first;
+  }
+  return Status::OK();
+}
+
+Status WordIndexWriter::Finish() {
+  AF_RETURN_IF_ERROR(status_);
+  if (Status st = FlushBlock(); !st.ok()) return status_ = st;
+  if (Status st = Merge(); !st.ok()) return status_ = st;
+  if (runs_file_) {
+    std::fclose(runs_file_);
+    runs_file_ = nullptr;
+  }
+  return Status::OK();
+}
+
+// ------------------------------------------------------------------ search
+
+Result<WordSearchResult> SearchWordIndex(sqlite::Database& db, const std::string& table,
+                                         const std::vector<std::string>& words, int64_t limit, int64_t offset,
+                                         int64_t count_cap) {
+  WordSearchResult out;
+  std::vector<std::string> unique;
+  for (const auto& w : words) {
+    if (w.empty() || w.size() > kMaxSearchWordBytes) continue;
+    if (std::find(unique.begin(), unique.end(), w) != unique.end()) continue;
+    if (unique.size() == kMaxSearchWords) break;
+    unique.push_back(w);
+  }
+  if (unique.empty()) return out;
+  limit = std::max<int64_t>(limit, 0);
+  offset = std::max<int64_t>(offset, 0);
+  AF_ASSIGN_OR_RETURN(auto fetch, db.Prepare("SELECT docs FROM " + QuoteIdentifier(table) +
+                                             " WHERE word_hash = ?1 AND word_check = ?2"));
+  std::vector<std::string> lists(unique.size());
+  for (size_t i = 0; i < unique.size(); ++i) {
+    const WordFingerprint f = FingerprintWord(unique[i]);
+    fetch.Reset();
+    fetch.Bind(1, f.hash);
+    fetch.Bind(2, f.check);
+    AF_ASSIGN_OR_RETURN(bool row, fetch.Step());
+    if (!row) return out;  // a word no document has
+    const void* blob = sqlite3_column_blob(fetch.raw(), 0);
+    const int bytes = sqlite3_column_bytes(fetch.raw(), 0);
+    lists[i].assign(static_cast<const char*>(blob), static_cast<size_t>(std::max(bytes, 0)));
+  }
+  // Smallest list first: every step can only shrink the matches.
+  std::vector<size_t> by_size(unique.size());
+  for (size_t i = 0; i < by_size.size(); ++i) by_size[i] = i;
+  std::sort(by_size.begin(), by_size.end(), [&](size_t a, size_t b) { return lists[a].size() < lists[b].size(); });
+  auto what = [&](size_t i) { return "search index " + table + ", word '" + unique[i] + "'"; };
+  std::vector<int64_t> matches, other, merged;
+  AF_RETURN_IF_ERROR(DecodeDoclist(lists[by_size[0]], what(by_size[0]), &matches));
+  for (size_t k = 1; k < by_size.size() && !matches.empty(); ++k) {
+    AF_RETURN_IF_ERROR(DecodeDoclist(lists[by_size[k]], what(by_size[k]), &other));
+    merged.clear();
+    std::set_intersection(matches.begin(), matches.end(), other.begin(), other.end(), std::back_inserter(merged));
+    matches.swap(merged);
+  }
+  const int64_t total = static_cast<int64_t>(matches.size());
+  for (int64_t i = offset; i < total && static_cast<int64_t>(out.rowids.size()) < limit; ++i) {
+    out.rowids.push_back(matches[static_cast<size_t>(total - 1 - i)]);
+  }
+  out.total = std::min(total, count_cap);
+  out.total_exact = total <= count_cap;
+  return out;
+}
+
+}  // namespace arxivflow::warehouse

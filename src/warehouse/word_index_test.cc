@@ -1,0 +1,177 @@
+#include "warehouse/word_index.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "warehouse/ddl.h"
+#include "warehouse/doclist.h"
+
+namespace arxivflow::warehouse {
+namespace {
+
+struct Doc {
+  int64_t rowid;
+  std::string title, abstract;
+};
+
+class WordIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(db_.Open(":memory:", {.wal = false}).ok());
+    ASSERT_TRUE(db_.Exec(SqliteSearchIndexSql("idx")).ok());
+    auto words = SearchWords::Open(db_);
+    ASSERT_TRUE(words.ok());
+    words_ = std::move(words).value();
+  }
+
+  void Build(size_t block_pairs) {
+    WordIndexWriter writer(db_, "idx", *words_, "/tmp", block_pairs);
+    for (const auto& d : docs_) ASSERT_TRUE(writer.Add(d.rowid, d.title, d.abstract).ok());
+    ASSERT_TRUE(writer.Finish().ok());
+    EXPECT_EQ(writer.documents(), static_cast<int64_t>(docs_.size()));
+  }
+
+  // What the index must answer: every document holding all the words, newest first.
+  std::vector<int64_t> Expected(const std::vector<std::string>& asked) {
+    std::vector<int64_t> out;
+    for (auto it = docs_.rbegin(); it != docs_.rend(); ++it) {
+      std::set<std::string> has;
+      auto add = [&](std::string_view w) { has.emplace(w); };
+      EXPECT_TRUE(words_->ForEach(it->title, add).ok());
+      EXPECT_TRUE(words_->ForEach(it->abstract, add).ok());
+      bool all = true;
+      for (const auto& w : asked) all = all && has.count(w);
+      if (all) out.push_back(it->rowid);
+    }
+    return out;
+  }
+
+  // The same question put to an FTS5 index of the same documents.
+  std::vector<int64_t> Fts5(const std::vector<std::string>& asked) {
+    if (!fts5_built_) {
+      EXPECT_TRUE(db_.Exec(std::string("CREATE VIRTUAL TABLE f USING fts5(title, abstract, content='', detail=none, "
+                                       "tokenize='") + kSearchIndexTokenizer + "')").ok());
+      auto insert = db_.Prepare("INSERT INTO f(rowid, title, abstract) VALUES (?, ?, ?)");
+      EXPECT_TRUE(insert.ok());
+      for (const auto& d : docs_) {
+        insert->Bind(1, d.rowid).Bind(2, d.title).Bind(3, d.abstract);
+        EXPECT_TRUE(insert->Run().ok());
+        insert->Reset();
+      }
+      fts5_built_ = true;
+    }
+    std::string match;
+    for (const auto& w : asked) match += (match.empty() ? "\"" : " \"") + w + "\"";
+    auto rows = db_.QueryColumn("SELECT rowid FROM f WHERE f MATCH '" + match + "' ORDER BY rowid DESC");
+    EXPECT_TRUE(rows.ok());
+    std::vector<int64_t> out;
+    for (const auto& r : rows.ok() ? *rows : std::vector<std::string>{}) out.push_back(std::stoll(r));
+    return out;
+  }
+
+  WordSearchResult Search(const std::vector<std::string>& words, int64_t limit, int64_t offset, int64_t cap) {
+    auto r = SearchWordIndex(db_, "idx", words, limit, offset, cap);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : WordSearchResult{};
+  }
+
+  sqlite::Database db_;
+  std::unique_ptr<SearchWords> words_;
+  std::vector<Doc> docs_;
+  bool fts5_built_ = false;
+};
+
+TEST_F(WordIndexTest, AnswersLikeAScanOfEveryDocumentInAnyBlockSize) {
+  const std::vector<std::string> vocabulary = {"graph", "Graph,", "neural", "NEURAL", "spin", "Schrödinger",
+                                               "schrodinger", "x-ray", "ray", "the", "of", "a", "2007", "naïve"};
+  std::mt19937_64 rng(5);
+  int64_t rowid = 0;
+  for (int i = 0; i < 600; ++i) {
+    Doc d;
+    rowid += 1 + static_cast<int64_t>(rng() % 3);  // gaps, as after deletes
+    d.rowid = rowid;
+    for (uint64_t n = rng() % 6; n > 0; --n) d.title += vocabulary[rng() % vocabulary.size()] + " ";
+    for (uint64_t n = rng() % 40; n > 0; --n) d.abstract += vocabulary[rng() % vocabulary.size()] + " ";
+    d.abstract += "w" + std::to_string(rng() % 50);
+    docs_.push_back(std::move(d));
+  }
+  std::vector<std::string> first_rows;
+  for (size_t block_pairs : {size_t{1}, size_t{97}, size_t{5000}, kWordIndexBlockPairs}) {
+    ASSERT_TRUE(db_.Exec("DELETE FROM idx").ok());
+    Build(block_pairs);
+    // However the documents were cut into blocks, the merged index is the same.
+    auto rows = db_.QueryColumn("SELECT word_hash || ':' || word_check || ':' || hex(docs) FROM idx");
+    ASSERT_TRUE(rows.ok());
+    if (first_rows.empty()) first_rows = *rows;
+    EXPECT_EQ(*rows, first_rows) << block_pairs;
+    for (const std::vector<std::string>& q : std::vector<std::vector<std::string>>{
+             {"graph"}, {"graph", "neural"}, {"schrodinger", "ray", "x"}, {"w7"}, {"w7", "the"}, {"absent"},
+             {"graph", "absent"}, {"naive", "2007"}}) {
+      const auto expected = Expected(q);
+      EXPECT_EQ(expected, Fts5(q)) << q[0];  // the model agrees with FTS5 itself
+      auto all = Search(q, 100000, 0, 100000);
+      EXPECT_EQ(all.rowids, expected) << q[0] << " block_pairs " << block_pairs;
+      EXPECT_EQ(all.total, static_cast<int64_t>(expected.size()));
+      EXPECT_TRUE(all.total_exact);
+      // Pages and a capped count.
+      auto page = Search(q, 7, 5, 20);
+      std::vector<int64_t> want(expected.begin() + std::min<size_t>(5, expected.size()),
+                                expected.begin() + std::min<size_t>(12, expected.size()));
+      EXPECT_EQ(page.rowids, want) << q[0];
+      EXPECT_EQ(page.total, std::min<int64_t>(20, static_cast<int64_t>(expected.size())));
+      EXPECT_EQ(page.total_exact, expected.size() <= 20);
+    }
+  }
+}
+
+TEST_F(WordIndexTest, ARowPerWordKeyedByItsFingerprint) {
+  docs_ = {{1, "Graph theory", "graph of graphs"}, {2, "Spin", "the spin of a graph"}, {5, "", ""}};
+  Build(2);
+  std::map<std::string, std::string> want = {{"a", "02"},      {"graph", "0101"}, {"graphs", "01"}, {"of", "0101"},
+                                             {"spin", "02"},   {"the", "02"},     {"theory", "01"}};
+  EXPECT_EQ(*db_.QueryInt("SELECT COUNT(*) FROM idx").value(), static_cast<int64_t>(want.size()));
+  for (const auto& [word, hex] : want) {
+    const WordFingerprint f = FingerprintWord(word);
+    auto got = db_.QueryText("SELECT hex(docs) FROM idx WHERE word_hash = " + std::to_string(f.hash) +
+                             " AND word_check = " + std::to_string(f.check));
+    ASSERT_TRUE(got.ok() && got->has_value()) << word;
+    EXPECT_EQ(**got, hex) << word;
+  }
+  EXPECT_NE(FingerprintWord("graph"), FingerprintWord("graphs"));
+  EXPECT_EQ(FingerprintWord("graph"), FingerprintWord(std::string("graph")));
+}
+
+TEST_F(WordIndexTest, DocumentsComeInAscendingRowidOrder) {
+  WordIndexWriter writer(db_, "idx", *words_, "/tmp");
+  ASSERT_TRUE(writer.Add(5, "a", "b").ok());
+  EXPECT_EQ(writer.Add(5, "a", "b").code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(writer.Add(3, "a", "b").code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(writer.Finish().code(), Status::Code::kInvalidArgument);  // the first error stays
+}
+
+TEST_F(WordIndexTest, ADamagedDoclistIsCorruptionNamingTheWord) {
+  docs_ = {{1, "graph", ""}, {2, "graph", ""}};
+  Build(kWordIndexBlockPairs);
+  ASSERT_TRUE(db_.Exec("UPDATE idx SET docs = x'0180'").ok());
+  auto r = SearchWordIndex(db_, "idx", {"graph"}, 10, 0, 100);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kCorruption);
+  EXPECT_NE(r.status().message().find("'graph'"), std::string::npos) << r.status().message();
+}
+
+TEST_F(WordIndexTest, AnEmptyIndexOrNoWordsFindNothing) {
+  EXPECT_EQ(Search({"graph"}, 10, 0, 100).total, 0);
+  docs_ = {{1, "graph", ""}};
+  Build(kWordIndexBlockPairs);
+  EXPECT_EQ(Search({}, 10, 0, 100).rowids.size(), 0u);
+  EXPECT_EQ(Search({"graph", "graph"}, 10, 0, 100).rowids, std::vector<int64_t>{1});
+  EXPECT_EQ(Search({"graph"}, 0, 0, 100).total, 1);
+}
+
+}  // namespace
+}  // namespace arxivflow::warehouse
