@@ -1,6 +1,6 @@
 // Fuzzes the doclist decoder (the bytes of a search index row, which a
 // damaged or hostile warehouse file can hold anything in): any input either
-// decodes to ascending rowids >= 1 that encode back to exactly the input, or
+// decodes to descending rowids >= 1 that encode back to exactly the input, or
 // is refused with kCorruption and an empty list. Never a crash, never more
 // rowids than bytes.
 #include <cstddef>
@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (docs.empty() || docs.size() > size) std::abort();
   for (size_t i = 0; i < docs.size(); ++i) {
-    if (docs[i] < 1 || (i > 0 && docs[i] <= docs[i - 1])) std::abort();
+    if (docs[i] < 1 || (i > 0 && docs[i] >= docs[i - 1])) std::abort();
   }
   std::string again;
   if (!arxivflow::warehouse::EncodeDoclist(docs.data(), docs.size(), &again).ok() || again != bytes) std::abort();

@@ -1,19 +1,20 @@
-// Doclist: the documents of one word in one block of the search index
-// (word_index.h), as bytes.
+// Doclist: the documents of one word in the search index (word_index.h), as
+// bytes.
 //
-// Format: the rowids in ascending order, each as an unsigned LEB128 varint
-// (7 bits per byte, low group first, high bit = more bytes follow): the first
-// rowid as is, every later one as its distance from the one before (>= 1).
-// Encodings are canonical (no trailing zero groups), so a doclist has one
-// byte form and decoding then encoding gives the bytes back.
+// Format: the rowids in descending order (newest first, the order a search
+// shows them), each as an unsigned LEB128 varint (7 bits per byte, low group
+// first, high bit = more bytes follow): the first rowid as is, every later
+// one as its distance below the one before (>= 1). Encodings are canonical
+// (no trailing zero groups), so a doclist has one byte form. Newest first so
+// a search reads a long list only as far as its page and its count need.
 //
-// Contract: EncodeDoclist() appends to *out; the rowids must be >= 1 and
-// strictly ascending (callers guarantee it; anything else is a bug and is
-// reported as kInvalidArgument). DecodeDoclist() replaces *docs; bytes that
-// are not a doclist (truncated or overlong varint, a distance of 0, a rowid
-// past INT64_MAX, an empty list) give kCorruption naming `what`, never a crash
-// or a partial list. Memory: at most one rowid per input byte. Pure
-// functions, thread-safe.
+// Contract: EncodeDoclist() appends to *out rowids given in descending order,
+// each >= 1 (anything else is a caller's bug, reported as kInvalidArgument).
+// DoclistCursor walks a doclist without copying it; DecodeDoclist() replaces
+// *docs with all of it. Bytes that are not a doclist (empty, a truncated or
+// overlong varint, a distance of 0, a rowid below 1) give kCorruption naming
+// `what`, never a crash or a partial list. Pure functions, thread-safe; a
+// cursor is used by one thread.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +27,25 @@
 namespace arxivflow::warehouse {
 
 Status EncodeDoclist(const int64_t* docs, size_t count, std::string* out);
+
+class DoclistCursor {
+ public:
+  // `bytes` outlives the cursor.
+  DoclistCursor(std::string_view bytes, std::string what);
+  // Moves to the next rowid: true with it in rowid(), false at the end or on
+  // an error (then status() says which).
+  bool Next();
+  int64_t rowid() const { return rowid_; }
+  const Status& status() const { return status_; }
+
+ private:
+  const uint8_t* p_;
+  const uint8_t* end_;
+  std::string what_;
+  int64_t rowid_ = 0;
+  bool first_ = true;
+  Status status_;
+};
 
 Status DecodeDoclist(std::string_view bytes, const std::string& what, std::vector<int64_t>* docs);
 

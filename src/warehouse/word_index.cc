@@ -23,6 +23,14 @@ inline uint64_t Mix(uint64_t a, uint64_t b) {
   return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
 }
 
+void PutVarintTo(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
 void PutU64(uint64_t v, std::string* out) { out->append(reinterpret_cast<const char*>(&v), 8); }
 void PutU32(uint32_t v, std::string* out) { out->append(reinterpret_cast<const char*>(&v), 4); }
 
@@ -55,7 +63,7 @@ class RunReader {
 
   uint64_t key = 0;
   uint32_t check = 0;
-  int64_t last = 0;        // the doclist's last rowid
+  int64_t last = 0;        // the doclist's last (smallest) rowid
   std::string_view docs;   // valid until the next call
 
   static constexpr size_t kHeader = 24;
@@ -260,9 +268,10 @@ Status WordIndexWriter::FlushBlock() {
     out.clear();
     PutU64(key, &out);
     PutU32(check, &out);
-    PutU64(static_cast<uint64_t>(rowids.back()), &out);
+    PutU64(static_cast<uint64_t>(rowids.front()), &out);  // the smallest: the doclist's last
     PutU32(0, &out);
     const size_t before = out.size();
+    std::reverse(rowids.begin(), rowids.end());
     AF_RETURN_IF_ERROR(EncodeDoclist(rowids.data(), rowids.size(), &out));
     const uint32_t len = static_cast<uint32_t>(out.size() - before);
     std::memcpy(out.data() + 20, &len, 4);
@@ -305,31 +314,43 @@ Status WordIndexWriter::Merge() {
   }
   AF_ASSIGN_OR_RETURN(auto insert, db_.Prepare("INSERT INTO " + QuoteIdentifier(table_) +
                                                " (word_hash, word_check, docs) VALUES (?1, ?2, ?3)"));
-  std::string blob;
+  std::string blob, parts;
+  struct Part {
+    size_t offset, length;
+    int64_t smallest;
+  };
+  std::vector<Part> found;
   while (!heap.empty()) {
     const auto [key, check, first] = heap.top();
-    blob.clear();
-    int64_t last = 0;
+    // The word's part from each run, oldest block first ...
+    parts.clear();
+    found.clear();
     while (!heap.empty() && std::get<0>(heap.top()) == key && std::get<1>(heap.top()) == check) {
       const size_t r = std::get<2>(heap.top());
       heap.pop();
       RunReader& in = *readers[r];
-      if (blob.empty()) {
-        blob.append(in.docs);
-      } else {
-        // The part's first rowid is absolute: make it a step from the last.
-        const size_t head = VarintLength(in.docs.data(), in.docs.size());
-        std::vector<int64_t> one;
-        AF_RETURN_IF_ERROR(DecodeDoclist(in.docs.substr(0, head), "search index build", &one));
-        const int64_t first_rowid = one[0];
-        const int64_t step_from = last;
-        std::vector<int64_t> pair = {first_rowid - step_from};
-        AF_RETURN_IF_ERROR(EncodeDoclist(pair.data(), 1, &blob));
-        blob.append(in.docs.substr(head));
-      }
-      last = in.last;
+      found.push_back({parts.size(), in.docs.size(), in.last});
+      parts.append(in.docs);
       AF_ASSIGN_OR_RETURN(bool more, in.Next());
       if (more) heap.emplace(in.key, in.check, r);
+    }
+    // ... joined newest first: each older part's first rowid, absolute in
+    // its run, becomes its distance below the newer part's smallest.
+    blob.clear();
+    for (size_t k = found.size(); k-- > 0;) {
+      const std::string_view part(parts.data() + found[k].offset, found[k].length);
+      if (k + 1 == found.size()) {
+        blob.append(part);
+        continue;
+      }
+      const size_t head = VarintLength(part.data(), part.size());
+      std::vector<int64_t> one;
+      AF_RETURN_IF_ERROR(DecodeDoclist(part.substr(0, head), "search index build", &one));
+      const int64_t step = found[k + 1].smallest - one[0];
+      if (head == 0 || step < 1) return Status::Internal("search index build: runs out of document order");
+      // A one-element doclist of the step: the same varint bytes.
+      PutVarintTo(static_cast<uint64_t>(step), &blob);
+      blob.append(part.substr(head));
     }
     sqlite3_stmt* raw = insert.raw();
     sqlite3_bind_int64(raw, 1, static_cast<int64_t>(key ^ kSignBit));
@@ -370,39 +391,74 @@ Result<WordSearchResult> SearchWordIndex(sqlite::Database& db, const std::string
   if (unique.empty()) return out;
   limit = std::max<int64_t>(limit, 0);
   offset = std::max<int64_t>(offset, 0);
-  AF_ASSIGN_OR_RETURN(auto fetch, db.Prepare("SELECT docs FROM " + QuoteIdentifier(table) +
-                                             " WHERE word_hash = ?1 AND word_check = ?2"));
-  std::vector<std::string> lists(unique.size());
+  // A statement per word, each left on its row: the doclists are read in
+  // place, not copied.
+  const std::string sql = "SELECT docs FROM " + QuoteIdentifier(table) + " WHERE word_hash = ?1 AND word_check = ?2";
+  std::vector<sqlite::Statement> fetches;
+  fetches.reserve(unique.size());
+  std::vector<std::string_view> lists(unique.size());
   for (size_t i = 0; i < unique.size(); ++i) {
+    AF_ASSIGN_OR_RETURN(auto fetch, db.Prepare(sql));
+    fetches.push_back(std::move(fetch));
     const WordFingerprint f = FingerprintWord(unique[i]);
-    fetch.Reset();
-    fetch.Bind(1, f.hash);
-    fetch.Bind(2, f.check);
-    AF_ASSIGN_OR_RETURN(bool row, fetch.Step());
+    fetches.back().Bind(1, f.hash);
+    fetches.back().Bind(2, f.check);
+    AF_ASSIGN_OR_RETURN(bool row, fetches.back().Step());
     if (!row) return out;  // a word no document has
-    const void* blob = sqlite3_column_blob(fetch.raw(), 0);
-    const int bytes = sqlite3_column_bytes(fetch.raw(), 0);
-    lists[i].assign(static_cast<const char*>(blob), static_cast<size_t>(std::max(bytes, 0)));
+    sqlite3_stmt* raw = fetches.back().raw();
+    const void* blob = sqlite3_column_blob(raw, 0);
+    const int bytes = sqlite3_column_bytes(raw, 0);
+    lists[i] = std::string_view(static_cast<const char*>(blob), static_cast<size_t>(std::max(bytes, 0)));
   }
-  // Smallest list first: every step can only shrink the matches.
-  std::vector<size_t> by_size(unique.size());
-  for (size_t i = 0; i < by_size.size(); ++i) by_size[i] = i;
-  std::sort(by_size.begin(), by_size.end(), [&](size_t a, size_t b) { return lists[a].size() < lists[b].size(); });
-  auto what = [&](size_t i) { return "search index " + table + ", word '" + unique[i] + "'"; };
-  std::vector<int64_t> matches, other, merged;
-  AF_RETURN_IF_ERROR(DecodeDoclist(lists[by_size[0]], what(by_size[0]), &matches));
-  for (size_t k = 1; k < by_size.size() && !matches.empty(); ++k) {
-    AF_RETURN_IF_ERROR(DecodeDoclist(lists[by_size[k]], what(by_size[k]), &other));
-    merged.clear();
-    std::set_intersection(matches.begin(), matches.end(), other.begin(), other.end(), std::back_inserter(merged));
-    matches.swap(merged);
+  // Leapfrog over the lists, newest first: each cursor moves down to the
+  // candidate; when all agree it is a match. Stops once it has the page and
+  // more than count_cap matches, so long lists are read only that far.
+  std::vector<DoclistCursor> cursors;
+  cursors.reserve(unique.size());
+  for (size_t i = 0; i < unique.size(); ++i) {
+    cursors.emplace_back(lists[i], "search index " + table + ", word '" + unique[i] + "'");
   }
-  const int64_t total = static_cast<int64_t>(matches.size());
-  for (int64_t i = offset; i < total && static_cast<int64_t>(out.rowids.size()) < limit; ++i) {
-    out.rowids.push_back(matches[static_cast<size_t>(total - 1 - i)]);
+  auto failed = [&]() -> Status {
+    for (const auto& c : cursors) AF_RETURN_IF_ERROR(c.status());
+    return Status::OK();
+  };
+  int64_t seen = 0;
+  if (cursors[0].Next()) {
+    int64_t candidate = cursors[0].rowid();
+    size_t agreed = 1, k = 1 % cursors.size();
+    bool more = true;
+    while (more) {
+      if (agreed == cursors.size()) {
+        if (seen >= offset && static_cast<int64_t>(out.rowids.size()) < limit) out.rowids.push_back(candidate);
+        ++seen;
+        if (seen > count_cap && seen >= offset + limit) break;
+        // Next candidate: below this one, from the cursor that agreed last.
+        const size_t c = (k + cursors.size() - 1) % cursors.size();
+        if (!cursors[c].Next()) break;
+        candidate = cursors[c].rowid();
+        agreed = 1;
+        k = (c + 1) % cursors.size();
+        continue;
+      }
+      DoclistCursor& cur = cursors[k];
+      if (cur.rowid() == 0 || cur.rowid() > candidate) {  // not started, or above: move down
+        bool moved = true;
+        while ((moved = cur.Next()) && cur.rowid() > candidate) {
+        }
+        if (!moved) break;
+      }
+      if (cur.rowid() == candidate) {
+        ++agreed;
+      } else {  // below: the new candidate
+        candidate = cur.rowid();
+        agreed = 1;
+      }
+      k = (k + 1) % cursors.size();
+    }
   }
-  out.total = std::min(total, count_cap);
-  out.total_exact = total <= count_cap;
+  AF_RETURN_IF_ERROR(failed());
+  out.total = std::min(seen, count_cap);
+  out.total_exact = seen <= count_cap;
   return out;
 }
 
