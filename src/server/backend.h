@@ -370,8 +370,8 @@ class Backend {
   // The last transform's _manifest.json, with "rejects_sample" (first lines
   // of _rejects.jsonl) added; kNotFound when no transform has run.
   virtual Result<nlohmann::json> LastManifest() = 0;
-  // Full-text search over titles and abstracts (FTS5 query syntax is not
-  // exposed: the text is searched as plain words).
+  // Full-text search over titles and abstracts (no query syntax: the text is
+  // searched as plain words).
   virtual Result<Page<PaperHit>> SearchPapers(const std::string& text, int64_t limit, int64_t offset) = 0;
 };
 

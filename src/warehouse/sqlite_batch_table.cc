@@ -57,23 +57,6 @@ int CloseCursor(sqlite3_vtab_cursor* cursor) {
   return SQLITE_OK;
 }
 
-// Stream mode: the cursor moves to the feed's next batch; an error of the
-// stream fails the statement with its message.
-int AdvanceStream(BatchCursor* cursor) {
-  cursor->row = 0;
-  cursor->rows = 0;
-  if (cursor->feed->Advance()) {
-    cursor->rows = cursor->feed->batch()->rows;
-    return SQLITE_OK;
-  }
-  const Status& st = cursor->feed->stream_status();
-  if (st.ok()) return SQLITE_OK;
-  sqlite3_vtab* vtab = cursor->base.pVtab;
-  sqlite3_free(vtab->zErrMsg);
-  vtab->zErrMsg = sqlite3_mprintf("%s", st.ToString().c_str());
-  return SQLITE_ERROR;
-}
-
 int Filter(sqlite3_vtab_cursor* base, int, const char*, int, sqlite3_value**) {
   auto* cursor = reinterpret_cast<BatchCursor*>(base);
   cursor->row = 0;
@@ -81,7 +64,6 @@ int Filter(sqlite3_vtab_cursor* base, int, const char*, int, sqlite3_value**) {
     cursor->rows = 0;
     return SQLITE_OK;
   }
-  if (cursor->feed->streaming()) return AdvanceStream(cursor);
   const Batch* batch = cursor->feed->batch();
   cursor->rows = batch ? batch->rows : 0;
   return SQLITE_OK;
@@ -90,7 +72,6 @@ int Filter(sqlite3_vtab_cursor* base, int, const char*, int, sqlite3_value**) {
 int NextRow(sqlite3_vtab_cursor* base) {
   auto* cursor = reinterpret_cast<BatchCursor*>(base);
   ++cursor->row;
-  if (cursor->row >= cursor->rows && cursor->feed->streaming()) return AdvanceStream(cursor);
   return SQLITE_OK;
 }
 
