@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   std::string ascii = text;
   for (char& c : ascii) c = static_cast<char>(c & 0x7f);
-  for (const std::string* t : {&text, &ascii}) {
+  for (const std::string* t : {&text, static_cast<const std::string*>(&ascii)}) {
     if (All(*t, false) != All(*t, true)) {
       std::fprintf(stderr, "fast path and FTS5 differ on %zu bytes\n", t->size());
       std::abort();

@@ -43,7 +43,7 @@ bool DoclistCursor::Next() {
       return false;
     }
     const uint8_t b = *p_++;
-    if (shift == 63 && (b & 0x7e) != 0) {
+    if (shift == 63 && (b & 0xfe) != 0) {  // the 10th byte: one bit, and the last
       status_ = Status::Corruption(what_ + ": number in the document list exceeds 64 bits");
       return false;
     }

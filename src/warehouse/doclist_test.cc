@@ -63,6 +63,7 @@ TEST(DoclistTest, MalformedBytesAreCorruptionNeverAPartialList) {
       std::string("\x85\x80\x00", 3),                    // overlong
       std::string(10, '\xff') + std::string("\x01", 1),  // beyond 64 bits
       std::string("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 10),  // past INT64_MAX
+      std::string(9, '\x80') + std::string("\x81\x01", 2),               // a 10th byte that goes on (found by fuzzing)
   };
   for (const auto& bytes : bad) {
     std::vector<int64_t> docs = {42};
