@@ -16,6 +16,24 @@ from wh_common import TABLES, check, counts, loaded_rows, main_wrapper, pg_scala
 ROWS = 2500
 
 
+def word_fingerprint(word):
+    """FingerprintWord (src/warehouse/word_index.cc): the search index's key of a word."""
+    mask = (1 << 64) - 1
+
+    def mix(x, y):
+        r = (x & mask) * (y & mask)
+        return (r & mask) ^ (r >> 64)
+
+    b = word.encode()
+    a = (0x243f6a8885a308d3 ^ len(b)) & mask
+    c = (0x13198a2e03707344 ^ (len(b) << 32)) & mask
+    for i in range(0, len(b), 8):
+        w = int.from_bytes(b[i:i + 8].ljust(8, b"\0"), "little")
+        a, c = mix(a ^ w, 0x9e3779b97f4a7c15), mix(c ^ w, 0xc2b2ae3d27d4eb4f)
+    a = mix(a, 0xa0761d6478bd642f)
+    c = mix(c ^ 0x452821e638d01377, 0xe7037ed1a0b428db)
+    return (a - (1 << 64) if a >= 1 << 63 else a), c & 0xffffffff
+
 def test(args):
     tmp = tempfile.mkdtemp(prefix="af-wh-cli-")
     try:
@@ -106,21 +124,22 @@ def test(args):
             _, out, err = run(wh + ["check", "--conn", fresh], expect=1)
             check("no such table: papers" in out, out)
             # The UI's search index.
-            # The UI's search index: the doclists of 'title' (LEB128 steps
-            # between ascending rowids, docs/warehouse.md) name every titles row.
+            # The UI's search index: the row of the word 'title' (its
+            # fingerprint and newest-first LEB128 doclist, docs/warehouse.md)
+            # names every titles row.
             import sqlite3
             db = sqlite3.connect(os.path.join(tmp, "w.db"))
+            h, c = word_fingerprint("title")
             docs = []
-            for (blob,) in db.execute("SELECT docs FROM papers_fts WHERE word = 'title' ORDER BY block"):
-                value, shift, last = 0, 0, 0
+            for (blob,) in db.execute("SELECT docs FROM papers_fts WHERE word_hash = ? AND word_check = ?", (h, c)):
+                value, shift = 0, 0
                 for b in blob:
                     value |= (b & 0x7f) << shift
                     shift += 7
                     if not b & 0x80:
-                        last += value
-                        docs.append(last)
+                        docs.append(value if not docs else docs[-1] - value)
                         value, shift = 0, 0
-            rowids = [r for (r,) in db.execute("SELECT rowid FROM titles ORDER BY rowid")]
+            rowids = [r for (r,) in db.execute("SELECT rowid FROM titles ORDER BY rowid DESC")]
             db.close()
             check(docs == rowids and len(docs) == 40, "papers_fts holds %d of 40 titles for 'title'" % len(docs))
         else:
