@@ -3,19 +3,13 @@
 #include <bit>
 #include <cstring>
 
+#include "common/varint.h"
+
 namespace arxivflow::parquet {
 
 int BitWidth(uint64_t max_value) { return static_cast<int>(std::bit_width(max_value)); }
 
 namespace {
-
-void PutVarint(uint64_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
 
 template <typename T>
 void EmitRle(T value, size_t count, int bw, std::string* out) {

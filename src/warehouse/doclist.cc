@@ -2,19 +2,9 @@
 
 #include <limits>
 
+#include "common/varint.h"
+
 namespace arxivflow::warehouse {
-
-namespace {
-
-void PutVarint(uint64_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
-}  // namespace
 
 Status EncodeDoclist(const int64_t* docs, size_t count, std::string* out) {
   for (size_t i = 0; i < count; ++i) {

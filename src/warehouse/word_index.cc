@@ -8,6 +8,7 @@
 #include <cstring>
 #include <queue>
 
+#include "common/varint.h"
 #include "warehouse/doclist.h"
 #include "warehouse/sql_identifier.h"
 
@@ -21,14 +22,6 @@ constexpr size_t kSeenSlots = 1024;
 inline uint64_t Mix(uint64_t a, uint64_t b) {
   const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
   return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
-}
-
-void PutVarintTo(uint64_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
 }
 
 void PutU64(uint64_t v, std::string* out) { out->append(reinterpret_cast<const char*>(&v), 8); }
@@ -321,7 +314,8 @@ Status WordIndexWriter::Merge() {
   };
   std::vector<Part> found;
   while (!heap.empty()) {
-    const auto [key, check, first] = heap.top();
+    const uint64_t key = std::get<0>(heap.top());
+    const uint32_t check = std::get<1>(heap.top());
     // The word's part from each run, oldest block first ...
     parts.clear();
     found.clear();
@@ -349,7 +343,7 @@ Status WordIndexWriter::Merge() {
       const int64_t step = found[k + 1].smallest - one[0];
       if (head == 0 || step < 1) return Status::Internal("search index build: runs out of document order");
       // A one-element doclist of the step: the same varint bytes.
-      PutVarintTo(static_cast<uint64_t>(step), &blob);
+      PutVarint(static_cast<uint64_t>(step), &blob);
       blob.append(part.substr(head));
     }
     sqlite3_stmt* raw = insert.raw();
@@ -359,7 +353,6 @@ Status WordIndexWriter::Merge() {
     AF_RETURN_IF_ERROR(insert.Run());
     insert.Reset();
     ++rows_written_;
-    (void)first;
   }
   return Status::OK();
 }
