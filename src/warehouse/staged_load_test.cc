@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "common/scoped_temp_dir_test_util.h"
+#include "common/sqlite.h"
 #include "warehouse/ddl.h"
 #include "warehouse/loader.h"
 #include "warehouse/sql_identifier.h"
@@ -266,40 +267,37 @@ TEST(StagedCopyTest, EveryTableIsCopiedInByTheTransfer) {
   const ScopedTempDir tmp("af_transfer_test_");
   for (const auto& table : schema::StarSchema()) {
     SCOPED_TRACE(table.name);
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((tmp.path() / (table.name + ".db")).c_str(), &db), SQLITE_OK);
-    auto exec = [&](const std::string& sql) {
-      char* error = nullptr;
-      EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << sql << ": " << (error ? error : "");
-      sqlite3_free(error);
-    };
-    exec("ATTACH " + QuoteLiteral((tmp.path() / (table.name + ".scratch")).string()) + " AS s");
     // The scratch file as a load leaves it: the table and its rows.
-    std::string create = StageTableSql(Dialect::kSqlite, table, table.name);
-    create.insert(std::string("CREATE TABLE ").size(), "s.");
-    exec(create);
-    std::string values;
-    for (const auto& c : table.schema.columns) {
-      values += values.empty() ? "" : ", ";
-      values += c.physical == parquet::PhysicalType::kByteArray ? "printf('%08d', x)" : "x";
+    const std::string scratch_path = (tmp.path() / (table.name + ".scratch")).string();
+    {
+      sqlite::Database scratch;
+      ASSERT_TRUE(scratch.Open(scratch_path).ok());
+      ASSERT_TRUE(scratch.Exec(StageTableSql(Dialect::kSqlite, table, table.name)).ok());
+      std::string values;
+      for (const auto& c : table.schema.columns) {
+        values += values.empty() ? "" : ", ";
+        values += c.physical == parquet::PhysicalType::kByteArray ? "printf('%08d', x)" : "x";
+      }
+      ASSERT_TRUE(scratch.Exec("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 2000) "
+                               "INSERT INTO " + QuoteIdentifier(table.name) + " SELECT " + values + " FROM n")
+                      .ok());
     }
-    exec("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 2000) INSERT INTO s." +
-         QuoteIdentifier(table.name) + " SELECT " + values + " FROM n");
-    auto steps_per_row = [&](const std::string& stage, const std::string& where) {
-      exec(StageTableSql(Dialect::kSqlite, table, stage));
-      sqlite3_stmt* stmt = nullptr;
-      const std::string copy = "INSERT INTO main." + QuoteIdentifier(stage) + " SELECT * FROM s." +
-                               QuoteIdentifier(table.name) + where;
-      EXPECT_EQ(sqlite3_prepare_v2(db, copy.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-      EXPECT_EQ(sqlite3_step(stmt), SQLITE_DONE) << sqlite3_errmsg(db);
-      const int steps = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, 0);
-      sqlite3_finalize(stmt);
-      return steps / 2000.0;
+    sqlite::Database db;
+    ASSERT_TRUE(db.Open((tmp.path() / (table.name + ".db")).string()).ok());
+    ASSERT_TRUE(db.Exec("ATTACH " + QuoteLiteral(scratch_path) + " AS s").ok());
+    auto steps_per_row = [&](const std::string& stage, const std::string& where) -> double {
+      EXPECT_TRUE(db.Exec(StageTableSql(Dialect::kSqlite, table, stage)).ok());
+      auto copy = db.Prepare("INSERT INTO main." + QuoteIdentifier(stage) + " SELECT * FROM s." +
+                             QuoteIdentifier(table.name) + where);
+      EXPECT_TRUE(copy.ok()) << copy.status().ToString();
+      if (!copy.ok()) return 0;
+      Status run = copy->Run();
+      EXPECT_TRUE(run.ok()) << run.ToString();
+      return sqlite3_stmt_status(copy->raw(), SQLITE_STMTSTATUS_VM_STEP, 0) / 2000.0;
     };
     const double transfer = steps_per_row(table.name + "__stage_a", "");
     const double row_by_row = steps_per_row(table.name + "__stage_b", " WHERE 1");
     EXPECT_LT(transfer * 2, row_by_row) << transfer << " steps per row against " << row_by_row;
-    sqlite3_close(db);
   }
 }
 
