@@ -31,10 +31,19 @@
 
 #include "common/status.h"
 #include "quality/condition.h"
+#include "warehouse/connection_spec.h"
 
 namespace arxivflow::quality {
 
 enum class CheckKind { kRowCount, kNullCount, kEmptyCount, kUnique, kForeignKey, kSql };
+
+// The query a check runs on one kind of target, and how it is to be planned.
+struct CheckQuery {
+  std::string sql;
+  // Run by Warehouse::QueryScalarByMerge: joins only as merges of ordered
+  // inputs (PostgreSQL's foreign-key check; see Check::Query).
+  bool merge_join = false;
+};
 
 struct Check {
   std::string name;
@@ -46,8 +55,14 @@ struct Check {
   std::string sql;                    // kSql
   Condition condition;
 
-  // The query this check runs (validated identifiers, quoted).
+  // The query this check runs (validated identifiers, quoted), in the form
+  // every target answers well.
   std::string Sql() const;
+  // The query as run on `target`. Only the foreign-key check differs: on
+  // PostgreSQL it counts the child rows missing from the parent by a merge of
+  // the two key indexes, which the planner, left to itself, replaces with a
+  // hash or a probe per child key at three times the cost (20 M authors).
+  CheckQuery Query(warehouse::TargetKind target) const;
 };
 
 // `source` names the file in error messages.

@@ -48,25 +48,30 @@ std::vector<CheckResult> RunChecks(warehouse::Warehouse& wh, const std::vector<C
     lookup = [area](const std::vector<std::string>& path) { return area->ManifestNumber(path); };
   }
   // The distinct queries to run.
-  std::vector<std::string> queries;
-  std::map<std::string, size_t> query_index;
+  const warehouse::TargetKind target = wh.kind();
+  std::vector<CheckQuery> queries;
+  std::map<std::pair<std::string, bool>, size_t> query_index;
   std::vector<int> rank;
+  auto key_of = [](const CheckQuery& q) { return std::make_pair(q.sql, q.merge_join); };
   for (const auto& check : checks) {
     if (check.condition.UsesManifest() && !area) continue;
-    const std::string sql = check.Sql();
-    auto [it, inserted] = query_index.emplace(sql, queries.size());
+    CheckQuery query = check.Query(target);
+    auto [it, inserted] = query_index.emplace(key_of(query), queries.size());
     if (inserted) {
-      queries.push_back(sql);
+      queries.push_back(std::move(query));
       rank.push_back(CostRank(check));
     }
   }
+  auto run = [&](warehouse::Warehouse& on, size_t i) {
+    return queries[i].merge_join ? on.QueryScalarByMerge(queries[i].sql) : on.QueryScalar(queries[i].sql);
+  };
   std::vector<size_t> order(queries.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return rank[a] < rank[b]; });
   std::vector<std::optional<Result<warehouse::ScalarValue>>> values(queries.size());
   const int workers = std::max(1, std::min<int>(jobs, static_cast<int>(queries.size())));
   if (workers <= 1 || !CanOpenMore(wh)) {
-    for (size_t i : order) values[i] = wh.QueryScalar(queries[i]);
+    for (size_t i : order) values[i] = run(wh, i);
   } else {
     std::mutex mu;
     size_t next = 0;
@@ -78,7 +83,7 @@ std::vector<CheckResult> RunChecks(warehouse::Warehouse& wh, const std::vector<C
           if (next >= order.size()) return;
           i = order[next++];
         }
-        values[i] = own->QueryScalar(queries[i]);
+        values[i] = run(*own, i);
       }
     };
     std::vector<std::thread> threads;
@@ -106,7 +111,7 @@ std::vector<CheckResult> RunChecks(warehouse::Warehouse& wh, const std::vector<C
       results.push_back(std::move(r));
       continue;
     }
-    const auto& value = *values[query_index.at(check.Sql())];
+    const auto& value = *values[query_index.at(key_of(check.Query(target)))];
     if (!value.ok()) {
       r.verdict = Verdict::kError;
       r.message = value.status().message();

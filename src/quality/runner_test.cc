@@ -81,6 +81,26 @@ TEST_F(RunnerTest, FailuresAreReportedClearly) {
   EXPECT_NE(table.find("FAIL authors_id_in_papers: observed 2, expected result == 0"), std::string::npos) << table;
 }
 
+TEST_F(RunnerTest, EmptyCountIsEmptyOrOnlySpaces) {
+  const auto& titles = schema::Table(schema::TableId::kTitles);
+  const std::vector<std::optional<std::string>> values = {"", " ", "   ", " a", "a ", "\t", "x", "  b  ", " \n"};
+  Batch batch = GeneratedBatch(titles, static_cast<int>(values.size()));
+  for (size_t c = 0; c < titles.schema.columns.size(); ++c) {
+    if (titles.schema.columns[c].name == "title") batch.columns[c] = warehouse::testing::StringVector(values);
+  }
+  std::vector<Batch> batches;
+  batches.push_back(std::move(batch));
+  auto source = warehouse::MakeMemoryBatchSource(std::move(batches));
+  warehouse::TableLoadInput input;
+  input.source = source.get();
+  ASSERT_TRUE(wh_->LoadTable(titles, input).ok());
+  auto checks = ParseChecks("checks: [{name: x, table: titles, empty_count: title, condition: result == 3}]", "t");
+  ASSERT_TRUE(checks.ok());
+  auto results = RunChecks(*wh_, *checks, nullptr);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].verdict, Verdict::kPass) << results[0].message;  // "", " ", "   "
+}
+
 TEST_F(RunnerTest, MissingTableIsAnError) {
   auto checks = ParseChecks("checks: [{name: x, table: nosuch, row_count: true, condition: result >= 1}]", "t");
   ASSERT_TRUE(checks.ok());

@@ -184,6 +184,18 @@ class PostgresWarehouse : public Warehouse {
     return value;
   }
 
+  Result<ScalarValue> QueryScalarByMerge(const std::string& sql) override {
+    // SET LOCAL: the settings end with the transaction, which is rolled back.
+    // No parallel workers: each would read the whole of the other side
+    // again; the checks' own connections share the cores instead.
+    AF_RETURN_IF_ERROR(conn_->Exec(
+        "BEGIN READ ONLY; SET LOCAL enable_hashjoin = off; SET LOCAL enable_nestloop = off; "
+        "SET LOCAL max_parallel_workers_per_gather = 0"));
+    auto value = conn_->QueryScalar(sql);
+    conn_->RollbackQuietly();
+    return value;
+  }
+
   Status Close() override {
     conn_.reset();
     return Status::OK();

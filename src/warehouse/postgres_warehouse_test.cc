@@ -165,6 +165,16 @@ TEST_F(PostgresWarehouseTest, QueryScalarIsReadOnly) {
   EXPECT_EQ(Query("SELECT 7").integer, 7);
 }
 
+TEST_F(PostgresWarehouseTest, QueryByMergeIsReadOnlyAndItsSettingsEndWithIt) {
+  auto del = wh_->QueryScalarByMerge("DELETE FROM papers RETURNING 1");
+  ASSERT_FALSE(del.ok());
+  EXPECT_NE(del.status().message().find("read-only"), std::string::npos) << del.status().message();
+  auto inside = wh_->QueryScalarByMerge("SELECT current_setting('enable_hashjoin') || current_setting('enable_nestloop')");
+  ASSERT_TRUE(inside.ok()) << inside.status().ToString();
+  EXPECT_EQ(inside->text, "offoff");
+  EXPECT_EQ(Query("SELECT current_setting('enable_hashjoin') || current_setting('enable_nestloop')").text, "onon");
+}
+
 TEST_F(PostgresWarehouseTest, MissingTableOnLoad) {
   schema::TableDef absent = schema::Table(schema::TableId::kTitles);
   absent.name = "titles_absent";

@@ -120,6 +120,11 @@ class Warehouse {
   virtual Result<PublishResult> Publish(const PublishRequest& request) = 0;
   Result<int64_t> LoadTable(const schema::TableDef& table, TableLoadInput input);
   virtual Result<ScalarValue> QueryScalar(const std::string& sql) = 0;
+  // QueryScalar with joins planned only as merges of ordered inputs, for a
+  // query whose best plan the target's planner is known to miss (PostgreSQL:
+  // hash joins and nested loops ruled out for this query only). Other
+  // targets run it as QueryScalar does.
+  virtual Result<ScalarValue> QueryScalarByMerge(const std::string& sql) { return QueryScalar(sql); }
   virtual Result<bool> TableExists(const std::string& table) = 0;
   virtual Status Close() = 0;
 };
