@@ -97,6 +97,11 @@ Status Database::Open(const std::string& path, const OpenOptions& options, const
     return Status::IOError(name_ + ": cannot open the " + what + ": " + msg);
   }
   sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+  // A double-quoted name that matches no column is an error, never a string
+  // literal (SQLite's compatibility default): otherwise a misspelled column
+  // in a check's `where` compares two constants and silently counts nothing.
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_DQS_DDL, 0, nullptr);
   if (!options.read_only && options.wal) {
     AF_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
     AF_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));

@@ -179,14 +179,9 @@ std::string Check::Sql() const {
     case CheckKind::kNullCount:
       return "SELECT COUNT(*) FROM " + t + " WHERE " + QuoteIdentifier(columns[0]) + " IS NULL" +
              (where.empty() ? "" : " AND " + where);
-    case CheckKind::kEmptyCount: {
-      // Blank is empty or only spaces (TRIM's default); only a value that
-      // starts with a space is trimmed, which spares a copy of every other
-      // one (2.9 M titles on PostgreSQL: 0.3 s instead of 0.9 s).
-      const std::string c = QuoteIdentifier(columns[0]);
-      return "SELECT COUNT(*) FROM " + t + " WHERE (" + c + " IS NULL OR " + c + " = '' OR (" + c + " LIKE ' %' AND TRIM(" +
-             c + ") = ''))" + (where.empty() ? "" : " AND " + where);
-    }
+    case CheckKind::kEmptyCount:
+      return "SELECT COUNT(*) FROM " + t + " WHERE (" + QuoteIdentifier(columns[0]) + " IS NULL OR TRIM(" +
+             QuoteIdentifier(columns[0]) + ") = '')" + (where.empty() ? "" : " AND " + where);
     case CheckKind::kUnique: {
       std::string cols;
       for (size_t i = 0; i < columns.size(); ++i) cols += (i ? ", " : "") + QuoteIdentifier(columns[i]);
@@ -209,6 +204,21 @@ std::string Check::Sql() const {
 }
 
 CheckQuery Check::Query(warehouse::TargetKind target) const {
+  if (kind == CheckKind::kEmptyCount && target != warehouse::TargetKind::kRedshift) {
+    // Blank is empty or only spaces (TRIM's default), so only a value that
+    // starts with a space needs trimming; the guard spares a call and a copy
+    // for every other one. Each target gets the guard it runs fastest:
+    // PostgreSQL a LIKE prefix (2.9 M titles: 0.3 s instead of 0.9 s),
+    // SQLite a comparison under its BINARY collation (its LIKE costs more
+    // than the TRIM it would spare): every blank value sorts below '!'.
+    const std::string c = QuoteIdentifier(columns[0]);
+    const std::string where = WhereSql(this->where, "");
+    const std::string guard =
+        target == warehouse::TargetKind::kPostgres ? c + " = '' OR (" + c + " LIKE ' %'" : "(" + c + " < '!'";
+    return {"SELECT COUNT(*) FROM " + QuoteIdentifier(table) + " WHERE (" + c + " IS NULL OR " + guard + " AND TRIM(" +
+                c + ") = ''))" + (where.empty() ? "" : " AND " + where),
+            false};
+  }
   if (kind != CheckKind::kForeignKey || target != warehouse::TargetKind::kPostgres) return {Sql(), false};
   // Both sides are read in key order from their indexes and merged: about
   // 3 s for 20 M authors against 2.9 M papers, where the grouped form above
