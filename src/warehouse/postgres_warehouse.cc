@@ -125,14 +125,19 @@ class PostgresWarehouse : public Warehouse {
     }
     AF_RETURN_IF_ERROR(CheckStagedSet(request, staged));
     meter.Phase(LoadPhase::kPublishing);
+    // Every table the swap touches is locked up front, the staged ones too:
+    // autovacuum visits a freshly loaded stage, and a rename that met it
+    // later in the transaction would fail on the short lock_timeout.
+    std::vector<std::string> locked = request.tables;
+    for (const auto& [name, rows] : staged) locked.push_back(StageTableName(name, request.load.load_id));
     while (true) {
       AF_RETURN_IF_ERROR(conn_->Exec("BEGIN"));
       Status st = conn_->Exec("SET LOCAL lock_timeout = '500ms'");
-      if (st.ok()) st = conn_->Exec("LOCK TABLE " + TableList(request.tables) + " IN ACCESS EXCLUSIVE MODE");
+      if (st.ok()) st = conn_->Exec("LOCK TABLE " + TableList(locked) + " IN ACCESS EXCLUSIVE MODE");
       if (!st.ok() && (conn_->last_sqlstate() == "55P03" || conn_->last_sqlstate() == "40P01")) {
-        // Readers hold the tables: let them finish and try again.
+        // Readers (or autovacuum) hold the tables: let them finish and try again.
         conn_->RollbackQuietly();
-        const std::string holders = LockHolders(request.tables);
+        const std::string holders = LockHolders(locked);
         meter.Waiting("exclusive locks on the published tables", holders);
         spdlog::info("{}: publish waits for readers of the tables: {}", Describe(), holders);
         std::this_thread::sleep_for(std::chrono::milliseconds(200));

@@ -3,10 +3,14 @@
 // otherwise.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include "common/scoped_temp_dir_test_util.h"
 #include "warehouse/loader.h"
+#include "warehouse/pg_connection.h"
+#include "warehouse/sql_identifier.h"
 #include "warehouse/test_area.h"
 #include "warehouse/test_batches.h"
 #include "warehouse/warehouse.h"
@@ -126,6 +130,37 @@ TEST_F(PostgresWarehouseTest, ParquetAreaEndToEnd) {
   EXPECT_NE(published.status().message().find("not staged: authors"), std::string::npos)
       << published.status().message();
   EXPECT_EQ(Query("SELECT COUNT(*) FROM papers").integer, 500);
+}
+
+TEST_F(PostgresWarehouseTest, PublishWaitsForASessionHoldingAStagedTable) {
+  // Autovacuum takes a freshly loaded stage while the publish starts; the
+  // publish must wait for it, not fail on a rename.
+  const LoadIdentity load = LoadIdentityForRun("pg-held-stage");
+  TableLoadInput input;
+  std::vector<Batch> batches;
+  batches.push_back(GeneratedBatch(schema::Table(schema::TableId::kPapers), 9));
+  auto source = MakeMemoryBatchSource(std::move(batches));
+  input.source = source.get();
+  input.load = load;
+  ASSERT_TRUE(wh_->StageTable(schema::Table(schema::TableId::kPapers), input).ok());
+  auto holder = PgConnection::Connect(spec_);
+  ASSERT_TRUE(holder.ok()) << holder.status().ToString();
+  ASSERT_TRUE((*holder)->Exec("BEGIN").ok());
+  ASSERT_TRUE((*holder)
+                  ->Exec("LOCK TABLE " + QuoteIdentifier(StageTableName("papers", load.load_id)) +
+                         " IN SHARE UPDATE EXCLUSIVE MODE")
+                  .ok());
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    (void)(*holder)->Exec("COMMIT");
+  });
+  PublishRequest request;
+  request.load = load;
+  request.tables = {"papers"};
+  auto published = wh_->Publish(request);
+  release.join();
+  ASSERT_TRUE(published.ok()) << published.status().ToString();
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM papers").integer, 9);
 }
 
 TEST_F(PostgresWarehouseTest, ManifestMismatchKeepsPreviousContents) {
