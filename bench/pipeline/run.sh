@@ -22,7 +22,8 @@
 # default a fresh one under /tmp), KEEP=1 keeps it, TIMEOUT (seconds per run,
 # default 3600), RUNS (default 1: runs of the DAG one after the other on the
 # same home; from the second on, each replaces a published warehouse, as a
-# daily run does). The binary is copied into the work folder first.
+# daily run does), PARALLELISM (the scheduler's --parallelism; default its
+# own). The binary is copied into the work folder first.
 #
 # Timings are wall-clock on whatever else the machine is doing; CPU times are
 # the steadier figure on a shared machine.
@@ -97,7 +98,7 @@ for backend in $backends; do
   [[ -z "${NIPS_CSV:-}" ]] || "$bin" variables set NIPS_CSV "$NIPS_CSV" >/dev/null
   "$bin" connections add warehouse --conn-uri "$conn" >/dev/null
   port=$(free_port)
-  "$bin" standalone --port "$port" >"$home/standalone.log" 2>&1 &
+  "$bin" standalone --port "$port" ${PARALLELISM:+--parallelism "$PARALLELISM"} >"$home/standalone.log" 2>&1 &
   server=$!
   sleep 1
   kill -0 "$server" 2>/dev/null || { cat "$home/standalone.log"; echo "standalone did not start" >&2; exit 1; }
