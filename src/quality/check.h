@@ -58,10 +58,12 @@ struct Check {
   // The query this check runs (validated identifiers, quoted), in the form
   // every target answers well.
   std::string Sql() const;
-  // The query as run on `target`. Only the foreign-key check differs: on
-  // PostgreSQL it counts the child rows missing from the parent by a merge of
-  // the two key indexes, which the planner, left to itself, replaces with a
-  // hash or a probe per child key at three times the cost (20 M authors).
+  // The query as run on `target`. Two checks differ from Sql(): on
+  // PostgreSQL the foreign-key check counts the child rows missing from the
+  // parent by a merge of the two key indexes, which the planner, left to
+  // itself, replaces with a hash or a probe per child key at three times the
+  // cost (20 M authors); on SQLite and PostgreSQL the blank check trims only
+  // the values that can be blank.
   CheckQuery Query(warehouse::TargetKind target) const;
 };
 

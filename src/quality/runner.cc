@@ -52,15 +52,17 @@ std::vector<CheckResult> RunChecks(warehouse::Warehouse& wh, const std::vector<C
   std::vector<CheckQuery> queries;
   std::map<std::pair<std::string, bool>, size_t> query_index;
   std::vector<int> rank;
-  auto key_of = [](const CheckQuery& q) { return std::make_pair(q.sql, q.merge_join); };
-  for (const auto& check : checks) {
+  std::vector<size_t> query_of(checks.size());  // each check's entry in `queries`
+  for (size_t c = 0; c < checks.size(); ++c) {
+    const Check& check = checks[c];
     if (check.condition.UsesManifest() && !area) continue;
     CheckQuery query = check.Query(target);
-    auto [it, inserted] = query_index.emplace(key_of(query), queries.size());
+    auto [it, inserted] = query_index.emplace(std::make_pair(query.sql, query.merge_join), queries.size());
     if (inserted) {
       queries.push_back(std::move(query));
       rank.push_back(CostRank(check));
     }
+    query_of[c] = it->second;
   }
   auto run = [&](warehouse::Warehouse& on, size_t i) {
     return queries[i].merge_join ? on.QueryScalarByMerge(queries[i].sql) : on.QueryScalar(queries[i].sql);
@@ -99,7 +101,8 @@ std::vector<CheckResult> RunChecks(warehouse::Warehouse& wh, const std::vector<C
   }
 
   std::vector<CheckResult> results;
-  for (const auto& check : checks) {
+  for (size_t c = 0; c < checks.size(); ++c) {
+    const Check& check = checks[c];
     CheckResult r;
     r.name = check.name;
     r.table = check.table;
@@ -111,7 +114,7 @@ std::vector<CheckResult> RunChecks(warehouse::Warehouse& wh, const std::vector<C
       results.push_back(std::move(r));
       continue;
     }
-    const auto& value = *values[query_index.at(key_of(check.Query(target)))];
+    const auto& value = *values[query_of[c]];
     if (!value.ok()) {
       r.verdict = Verdict::kError;
       r.message = value.status().message();

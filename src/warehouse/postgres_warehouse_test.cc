@@ -55,6 +55,17 @@ class PostgresWarehouseTest : public ::testing::Test {
     return wh_->LoadTable(schema::Table(id), input);
   }
 
+  // Stages `rows` generated papers for `load` without publishing them.
+  Result<int64_t> StagePapers(const LoadIdentity& load, int rows) {
+    std::vector<Batch> batches;
+    batches.push_back(GeneratedBatch(schema::Table(schema::TableId::kPapers), rows));
+    auto source = MakeMemoryBatchSource(std::move(batches));
+    TableLoadInput input;
+    input.source = source.get();
+    input.load = load;
+    return wh_->StageTable(schema::Table(schema::TableId::kPapers), input);
+  }
+
   std::string uri_;
   ConnectionSpec spec_;
   std::unique_ptr<Warehouse> wh_;
@@ -115,13 +126,7 @@ TEST_F(PostgresWarehouseTest, ParquetAreaEndToEnd) {
   EXPECT_EQ(Query("SELECT rows FROM arxivflow_loads WHERE table_name = 'authors' AND state = 'published'").integer, 500);
   // A set with a missing stage publishes nothing.
   const LoadIdentity next = LoadIdentityForRun("pg-next");
-  TableLoadInput input;
-  std::vector<Batch> batches;
-  batches.push_back(GeneratedBatch(schema::Table(schema::TableId::kPapers), 7));
-  auto source = MakeMemoryBatchSource(std::move(batches));
-  input.source = source.get();
-  input.load = next;
-  ASSERT_TRUE(wh_->StageTable(schema::Table(schema::TableId::kPapers), input).ok());
+  ASSERT_TRUE(StagePapers(next, 7).ok());
   PublishRequest request;
   request.load = next;
   request.tables = {"papers", "authors"};
@@ -136,13 +141,7 @@ TEST_F(PostgresWarehouseTest, PublishWaitsForASessionHoldingAStagedTable) {
   // Autovacuum takes a freshly loaded stage while the publish starts; the
   // publish must wait for it, not fail on a rename.
   const LoadIdentity load = LoadIdentityForRun("pg-held-stage");
-  TableLoadInput input;
-  std::vector<Batch> batches;
-  batches.push_back(GeneratedBatch(schema::Table(schema::TableId::kPapers), 9));
-  auto source = MakeMemoryBatchSource(std::move(batches));
-  input.source = source.get();
-  input.load = load;
-  ASSERT_TRUE(wh_->StageTable(schema::Table(schema::TableId::kPapers), input).ok());
+  ASSERT_TRUE(StagePapers(load, 9).ok());
   auto holder = PgConnection::Connect(spec_);
   ASSERT_TRUE(holder.ok()) << holder.status().ToString();
   ASSERT_TRUE((*holder)->Exec("BEGIN").ok());
