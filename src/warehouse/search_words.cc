@@ -1,6 +1,9 @@
 #include "warehouse/search_words.h"
 
 #include <algorithm>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <cstring>
 #include <vector>
 
@@ -71,6 +74,35 @@ bool SearchWords::IsAscii(std::string_view text) {
   }
   for (; n > 0; ++p, --n) any |= static_cast<uint8_t>(*p);
   return (any & 0x8080808080808080ULL) == 0;
+}
+
+void SearchWords::FoldWindow(std::string_view text) {
+  const size_t n = text.size();
+  const char* p = text.data();
+  std::memset(window_bits_, 0, (n / 64 + 1) * sizeof(uint64_t));
+  size_t i = 0;
+#if defined(__SSE2__)
+  // ASCII bytes are 0..127, so signed byte comparisons order them.
+  const __m128i digit_lo = _mm_set1_epi8('0' - 1), digit_hi = _mm_set1_epi8('9' + 1);
+  const __m128i upper_lo = _mm_set1_epi8('A' - 1), upper_hi = _mm_set1_epi8('Z' + 1);
+  const __m128i lower_lo = _mm_set1_epi8('a' - 1), lower_hi = _mm_set1_epi8('z' + 1);
+  const __m128i case_bit = _mm_set1_epi8(0x20);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(b, digit_lo), _mm_cmplt_epi8(b, digit_hi));
+    const __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(b, upper_lo), _mm_cmplt_epi8(b, upper_hi));
+    const __m128i lower = _mm_and_si128(_mm_cmpgt_epi8(b, lower_lo), _mm_cmplt_epi8(b, lower_hi));
+    const __m128i word = _mm_or_si128(_mm_or_si128(digit, upper), lower);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(window_ + i), _mm_or_si128(b, _mm_and_si128(upper, case_bit)));
+    const auto mask = static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(word)));
+    window_bits_[i / 64] |= mask << (i % 64);
+  }
+#endif
+  for (; i < n; ++i) {
+    const char c = kAsciiFold[static_cast<unsigned char>(p[i])];
+    window_[i] = c;
+    if (c != 0) window_bits_[i / 64] |= uint64_t{1} << (i % 64);
+  }
 }
 
 Status SearchWords::Tokenize(std::string_view text, int (*callback)(void*, int, const char*, int, int, int),

@@ -11,19 +11,24 @@
 // to date there. Why a fast path: tokenising is most of the cost of building
 // the index, and most text is ASCII, where the tokenizer's rule is plain: a
 // word is a run of [0-9A-Za-z], folded to lower case. Texts of pure ASCII take
-// that path; any other text goes through FTS5. SearchWordsTest and the fuzz
+// that path, 16 bytes per step (FoldWindow); any other text goes through FTS5. SearchWordsTest and the fuzz
 // target search_words check that both give the same words.
 //
 // Contract: Open() finds the tokenizer through a connection's FTS5 module
 // (kInternal when FTS5 or unicode61 is missing); the SearchWords does not keep
 // the connection. ForEach() calls f(word) for each word in order, repeats
-// included; the view is valid during the call only. Errors: kInternal if the
+// included; the view is valid during the call only, and its bytes are
+// followed by at least kSearchWordSlack readable bytes of the same buffer
+// (so a word can be read a whole 8-byte word at a time). Errors: kInternal if the
 // tokenizer fails (out of memory). Not thread-safe: one per thread.
 #pragma once
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,6 +42,7 @@ namespace arxivflow::warehouse {
 
 inline constexpr size_t kMaxSearchWordBytes = 64;
 inline constexpr size_t kMaxSearchWords = 16;
+inline constexpr size_t kSearchWordSlack = 8;
 
 class SearchWords {
  public:
@@ -58,7 +64,8 @@ class SearchWords {
   template <typename F>
   Status ForEachThroughFts5(std::string_view text, F&& f) {
     using Fn = std::remove_reference_t<F>;
-    return Tokenize(text, &Call<Fn>, const_cast<void*>(static_cast<const void*>(&f)));
+    FoldedCall<Fn> call{this, &f};
+    return Tokenize(text, &Call<Fn>, &call);
   }
 
   static bool IsAscii(std::string_view text);
@@ -67,30 +74,71 @@ class SearchWords {
   SearchWords() = default;
 
   template <typename F>
+  struct FoldedCall {
+    SearchWords* words;
+    F* f;
+  };
+
+  template <typename F>
   static int Call(void* ctx, int flags, const char* token, int bytes, int, int) {
     if ((flags & FTS5_TOKEN_COLOCATED) || bytes <= 0 || static_cast<size_t>(bytes) > kMaxSearchWordBytes) {
       return SQLITE_OK;
     }
-    (*static_cast<F*>(ctx))(std::string_view(token, static_cast<size_t>(bytes)));
+    auto* call = static_cast<FoldedCall<F>*>(ctx);
+    // Copied, so every word ForEach() hands out has its slack.
+    std::memcpy(call->words->folded_, token, static_cast<size_t>(bytes));
+    (*call->f)(std::string_view(call->words->folded_, static_cast<size_t>(bytes)));
     return SQLITE_OK;
   }
 
+  // The text is folded a window at a time (FoldWindow: 16 bytes per step,
+  // with a bit per byte saying whether it is a word byte); the words are
+  // then the runs of set bits, handed out as views into the folded window.
+  // A window never ends inside a word.
   template <typename F>
   void ForEachAsciiWord(std::string_view text, F& f) {
-    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-    const auto* end = p + text.size();
-    while (p < end) {
-      while (p < end && kAsciiFold[*p] == 0) ++p;
-      size_t n = 0;
-      char c;
-      while (p < end && (c = kAsciiFold[*p]) != 0) {
-        if (n < kMaxSearchWordBytes) folded_[n] = c;
-        ++n;
-        ++p;
+    while (!text.empty()) {
+      size_t take = std::min(text.size(), kFoldWindow);
+      if (take < text.size() && IsWordByte(text[take])) {
+        size_t cut = take;
+        while (cut > 0 && IsWordByte(text[cut - 1])) --cut;
+        if (cut == 0) {  // a run of word bytes longer than a window: not a word
+          while (take < text.size() && IsWordByte(text[take])) ++take;
+          text.remove_prefix(take);
+          continue;
+        }
+        take = cut;
       }
-      if (n > 0 && n <= kMaxSearchWordBytes) f(std::string_view(folded_, n));
+      FoldWindow(text.substr(0, take));
+      const size_t last = take / 64;  // bits past the window are 0
+      const uint64_t* bits = window_bits_;
+      size_t pos = 0;
+      while (true) {
+        size_t w = pos / 64;
+        uint64_t m = bits[w] & (~uint64_t{0} << (pos % 64));
+        while (m == 0) {
+          if (++w > last) break;
+          m = bits[w];
+        }
+        if (m == 0) break;
+        const size_t begin = w * 64 + static_cast<size_t>(__builtin_ctzll(m));
+        m = ~bits[w] & (~uint64_t{0} << (begin % 64));
+        while (m == 0) m = ~bits[++w];
+        const size_t end = w * 64 + static_cast<size_t>(__builtin_ctzll(m));
+        if (end - begin <= kMaxSearchWordBytes) f(std::string_view(window_ + begin, end - begin));
+        pos = end;
+      }
+      text.remove_prefix(take);
     }
   }
+
+  static bool IsWordByte(char c) { return kAsciiFold[static_cast<unsigned char>(c)] != 0; }
+
+  // Folds `text` (ASCII, at most kFoldWindow bytes) into window_ and sets
+  // window_bits_ (bit i of word i / 64 for byte i) for its word bytes.
+  void FoldWindow(std::string_view text);
+
+  static constexpr size_t kFoldWindow = size_t{1} << 16;
 
   // [0-9a-z] for themselves, [A-Z] folded, 0 for every other byte.
   static constexpr auto kAsciiFold = [] {
@@ -105,7 +153,9 @@ class SearchWords {
 
   fts5_tokenizer tokenizer_{};
   Fts5Tokenizer* instance_ = nullptr;
-  char folded_[kMaxSearchWordBytes];
+  char folded_[kMaxSearchWordBytes + kSearchWordSlack] = {};
+  char window_[kFoldWindow + kSearchWordSlack] = {};
+  uint64_t window_bits_[kFoldWindow / 64 + 1] = {};
 };
 
 // The words a user's search text asks for: its words, each once, in order,

@@ -68,6 +68,37 @@ TEST_F(SearchWordsTest, TheAsciiPathGivesFts5sWords) {
   }
 }
 
+// The fast path folds 16 bytes at a time and long texts a window (64 KiB)
+// at a time: words across those edges, words of 64 and 65 bytes on them,
+// and runs of word bytes longer than a window give FTS5's words.
+TEST_F(SearchWordsTest, TheAsciiPathGivesFts5sWordsAcrossItsBlocksAndWindows) {
+  std::mt19937_64 rng(12);
+  const std::string alphabet = "aZ9 -";
+  for (size_t length = 0; length <= 300; ++length) {
+    std::string text;
+    for (size_t i = 0; i < length; ++i) text += alphabet[rng() % alphabet.size()];
+    ASSERT_EQ(Words(text), Words(text, true)) << text;
+  }
+  constexpr size_t kWindow = size_t{1} << 16;
+  std::string words;
+  while (words.size() < 3 * kWindow + 1000) {
+    for (uint64_t n = 1 + rng() % 12; n > 0; --n) words += static_cast<char>('a' + rng() % 26);
+    words += rng() % 7 == 0 ? ", " : " ";
+  }
+  EXPECT_EQ(Words(words), Words(words, true));
+  for (size_t word : {size_t{63}, size_t{64}, size_t{65}}) {
+    for (size_t at = kWindow - word - 2; at <= kWindow + 2; ++at) {
+      const std::string text = std::string(at, ' ') + std::string(word, 'Q') + " tail " + std::string(100, 'x');
+      ASSERT_EQ(Words(text), Words(text, true)) << word << " at " << at;
+    }
+  }
+  const std::string run(kWindow + 70000, 'r');
+  EXPECT_EQ(Words(run + " after"), (V{"after"}));
+  EXPECT_EQ(Words("before " + run), (V{"before"}));
+  EXPECT_EQ(Words("before " + run + " after"), Words("before " + run + " after", true));
+  EXPECT_EQ(Words(std::string(kWindow - 3, '.') + "Ab1 " + run), (V{"ab1"}));
+}
+
 TEST_F(SearchWordsTest, IsAsciiLooksAtEveryByte) {
   EXPECT_TRUE(SearchWords::IsAscii(""));
   for (size_t at = 0; at < 20; ++at) {

@@ -92,34 +92,46 @@ class RunReader {
 
 }  // namespace
 
-WordFingerprint FingerprintWord(std::string_view word) {
-  // Two lanes over 8-byte words (zero-padded), each a multiply-fold with its
-  // own constants, so the 64-bit hash and the 32-bit check are independent.
-  uint64_t a = 0x243f6a8885a308d3ULL ^ word.size();
-  uint64_t b = 0x13198a2e03707344ULL ^ (word.size() << 32);
-  const char* p = word.data();
-  size_t n = word.size();
-  while (n > 0) {
-    uint64_t w = 0;
-    const size_t take = std::min<size_t>(n, 8);
-    std::memcpy(&w, p, take);
+namespace {
+
+// The fingerprint of the n bytes at p, read a whole 8-byte word at a time:
+// the bytes after them up to the next multiple of 8 must be readable (their
+// values do not matter: they are masked off). Two lanes over the 8-byte
+// words (zero-padded), each a multiply-fold with its own constants, so the
+// 64-bit hash and the 32-bit check are independent.
+inline WordFingerprint FingerprintWordWithSlack(const char* p, size_t n) {
+  uint64_t a = 0x243f6a8885a308d3ULL ^ n;
+  uint64_t b = 0x13198a2e03707344ULL ^ (n << 32);
+  for (; n > 0; p += 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    if (n < 8) {
+      w &= (uint64_t{1} << (8 * n)) - 1;  // little-endian: the first n bytes
+      n = 0;
+    } else {
+      n -= 8;
+    }
     a = Mix(a ^ w, 0x9e3779b97f4a7c15ULL);
     b = Mix(b ^ w, 0xc2b2ae3d27d4eb4fULL);
-    p += take;
-    n -= take;
   }
   a = Mix(a, 0xa0761d6478bd642fULL);
   b = Mix(b ^ 0x452821e638d01377ULL, 0xe7037ed1a0b428dbULL);
   return {static_cast<int64_t>(a), static_cast<int64_t>(b & 0xffffffffULL)};
 }
 
+}  // namespace
+
+WordFingerprint FingerprintWord(std::string_view word) {
+  std::string padded(word);
+  padded.append(kSearchWordSlack, '\0');
+  return FingerprintWordWithSlack(padded.data(), word.size());
+}
+
 WordIndexWriter::WordIndexWriter(sqlite::Database& db, std::string table, SearchWords& words, std::string temp_dir,
                                  size_t block_pairs)
     : db_(db), table_(std::move(table)), words_(words), temp_dir_(std::move(temp_dir)),
       block_pairs_(std::max<size_t>(block_pairs, 1)),
-      seen_keys_(kSeenSlots),
-      seen_checks_(kSeenSlots),
-      seen_stamps_(kSeenSlots, 0) {}
+      seen_(kSeenSlots, SeenSlot{0, 0, 0}) {}
 
 WordIndexWriter::~WordIndexWriter() {
   if (runs_file_) std::fclose(runs_file_);
@@ -136,7 +148,7 @@ Status WordIndexWriter::Add(int64_t rowid, std::string_view title, std::string_v
   doc_rowids_.push_back(rowid);
   seen_count_ = 0;
   if (++stamp_ == 0) {  // wrapped: old stamps could match again
-    std::fill(seen_stamps_.begin(), seen_stamps_.end(), 0);
+    for (SeenSlot& slot : seen_) slot.stamp = 0;
     stamp_ = 1;
   }
   AF_RETURN_IF_ERROR(AddText(title));
@@ -155,39 +167,34 @@ Status WordIndexWriter::AddText(std::string_view text) {
 }
 
 void WordIndexWriter::Note(std::string_view word) {
-  const WordFingerprint f = FingerprintWord(word);
+  // SearchWords leaves kSearchWordSlack readable bytes after every word.
+  const WordFingerprint f = FingerprintWordWithSlack(word.data(), word.size());
   const uint64_t key = static_cast<uint64_t>(f.hash) ^ kSignBit;
   const uint32_t check = static_cast<uint32_t>(f.check);
   // This document's words so far: a small table, in cache.
-  const size_t mask = seen_keys_.size() - 1;
+  const size_t mask = seen_.size() - 1;
   for (size_t i = key & mask;; i = (i + 1) & mask) {
-    if (seen_stamps_[i] != stamp_) {
-      seen_stamps_[i] = stamp_;
-      seen_keys_[i] = key;
-      seen_checks_[i] = check;
-      if (++seen_count_ * 2 > seen_keys_.size()) GrowSeen();
+    SeenSlot& slot = seen_[i];
+    if (slot.stamp != stamp_) {
+      slot = {key, check, stamp_};
+      if (++seen_count_ * 2 > seen_.size()) GrowSeen();
       break;
     }
-    if (seen_keys_[i] == key && seen_checks_[i] == check) return;
+    if (slot.key == key && slot.check == check) return;
   }
   pairs_.push_back({key, check, static_cast<uint32_t>(doc_rowids_.size() - 1)});
 }
 
 void WordIndexWriter::GrowSeen() {
-  const size_t size = seen_keys_.size() * 2;
-  std::vector<uint64_t> keys(size);
-  std::vector<uint32_t> checks(size), stamps(size, 0);
-  for (size_t k = 0; k < seen_keys_.size(); ++k) {
-    if (seen_stamps_[k] != stamp_) continue;
-    size_t i = seen_keys_[k] & (size - 1);
-    while (stamps[i] == stamp_) i = (i + 1) & (size - 1);
-    stamps[i] = stamp_;
-    keys[i] = seen_keys_[k];
-    checks[i] = seen_checks_[k];
+  std::vector<SeenSlot> grown(seen_.size() * 2, SeenSlot{0, 0, 0});
+  const size_t mask = grown.size() - 1;
+  for (const SeenSlot& slot : seen_) {
+    if (slot.stamp != stamp_) continue;
+    size_t i = slot.key & mask;
+    while (grown[i].stamp == stamp_) i = (i + 1) & mask;
+    grown[i] = slot;
   }
-  seen_keys_.swap(keys);
-  seen_checks_.swap(checks);
-  seen_stamps_.swap(stamps);
+  seen_.swap(grown);
 }
 
 Status WordIndexWriter::FlushBlock() {
@@ -255,33 +262,38 @@ Status WordIndexWriter::FlushBlock() {
     }
   }
   Run run{runs_bytes_, 0};
+  // Groups are written into one buffer, handed to the file a chunk at a time.
+  constexpr size_t kChunk = size_t{1} << 20;
   std::string out;
+  out.reserve(2 * kChunk);
   std::vector<int64_t> rowids;
-  auto write_group = [&](uint64_t key, uint32_t check) -> Status {
-    out.clear();
-    PutU64(key, &out);
-    PutU32(check, &out);
-    PutU64(static_cast<uint64_t>(rowids.front()), &out);  // the smallest: the doclist's last
-    PutU32(0, &out);
-    const size_t before = out.size();
-    std::reverse(rowids.begin(), rowids.end());
-    AF_RETURN_IF_ERROR(EncodeDoclist(rowids.data(), rowids.size(), &out));
-    const uint32_t len = static_cast<uint32_t>(out.size() - before);
-    std::memcpy(out.data() + 20, &len, 4);
+  auto write_out = [&]() -> Status {
     if (std::fwrite(out.data(), 1, out.size(), runs_file_) != out.size()) {
       return Status::IOError(std::string("search index build: writing the temporary file: ") + std::strerror(errno));
     }
     run.bytes += out.size();
+    out.clear();
     return Status::OK();
   };
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
     while (j < n && pairs_[j].key == pairs_[i].key && pairs_[j].check == pairs_[i].check) ++j;
+    // The group's documents, newest first (the block holds them in document order).
     rowids.clear();
-    for (size_t k = i; k < j; ++k) rowids.push_back(doc_rowids_[pairs_[k].doc]);
-    AF_RETURN_IF_ERROR(write_group(pairs_[i].key, pairs_[i].check));
+    for (size_t k = j; k-- > i;) rowids.push_back(doc_rowids_[pairs_[k].doc]);
+    const size_t header = out.size();
+    PutU64(pairs_[i].key, &out);
+    PutU32(pairs_[i].check, &out);
+    PutU64(static_cast<uint64_t>(rowids.back()), &out);  // the smallest: the doclist's last
+    PutU32(0, &out);
+    const size_t before = out.size();
+    AF_RETURN_IF_ERROR(EncodeDoclist(rowids.data(), rowids.size(), &out));
+    const uint32_t len = static_cast<uint32_t>(out.size() - before);
+    std::memcpy(out.data() + header + 20, &len, 4);
+    if (out.size() >= kChunk) AF_RETURN_IF_ERROR(write_out());
     i = j;
   }
+  AF_RETURN_IF_ERROR(write_out());
   runs_bytes_ += run.bytes;
   runs_.push_back(run);
   pairs_.clear();
