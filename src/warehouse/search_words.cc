@@ -1,11 +1,12 @@
 #include "warehouse/search_words.h"
 
 #include <algorithm>
+#include <cstring>
+#include <vector>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#include <cstring>
-#include <vector>
 
 #include "warehouse/ddl.h"
 

@@ -11,8 +11,9 @@
 // to date there. Why a fast path: tokenising is most of the cost of building
 // the index, and most text is ASCII, where the tokenizer's rule is plain: a
 // word is a run of [0-9A-Za-z], folded to lower case. Texts of pure ASCII take
-// that path, 16 bytes per step (FoldWindow); any other text goes through FTS5. SearchWordsTest and the fuzz
-// target search_words check that both give the same words.
+// that path, 16 bytes per step (FoldWindow); any other text goes through
+// FTS5. SearchWordsTest and the fuzz target search_words check that both give
+// the same words.
 //
 // Contract: Open() finds the tokenizer through a connection's FTS5 module
 // (kInternal when FTS5 or unicode61 is missing); the SearchWords does not keep
@@ -110,26 +111,29 @@ class SearchWords {
         take = cut;
       }
       FoldWindow(text.substr(0, take));
-      const size_t last = take / 64;  // bits past the window are 0
-      const uint64_t* bits = window_bits_;
-      size_t pos = 0;
-      while (true) {
-        size_t w = pos / 64;
-        uint64_t m = bits[w] & (~uint64_t{0} << (pos % 64));
-        while (m == 0) {
-          if (++w > last) break;
-          m = bits[w];
-        }
-        if (m == 0) break;
-        const size_t begin = w * 64 + static_cast<size_t>(__builtin_ctzll(m));
-        m = ~bits[w] & (~uint64_t{0} << (begin % 64));
-        while (m == 0) m = ~bits[++w];
-        const size_t end = w * 64 + static_cast<size_t>(__builtin_ctzll(m));
+      size_t begin = 0, end = 0;
+      while (NextWordRun(take / 64, &begin, &end)) {
         if (end - begin <= kMaxSearchWordBytes) f(std::string_view(window_ + begin, end - begin));
-        pos = end;
       }
       text.remove_prefix(take);
     }
+  }
+
+  // The next run of set bits of window_bits_ at or after *end, as
+  // [*begin, *end); false when there is none up to word `last` (the window's
+  // last, whose bits past the window are 0).
+  bool NextWordRun(size_t last, size_t* begin, size_t* end) const {
+    size_t w = *end / 64;
+    uint64_t m = window_bits_[w] & (~uint64_t{0} << (*end % 64));
+    while (m == 0) {
+      if (++w > last) return false;
+      m = window_bits_[w];
+    }
+    *begin = w * 64 + static_cast<size_t>(__builtin_ctzll(m));
+    m = ~window_bits_[w] & (~uint64_t{0} << (*begin % 64));
+    while (m == 0) m = ~window_bits_[++w];
+    *end = w * 64 + static_cast<size_t>(__builtin_ctzll(m));
+    return true;
   }
 
   static bool IsWordByte(char c) { return kAsciiFold[static_cast<unsigned char>(c)] != 0; }
