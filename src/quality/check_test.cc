@@ -66,6 +66,7 @@ checks:
       const bool own = check.kind == CheckKind::kForeignKey && target == TargetKind::kPostgres;
       EXPECT_EQ(query.merge_join, own) << check.name;
       if (check.kind == CheckKind::kEmptyCount) continue;  // below
+      if (check.kind == CheckKind::kForeignKey && target == TargetKind::kSqlite) continue;  // below
       if (!own) {
         EXPECT_EQ(query.sql, check.Sql()) << check.name;
       }
@@ -74,6 +75,11 @@ checks:
   EXPECT_EQ((*checks)[2].Query(TargetKind::kPostgres).sql,
             "SELECT COUNT(*) FROM \"versions\" AS c WHERE c.\"id\" IS NOT NULL AND c.\"origin\" = 'O''Neil' AND NOT "
             "EXISTS (SELECT 1 FROM \"papers\" AS p WHERE p.\"id\" = c.\"id\")");
+  // SQLite: the distinct child values first, then the rows of the orphans.
+  EXPECT_EQ((*checks)[2].Query(TargetKind::kSqlite).sql,
+            "SELECT COUNT(*) FROM \"versions\" WHERE \"id\" IN (SELECT d.v FROM (SELECT DISTINCT \"id\" AS v FROM "
+            "\"versions\" WHERE \"id\" IS NOT NULL AND \"origin\" = 'O''Neil') AS d WHERE NOT EXISTS (SELECT 1 FROM "
+            "\"papers\" AS p WHERE p.\"id\" = d.v)) AND \"origin\" = 'O''Neil'");
   EXPECT_EQ((*checks)[3].Query(TargetKind::kPostgres).sql,
             "SELECT COUNT(*) FROM \"titles\" WHERE (\"title\" IS NULL OR \"title\" = '' OR (\"title\" LIKE ' %' AND "
             "TRIM(\"title\") = ''))");

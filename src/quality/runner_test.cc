@@ -174,6 +174,23 @@ TEST_P(ChecksOnTargetTest, ForeignKeyCountsTheOrphanRows) {
             "0");
 }
 
+TEST_P(ChecksOnTargetTest, ForeignKeyCountsEveryRowOfARepeatedOrphan) {
+  Load(schema::TableId::kPapers, GeneratedBatch(schema::Table(schema::TableId::kPapers), 3));
+  // Papers 2301.10000-10002; the authors: two rows of a known paper, three
+  // of one missing paper and one of another.
+  const auto& authors = schema::Table(schema::TableId::kAuthors);
+  const std::vector<std::optional<std::string>> ids = {"2301.10000", "2301.10000", "2301.99999",
+                                                       "2301.99999", "2301.99999", "2301.88888"};
+  Batch batch = GeneratedBatch(authors, static_cast<int>(ids.size()));
+  for (size_t c = 0; c < authors.schema.columns.size(); ++c) {
+    if (authors.schema.columns[c].name == "id") batch.columns[c] = warehouse::testing::StringVector(ids);
+  }
+  Load(schema::TableId::kAuthors, std::move(batch));
+  EXPECT_EQ(Observed("checks: [{name: x, table: authors, foreign_key: {column: id, references: papers.id}, "
+                     "condition: result == 0}]"),
+            "4");
+}
+
 TEST_P(ChecksOnTargetTest, AColumnThatDoesNotExistIsAnErrorNeverAConstant) {
   Load(schema::TableId::kAuthors, GeneratedBatch(schema::Table(schema::TableId::kAuthors), 3));
   auto checks = ParseChecks("checks: [{name: x, table: authors, where: {origin: NIPS}, row_count: true, "
