@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/logging.h"
+#include "common/thread_priority.h"
 #include "warehouse/batch_source.h"
 #include "warehouse/ddl.h"
 #include "warehouse/sql_identifier.h"
@@ -208,11 +209,12 @@ Result<int64_t> BuildSearchIndexFromArea(const SearchIndexTarget& target, const 
   ScratchIndex scratch(target);
   AF_RETURN_IF_ERROR(scratch.Open());
   meter.Phase(LoadPhase::kLoading);
-  // Tokenising keeps the process's priority, unlike the loads' work beside
-  // the write lock (thread_priority.h): it is the set's longest task, so
-  // giving way to the loads only made the run end later. Staging it takes a
-  // turn at the lock.
-  auto built = [&]() -> Result<int64_t> {
+  // Tokenising gives way to the turns at the write lock, like the loads'
+  // work beside it (thread_priority.h): it needs no turn until it ends, and
+  // at a lower priority it runs on the core the turns leave idle (the last
+  // ones run alone) instead of slowing the loads that queue for them.
+  // Staging it takes a turn at the lock.
+  auto built = RunAtLowerPriority(kBesideWriterNice, [&]() -> Result<int64_t> {
     DocumentMerger merger(title_files, abstract_files);
     WordIndexWriter writer(scratch.conn(), kScratchIndex, scratch.words(), scratch.dir());
     AF_RETURN_IF_ERROR(scratch.conn().Exec("BEGIN"));
@@ -246,7 +248,7 @@ Result<int64_t> BuildSearchIndexFromArea(const SearchIndexTarget& target, const 
                              " documents but the manifest gives " + std::to_string(*expected_titles) + " titles");
     }
     return documents;
-  }();
+  });
   AF_ASSIGN_OR_RETURN(const int64_t documents, std::move(built));
   AF_RETURN_IF_ERROR(scratch.Stage(documents, meter));
   meter.Done(documents);
