@@ -235,8 +235,8 @@ CheckQuery Check::Query(warehouse::TargetKind target) const {
   }
   if (kind != CheckKind::kForeignKey || target != warehouse::TargetKind::kPostgres) return {Sql(), false};
   // Both sides are read in key order from their indexes and merged: about
-  // 3 s for 20 M authors against 2.9 M papers, where the grouped form above
-  // (which SQLite needs: it probes the parent once per distinct value) takes
+  // 3 s for 20 M authors against 2.9 M papers, where the grouped form of
+  // Sql() (Redshift's; it probes the parent once per distinct value) takes
   // 9 s on PostgreSQL, and a hash anti-join 6-10 s.
   const std::string c = QuoteIdentifier(columns[0]);
   const std::string where = WhereSql(this->where, "c.");
