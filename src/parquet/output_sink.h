@@ -1,9 +1,11 @@
 // OutputSink: where a Parquet writer's bytes go.
 //
 // Contract: Append() writes bytes in order; Close() makes them durable (for a
-// file: flush + fsync + close) and must be called exactly once; a sink dropped
-// without Close() discards or leaves partial output, which is why publishers
-// write into a temporary location first. Not thread-safe.
+// file: flush + fsync + close; a file's writes are handed to the disk every
+// 8 MiB as they go, so the fsync waits only for the last ones) and must be
+// called exactly once; a sink dropped without Close() discards or leaves
+// partial output, which is why publishers write into a temporary location
+// first. Not thread-safe.
 #pragma once
 
 #include <cstdint>
