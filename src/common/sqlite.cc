@@ -1,5 +1,9 @@
 #include "common/sqlite.h"
 
+#include <cerrno>
+
+#include "common/background_remove.h"
+
 namespace arxivflow::sqlite {
 
 namespace {
@@ -8,6 +12,32 @@ namespace {
 // them. Must run before SQLite initialises, hence at static-initialisation
 // time (a later call would be refused harmlessly).
 [[maybe_unused]] const int kMemStatusOff = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+
+// The default VFS with one change: a delete that needs no directory sync (the
+// WAL's, when the last connection closes) goes through
+// RemoveFileInBackground. Registered once, under its own name, never as the
+// default; every other method is the default VFS's own.
+sqlite3_vfs* g_default_vfs = nullptr;
+
+int DeleteInBackground(sqlite3_vfs*, const char* path, int sync_dir) {
+  if (sync_dir) return g_default_vfs->xDelete(g_default_vfs, path, sync_dir);
+  const int err = RemoveFileInBackground(path);
+  if (err == 0) return SQLITE_OK;
+  return err == ENOENT ? SQLITE_IOERR_DELETE_NOENT : SQLITE_IOERR_DELETE;
+}
+
+const char* BackgroundDeleteVfs() {
+  static const char* const name = []() -> const char* {
+    g_default_vfs = sqlite3_vfs_find(nullptr);
+    if (!g_default_vfs) return nullptr;
+    static sqlite3_vfs shim = *g_default_vfs;
+    shim.pNext = nullptr;
+    shim.zName = "arxivflow-background-delete";
+    shim.xDelete = &DeleteInBackground;
+    return sqlite3_vfs_register(&shim, /*makeDflt=*/0) == SQLITE_OK ? shim.zName : nullptr;
+  }();
+  return name;
+}
 
 }  // namespace
 
@@ -89,7 +119,7 @@ Status Database::Open(const std::string& path, const OpenOptions& options, const
   } else {
     flags |= SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0);
   }
-  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, options.background_delete ? BackgroundDeleteVfs() : nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close_v2(db_);

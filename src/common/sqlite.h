@@ -83,6 +83,10 @@ struct OpenOptions {
   int busy_timeout_ms = 30000;
   bool foreign_keys = false;
   std::string name{};           // names the connection in errors; the path when empty
+  // Files SQLite deletes (the WAL, when the last connection closes) lose
+  // their name at once and are freed by a detached process when large
+  // (common/background_remove.h), so the closing caller does not wait.
+  bool background_delete = false;
 };
 
 class Database {

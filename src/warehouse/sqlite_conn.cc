@@ -19,6 +19,7 @@ Result<std::unique_ptr<sqlite::Database>> OpenSqliteWarehouseDb(const std::strin
   options.wal = false;
   options.busy_timeout_ms = kBusyTimeoutMs;
   options.name = describe;
+  options.background_delete = true;
   auto db = std::make_unique<sqlite::Database>();
   AF_RETURN_IF_ERROR(db->Open(path, options, what));
   return db;

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <filesystem>
 
+#include "common/background_remove.h"
 #include "common/process.h"
 
 namespace arxivflow::warehouse {
@@ -16,9 +17,11 @@ namespace fs = std::filesystem;
 
 constexpr const char* kKinds[] = {".search-", ".stage-"};
 
+// A staged table's scratch file is GBs at full scale: the process that removes
+// it last in a run would otherwise wait seconds for the kernel to free it.
 void RemoveWithJournal(const std::string& path) {
   std::error_code ec;
-  fs::remove(path, ec);
+  (void)RemoveFileInBackground(path.c_str());
   fs::remove(path + "-journal", ec);
 }
 
