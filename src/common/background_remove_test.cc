@@ -34,10 +34,13 @@ void WriteFile(const std::string& path, size_t bytes) {
 // Whether any process of ours still holds a descriptor of the removed `path`.
 bool SomeoneHolds(const std::string& path) {
   const std::string deleted = path + " (deleted)";
-  for (const auto& proc : fs::directory_iterator("/proc")) {
-    std::error_code ec;
-    for (const auto& fd : fs::directory_iterator(proc.path() / "fd", ec)) {
-      if (fs::read_symlink(fd.path(), ec).string() == deleted) return true;
+  std::error_code ec;
+  // Processes come and go while we look: never throw, skip what vanished.
+  for (fs::directory_iterator proc("/proc", ec), end; !ec && proc != end; proc.increment(ec)) {
+    std::error_code fd_ec;
+    for (fs::directory_iterator fd(proc->path() / "fd", fd_ec); !fd_ec && fd != end; fd.increment(fd_ec)) {
+      std::error_code link_ec;
+      if (fs::read_symlink(fd->path(), link_ec).string() == deleted) return true;
     }
   }
   return false;
