@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace arxivflow {
@@ -15,14 +16,13 @@ namespace {
 // until the caller has closed its own descriptor of the file (so this one is
 // the last, whatever the scheduling), then let the kernel free the file.
 [[noreturn]] void FreeAndExit(int fd, int wait_fd) {
-  for (int other = 0; other < 3; ++other) {
-    if (other != fd && other != wait_fd) ::close(other);
+  // Every descriptor but these two, in the gaps around them.
+  unsigned from = 0;
+  for (int keep : {std::min(fd, wait_fd), std::max(fd, wait_fd)}) {
+    if (static_cast<unsigned>(keep) > from) ::close_range(from, static_cast<unsigned>(keep) - 1, 0);
+    from = static_cast<unsigned>(keep) + 1;
   }
-  const int low = fd < wait_fd ? fd : wait_fd;
-  const int high = fd < wait_fd ? wait_fd : fd;
-  if (low > 3) ::close_range(3, low - 1, 0);
-  if (high > low + 1) ::close_range(low + 1, high - 1, 0);
-  ::close_range(high + 1, ~0U, 0);
+  ::close_range(from, ~0U, 0);
   char byte;
   while (::read(wait_fd, &byte, 1) < 0 && errno == EINTR) {
   }

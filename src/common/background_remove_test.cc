@@ -1,6 +1,5 @@
 #include "common/background_remove.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
