@@ -82,7 +82,7 @@ int Eof(sqlite3_vtab_cursor* base) {
 
 int Rowid(sqlite3_vtab_cursor* base, sqlite3_int64* rowid) {
   auto* cursor = reinterpret_cast<BatchCursor*>(base);
-  *rowid = cursor->feed->first_rowid() + cursor->row;
+  *rowid = cursor->row;
   return SQLITE_OK;
 }
 
@@ -172,11 +172,14 @@ Result<BatchFeed*> RegisterBatchTable(sqlite3* db) {
 std::string BatchInsertSql(const schema::TableDef& table, const std::string& target) {
   std::string columns, values;
   for (size_t i = 0; i < table.schema.columns.size(); ++i) {
-    columns += ", " + QuoteIdentifier(table.schema.columns[i].name);
-    values += ", c" + std::to_string(i);
+    if (i) {
+      columns += ", ";
+      values += ", ";
+    }
+    columns += QuoteIdentifier(table.schema.columns[i].name);
+    values += "c" + std::to_string(i);
   }
-  return "INSERT INTO " + QuoteIdentifier(target) + " (rowid" + columns + ") SELECT rowid" + values +
-         " FROM arxivflow_batch";
+  return "INSERT INTO " + QuoteIdentifier(target) + " (" + columns + ") SELECT " + values + " FROM arxivflow_batch";
 }
 
 }  // namespace arxivflow::warehouse

@@ -47,15 +47,34 @@ class BatchTableTest : public ::testing::Test {
 
 TEST_F(BatchTableTest, OneBatchPerStatement) {
   Batch batch = testing::GeneratedBatch(Titles(), 3);
-  feed_->Set(&Titles(), &batch, 10);
+  feed_->Set(&Titles(), &batch);
   ASSERT_EQ(Exec(BatchInsertSql(Titles(), "titles")), SQLITE_OK);
   feed_->Clear();
   EXPECT_EQ(Int("SELECT COUNT(*) FROM titles"), 3);
-  EXPECT_EQ(Int("SELECT MIN(rowid) FROM titles"), 10);
-  EXPECT_EQ(Int("SELECT MAX(rowid) FROM titles"), 12);
   // Nothing set: the table is empty.
   ASSERT_EQ(Exec(BatchInsertSql(Titles(), "titles")), SQLITE_OK);
   EXPECT_EQ(Int("SELECT COUNT(*) FROM titles"), 3);
+}
+
+// The table numbers the rows: 1..N in batch order from an empty table, and
+// a later batch continues the numbering.
+TEST_F(BatchTableTest, RowidsFollowBatchOrder) {
+  Batch first = testing::GeneratedBatch(Titles(), 3);
+  Batch second = testing::GeneratedBatch(Titles(), 2, 3);
+  for (const Batch* batch : {&first, &second}) {
+    feed_->Set(&Titles(), batch);
+    ASSERT_EQ(Exec(BatchInsertSql(Titles(), "titles")), SQLITE_OK);
+  }
+  feed_->Clear();
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM titles"), 5);
+  EXPECT_EQ(Int("SELECT MIN(rowid) FROM titles"), 1);
+  EXPECT_EQ(Int("SELECT MAX(rowid) FROM titles"), 5);
+  for (size_t i = 0; i < 3; ++i) {
+    const std::string id(first.columns[0].strings[i]);
+    EXPECT_EQ(Int("SELECT rowid FROM titles WHERE id = '" + id + "'"), static_cast<int64_t>(i + 1)) << id;
+  }
+  const std::string id(second.columns[0].strings[1]);
+  EXPECT_EQ(Int("SELECT rowid FROM titles WHERE id = '" + id + "'"), 5);
 }
 
 }  // namespace

@@ -337,7 +337,7 @@ class SqliteWarehouse : public Warehouse {
     return feed_;
   }
 
-  // Inserts every row of `source` into `target` on `db` (rowids from 1), one
+  // Inserts every row of `source` into the empty `target` on `db` (rowids 1..N), one
   // statement per batch, and checks the count against the manifest's.
   Result<int64_t> InsertRows(sqlite::Database& db, BatchFeed& feed, const schema::TableDef& table,
                              const std::string& target, BatchSource& source, const TableLoadInput& input,
@@ -348,7 +348,7 @@ class SqliteWarehouse : public Warehouse {
     while (true) {
       AF_ASSIGN_OR_RETURN(bool more, source.Next(&batch));
       if (!more) break;
-      feed.Set(&table, &batch, rows + 1);
+      feed.Set(&table, &batch);
       Status inserted = insert.Run();
       insert.Reset();
       feed.Clear();
