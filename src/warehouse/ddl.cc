@@ -92,20 +92,31 @@ std::string IndexNameFor(Dialect dialect, const schema::TableDef& table, const s
 
 // Key (unless it is a constraint) and secondary indexes of `name`, a table
 // or staging table of `table`.
+std::vector<IndexDef> IndexDefs(Dialect dialect, const schema::TableDef& table, const std::string& name,
+                                bool if_not_exists) {
+  std::vector<IndexDef> out;
+  if (dialect == Dialect::kRedshift) return out;
+  const std::string maybe = if_not_exists ? "IF NOT EXISTS " : "";
+  auto add = [&](const std::vector<std::string>& columns, bool unique) {
+    IndexDef def;
+    def.name = IndexNameFor(dialect, table, name, columns, unique ? "_key" : "_idx");
+    def.columns = columns;
+    def.unique = unique;
+    def.sql = std::string(unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + maybe + QuoteIdentifier(def.name) +
+              " ON " + QuoteIdentifier(name) + " (" + ColumnList(columns) + ")";
+    out.push_back(std::move(def));
+  };
+  if (!KeyIsConstraint(dialect, table)) add(table.key, /*unique=*/true);
+  for (const auto& index : SecondaryIndexes()) {
+    if (table.name == index.table) add(index.columns, /*unique=*/false);
+  }
+  return out;
+}
+
 std::vector<std::string> IndexSql(Dialect dialect, const schema::TableDef& table, const std::string& name,
                                   bool if_not_exists) {
   std::vector<std::string> out;
-  if (dialect == Dialect::kRedshift) return out;
-  const std::string maybe = if_not_exists ? "IF NOT EXISTS " : "";
-  if (!KeyIsConstraint(dialect, table)) {
-    out.push_back("CREATE UNIQUE INDEX " + maybe + QuoteIdentifier(IndexNameFor(dialect, table, name, table.key, "_key")) +
-                  " ON " + QuoteIdentifier(name) + " (" + ColumnList(table.key) + ")");
-  }
-  for (const auto& index : SecondaryIndexes()) {
-    if (table.name != index.table) continue;
-    out.push_back("CREATE INDEX " + maybe + QuoteIdentifier(IndexNameFor(dialect, table, name, index.columns, "_idx")) +
-                  " ON " + QuoteIdentifier(name) + " (" + ColumnList(index.columns) + ")");
-  }
+  for (auto& def : IndexDefs(dialect, table, name, if_not_exists)) out.push_back(std::move(def.sql));
   return out;
 }
 
@@ -172,6 +183,10 @@ std::vector<std::string> StageKeysSql(Dialect dialect, const schema::TableDef& t
   }
   for (auto& s : IndexSql(dialect, table, stage, /*if_not_exists=*/false)) out.push_back(std::move(s));
   return out;
+}
+
+std::vector<IndexDef> SqliteIndexes(const schema::TableDef& table, const std::string& target) {
+  return IndexDefs(Dialect::kSqlite, table, target, /*if_not_exists=*/false);
 }
 
 std::vector<std::string> PublishTableSql(Dialect dialect, const schema::TableDef& table, const std::string& stage) {

@@ -45,6 +45,16 @@ std::string DropTableSql(Dialect dialect, const std::string& table);
 std::string StageTableSql(Dialect dialect, const schema::TableDef& table, const std::string& stage);
 // Keys and indexes of a filled staging table.
 std::vector<std::string> StageKeysSql(Dialect dialect, const schema::TableDef& table, const std::string& stage);
+// SQLite: the key (a UNIQUE index, first) and the secondary indexes of
+// `target`, a table or staging table of `table` — the indexes StageKeysSql()
+// builds, described for a writer that builds them itself.
+struct IndexDef {
+  std::string name;
+  std::vector<std::string> columns;
+  bool unique = false;
+  std::string sql;  // CREATE [UNIQUE] INDEX ...
+};
+std::vector<IndexDef> SqliteIndexes(const schema::TableDef& table, const std::string& target);
 // Inside the publish transaction: drop `table`, rename `stage` to it (and,
 // on PostgreSQL, its key and indexes to their canonical names).
 std::vector<std::string> PublishTableSql(Dialect dialect, const schema::TableDef& table, const std::string& stage);

@@ -15,6 +15,8 @@
 // and renames the staged ones in one transaction, the search index
 // (papers_fts) with them. New databases use 16 KiB pages (a fifth less CPU
 // than 4 KiB on the full load). DATE and TIMESTAMP values are ISO-8601 text.
+#include <chrono>
+#include <functional>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -30,6 +32,7 @@
 #include "warehouse/sqlite_batch_table.h"
 #include "warehouse/sqlite_conn.h"
 #include "warehouse/sqlite_scratch.h"
+#include "warehouse/sqlite_stage_file.h"
 #include "warehouse/sqlite_search_index.h"
 #include "warehouse/warehouse.h"
 #include "warehouse/writer_lock.h"
@@ -41,8 +44,6 @@ namespace {
 constexpr int kNewDatabasePageSize = 16384;
 // The warehouse connection's page cache; the checks read through it.
 constexpr int kCacheKiB = 131072;
-// A scratch file's page cache while rows stream in.
-constexpr int kScratchCacheKiB = 65536;
 // The page cache while a staged table's key and indexes are built. It also
 // bounds the in-memory runs of the index sorts: SQLite sorts each run as a
 // linked list, so a run that fits in a core's L2 cache costs about a third
@@ -339,20 +340,17 @@ class SqliteWarehouse : public Warehouse {
 
   // Inserts every row of `source` into the empty `target` on `db` (rowids 1..N), one
   // statement per batch, and checks the count against the manifest's.
-  Result<int64_t> InsertRows(sqlite::Database& db, BatchFeed& feed, const schema::TableDef& table,
-                             const std::string& target, BatchSource& source, const TableLoadInput& input,
-                             ProgressMeter& meter) {
-    AF_ASSIGN_OR_RETURN(sqlite::Statement insert, db.Prepare(BatchInsertSql(table, target)));
+  // Hands every batch of `source` to `write`, reporting progress, and checks
+  // the count against the manifest.
+  Result<int64_t> CopyBatches(const schema::TableDef& table, BatchSource& source, const TableLoadInput& input,
+                              ProgressMeter& meter, const std::function<Status(const Batch&)>& write) {
     int64_t rows = 0;
     Batch batch;
     while (true) {
       AF_ASSIGN_OR_RETURN(bool more, source.Next(&batch));
       if (!more) break;
-      feed.Set(&table, &batch);
-      Status inserted = insert.Run();
-      insert.Reset();
-      feed.Clear();
-      if (!inserted.ok()) return inserted.WithContext("inserting into " + table.name + " (" + batch.origin + ")");
+      Status written = write(batch);
+      if (!written.ok()) return written.WithContext("inserting into " + table.name + " (" + batch.origin + ")");
       rows += batch.rows;
       meter.Rows(rows);
       FaultPoint("stage.rows:" + table.name);
@@ -363,6 +361,19 @@ class SqliteWarehouse : public Warehouse {
                              "; nothing was changed");
     }
     return rows;
+  }
+
+  Result<int64_t> InsertRows(sqlite::Database& db, BatchFeed& feed, const schema::TableDef& table,
+                             const std::string& target, BatchSource& source, const TableLoadInput& input,
+                             ProgressMeter& meter) {
+    AF_ASSIGN_OR_RETURN(sqlite::Statement insert, db.Prepare(BatchInsertSql(table, target)));
+    return CopyBatches(table, source, input, meter, [&](const Batch& batch) {
+      feed.Set(&table, &batch);
+      Status inserted = insert.Run();
+      insert.Reset();
+      feed.Clear();
+      return inserted;
+    });
   }
 
   Result<int64_t> StageInTransaction(const schema::TableDef& table, const std::string& stage, BatchSource& source,
@@ -398,36 +409,35 @@ class SqliteWarehouse : public Warehouse {
   }
 
   // Writes the table's rows into a scratch file, without the write lock (so
-  // the loads of a set run in parallel), then, under the lock, copies them
-  // into the warehouse as `stage` and builds its key and indexes there.
-  // INSERT INTO ... SELECT * into an empty table with the same columns and
-  // no index is SQLite's transfer optimisation: the stored records are
-  // appended as they are (no decoding) and keep their rowids. The rows are
-  // decoded and written at a lower CPU priority than the turn under the lock
-  // (thread_priority.h).
+  // the loads of a set run in parallel) and without SQLite
+  // (sqlite_stage_file.h), then, under the lock, copies them into the
+  // warehouse as `stage` and builds what the file does not bring. INSERT INTO
+  // ... SELECT * into an empty table with the same columns and indexes is
+  // SQLite's transfer optimisation: the stored records (and index entries)
+  // are appended as they are, with their rowids. The key comes with the rows
+  // when the file holds it (rows in key order); the secondary indexes are
+  // sorted in the warehouse. The rows are decoded and written at a lower CPU
+  // priority than the turn under the lock (thread_priority.h).
   Result<int64_t> StageThroughScratch(const schema::TableDef& table, const std::string& stage, BatchSource& raw,
                                       const TableLoadInput& input, const LoadIdentity& load, ProgressMeter& meter) {
     ScratchFile file(ScratchPath(spec_.sqlite_path, "stage-" + table.name, load.load_id));
-    auto written = RunAtLowerPriority(kBesideWriterNice, [&]() -> Result<int64_t> {
+    auto written = RunAtLowerPriority(kBesideWriterNice, [&]() -> Result<StagedFile> {
       auto source = MakePrefetchingBatchSource(&raw, 2);
-      AF_ASSIGN_OR_RETURN(auto scratch, OpenSqliteWarehouseDb(file.path(), /*read_only=*/false,
-                                                              Describe() + " (staging " + table.name + ")",
-                                                              "staging file"));
-      AF_RETURN_IF_ERROR(scratch->Exec("PRAGMA page_size=" + std::to_string(kNewDatabasePageSize)));
-      AF_RETURN_IF_ERROR(scratch->Exec("PRAGMA journal_mode=OFF"));
-      AF_RETURN_IF_ERROR(scratch->Exec("PRAGMA synchronous=OFF"));
-      AF_RETURN_IF_ERROR(scratch->Exec("PRAGMA locking_mode=EXCLUSIVE"));
-      AF_RETURN_IF_ERROR(scratch->Exec("PRAGMA cache_size=-" + std::to_string(kScratchCacheKiB)));
-      AF_ASSIGN_OR_RETURN(BatchFeed * feed, RegisterBatchTable(scratch->raw()));
-      AF_RETURN_IF_ERROR(scratch->Exec("BEGIN"));
-      AF_RETURN_IF_ERROR(scratch->Exec(StageTableSql(Dialect::kSqlite, table, table.name)));
+      AF_ASSIGN_OR_RETURN(auto writer, StageFileWriter::Create(file.path(), table, kNewDatabasePageSize));
       meter.Phase(LoadPhase::kLoading);
-      AF_ASSIGN_OR_RETURN(int64_t rows, InsertRows(*scratch, *feed, table, table.name, *source, input, meter));
-      AF_RETURN_IF_ERROR(scratch->Exec("COMMIT"));
-      return rows;
+      AF_RETURN_IF_ERROR(
+          CopyBatches(table, *source, input, meter, [&](const Batch& batch) { return writer->Append(batch); })
+              .status());
+      return writer->Finish();
     });
-    AF_ASSIGN_OR_RETURN(const int64_t rows, std::move(written));
+    if (!written.ok()) return written.status().WithContext(Describe() + " (staging " + table.name + ")");
+    const StagedFile staged = *written;
+    const int64_t rows = staged.rows;
+    if (!staged.has_indexes) {
+      spdlog::info("{}: {}: its key and indexes are built after the copy", Describe(), table.name);
+    }
     AF_ASSIGN_OR_RETURN(auto lock, Lock("staging " + table.name + " for " + RunText(load), meter, rows));
+    const auto locked = std::chrono::steady_clock::now();
     meter.Phase(LoadPhase::kIndexing);
     AF_RETURN_IF_ERROR(conn_->Exec("ATTACH " + QuoteLiteral(file.path()) + " AS " + kScratchSchema));
     Status st = [&]() -> Status {
@@ -436,9 +446,13 @@ class SqliteWarehouse : public Warehouse {
       AF_RETURN_IF_ERROR(conn_->Exec("DROP TABLE IF EXISTS main." + QuoteIdentifier(stage)));
       // Unqualified CREATEs go to main; the indexes follow their table.
       AF_RETURN_IF_ERROR(conn_->Exec(StageTableSql(Dialect::kSqlite, table, stage)));
+      if (staged.has_indexes) {
+        // Declared before the copy, so that the transfer copies them too.
+        for (const auto& sql : StageKeysSql(Dialect::kSqlite, table, stage)) AF_RETURN_IF_ERROR(conn_->Exec(sql));
+      }
       AF_RETURN_IF_ERROR(conn_->Exec("INSERT INTO main." + QuoteIdentifier(stage) + " SELECT * FROM " +
                                      kScratchSchema + "." + QuoteIdentifier(table.name)));
-      AF_RETURN_IF_ERROR(BuildKeysWithSmallSortRuns(table, stage));
+      if (!staged.has_indexes) AF_RETURN_IF_ERROR(BuildKeysWithSmallSortRuns(table, stage));
       for (const auto& sql : LedgerStageSql(load, table.name, stage, rows, input.area_id)) {
         AF_RETURN_IF_ERROR(conn_->Exec(sql));
       }
@@ -449,6 +463,8 @@ class SqliteWarehouse : public Warehouse {
     if (!st.ok()) return st.WithContext("table " + table.name + ": staging it in the warehouse");
     FaultPoint("stage.committed:" + table.name);
     lock.reset();
+    spdlog::info("{}: {} rows of {} staged in the warehouse; the write lock was held {:.1f} s", Describe(), rows,
+                 table.name, std::chrono::duration<double>(std::chrono::steady_clock::now() - locked).count());
     (void)conn_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
     meter.Done(rows);
     return rows;

@@ -1,0 +1,279 @@
+#include "warehouse/index_sorter.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <queue>
+
+namespace arxivflow::warehouse {
+
+namespace {
+
+constexpr size_t kEntryHeader = 9;  // u32 key size, u32 record size, u8 null
+// A run's read buffer while merging: its share of the sort memory, within
+// these bounds.
+constexpr size_t kMaxReadBuffer = 256 << 10;
+constexpr size_t kMinReadBuffer = 4 << 10;
+
+void PutU32(char* out, uint32_t v) { std::memcpy(out, &v, 4); }
+uint32_t GetU32(const char* in) {
+  uint32_t v;
+  std::memcpy(&v, in, 4);
+  return v;
+}
+
+// Bytes [from, from + 8) of the key, big-endian, zero past its end.
+uint64_t Prefix(std::string_view key, size_t from) {
+  uint64_t v = 0;
+  for (size_t i = from; i < from + 8; ++i) v = (v << 8) | (i < key.size() ? static_cast<uint8_t>(key[i]) : 0);
+  return v;
+}
+
+Status IoError(const std::string& what, const std::string& where) {
+  return Status::IOError(what + " " + where + ": " + std::strerror(errno));
+}
+
+Status WriteAll(int fd, const char* data, size_t size, uint64_t offset, const std::string& where) {
+  while (size > 0) {
+    const ssize_t n = ::pwrite(fd, data, size, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return IoError("cannot write a sort run in", where);
+    data += n;
+    size -= static_cast<size_t>(n);
+    offset += static_cast<uint64_t>(n);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+void AppendSortKeyNull(std::string* key) { key->push_back('\x00'); }
+
+void AppendSortKeyInteger(int64_t value, std::string* key) {
+  const uint64_t flipped = static_cast<uint64_t>(value) ^ (uint64_t{1} << 63);
+  char bytes[9];
+  bytes[0] = '\x01';
+  for (int i = 0; i < 8; ++i) bytes[1 + i] = static_cast<char>(flipped >> (8 * (7 - i)));
+  key->append(bytes, 9);
+}
+
+namespace {
+void AppendEscaped(char tag, std::string_view bytes, std::string* key) {
+  key->push_back(tag);
+  size_t start = 0;
+  while (true) {
+    const void* zero = std::memchr(bytes.data() + start, 0, bytes.size() - start);
+    if (!zero) break;
+    const size_t at = static_cast<size_t>(static_cast<const char*>(zero) - bytes.data());
+    key->append(bytes.data() + start, at - start);
+    key->append("\x00\x01", 2);
+    start = at + 1;
+  }
+  key->append(bytes.data() + start, bytes.size() - start);
+  key->append("\x00\x00", 2);
+}
+}  // namespace
+
+void AppendSortKeyText(std::string_view text, std::string* key) { AppendEscaped('\x02', text, key); }
+void AppendSortKeyBlob(std::string_view bytes, std::string* key) { AppendEscaped('\x03', bytes, key); }
+
+// One spilled run, read back in order.
+class IndexSorter::RunReader {
+ public:
+  RunReader(int fd, Run run, size_t buffer) : fd_(fd), next_(run.begin), end_(run.end), buffer_(buffer) {}
+
+  // Moves to the next entry; false at the run's end.
+  Result<bool> Next() {
+    begin_ += current_size_;
+    current_size_ = 0;
+    if (begin_ == filled_ && next_ == end_) return false;
+    AF_RETURN_IF_ERROR(Fill(kEntryHeader));
+    const char* h = buffer_.data() + begin_;
+    const size_t size = kEntryHeader + GetU32(h) + GetU32(h + 4);
+    AF_RETURN_IF_ERROR(Fill(size));
+    h = buffer_.data() + begin_;
+    key_ = std::string_view(h + kEntryHeader, GetU32(h));
+    record_ = std::string_view(h + kEntryHeader + key_.size(), GetU32(h + 4));
+    null_ = h[8] != 0;
+    current_size_ = size;
+    return true;
+  }
+  std::string_view key() const { return key_; }
+  std::string_view record() const { return record_; }
+  bool null() const { return null_; }
+
+ private:
+  // Makes `size` bytes from begin_ available in the buffer.
+  Status Fill(size_t size) {
+    if (filled_ - begin_ >= size) return Status::OK();
+    std::memmove(buffer_.data(), buffer_.data() + begin_, filled_ - begin_);
+    filled_ -= begin_;
+    begin_ = 0;
+    if (buffer_.size() < size) buffer_.resize(size);
+    while (filled_ < size) {
+      const size_t want = std::min<uint64_t>(buffer_.size() - filled_, end_ - next_);
+      if (want == 0) return Status::Corruption("a sort run ends inside an entry");
+      const ssize_t n = ::pread(fd_, buffer_.data() + filled_, want, static_cast<off_t>(next_));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return Status::IOError(std::string("cannot read back a sort run: ") + std::strerror(errno));
+      filled_ += static_cast<size_t>(n);
+      next_ += static_cast<uint64_t>(n);
+    }
+    return Status::OK();
+  }
+
+  int fd_;
+  uint64_t next_, end_;
+  std::vector<char> buffer_;
+  size_t begin_ = 0, filled_ = 0, current_size_ = 0;
+  std::string_view key_, record_;
+  bool null_ = false;
+};
+
+IndexSorter::IndexSorter(std::string spill_dir, size_t memory_bytes, std::string unique_error)
+    : spill_dir_(std::move(spill_dir)), memory_bytes_(memory_bytes), unique_error_(std::move(unique_error)) {}
+
+IndexSorter::~IndexSorter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status IndexSorter::Add(std::string_view key, std::string_view record, bool key_has_null) {
+  if (in_order_ && !items_.empty()) {
+    const char* last = arena_.data() + last_entry_;
+    if (key < std::string_view(last + kEntryHeader, GetU32(last))) {
+      // Out of order. After a long stretch in order (the key of a table read
+      // from several files, each in key order) the stretch is spilled as a
+      // run as it is; otherwise this run will be sorted.
+      if (arena_.size() >= memory_bytes_ / 8) {
+        AF_RETURN_IF_ERROR(Spill());
+      } else {
+        in_order_ = false;
+      }
+    }
+  }
+  const size_t offset = arena_.size();
+  char header[kEntryHeader];
+  PutU32(header, static_cast<uint32_t>(key.size()));
+  PutU32(header + 4, static_cast<uint32_t>(record.size()));
+  header[8] = key_has_null ? 1 : 0;
+  arena_.append(header, kEntryHeader);
+  arena_.append(key);
+  arena_.append(record);
+  items_.push_back({Prefix(key, 0), Prefix(key, 8), static_cast<uint32_t>(offset), static_cast<uint32_t>(key.size())});
+  last_entry_ = offset;
+  ++entries_;
+  if (arena_.size() >= memory_bytes_) return Spill();
+  return Status::OK();
+}
+
+Status IndexSorter::SortInMemory() {
+  if (in_order_) return Status::OK();
+  const char* arena = arena_.data();
+  // Stable: entries with equal keys stay in the order they came, which is
+  // their rowids' order. Most comparisons end within the 16 bytes kept in
+  // the items, without touching the arena.
+  std::stable_sort(items_.begin(), items_.end(), [arena](const Item& a, const Item& b) {
+    if (a.prefix0 != b.prefix0) return a.prefix0 < b.prefix0;
+    if (a.prefix1 != b.prefix1) return a.prefix1 < b.prefix1;
+    if (a.key_size <= 16 && b.key_size <= 16) return a.key_size < b.key_size;
+    return std::string_view(arena + a.offset + kEntryHeader, a.key_size) <
+           std::string_view(arena + b.offset + kEntryHeader, b.key_size);
+  });
+  in_order_ = true;
+  return Status::OK();
+}
+
+Status IndexSorter::OpenSpillFile() {
+  fd_ = ::open(spill_dir_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd_ >= 0) return Status::OK();
+  // No unnamed files here: a named one, unlinked at once.
+  std::string name = spill_dir_ + "/.arxivflow-sort-XXXXXX";
+  fd_ = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd_ < 0) return IoError("cannot create a sort file in", spill_dir_);
+  ::unlink(name.c_str());
+  return Status::OK();
+}
+
+Status IndexSorter::Spill() {
+  if (items_.empty()) return Status::OK();
+  AF_RETURN_IF_ERROR(SortInMemory());
+  if (fd_ < 0) AF_RETURN_IF_ERROR(OpenSpillFile());
+  const uint64_t begin = spilled_;
+  std::string out;
+  out.reserve(std::min<size_t>(arena_.size(), 4 << 20));
+  for (const Item& item : items_) {
+    const char* e = arena_.data() + item.offset;
+    out.append(e, kEntryHeader + GetU32(e) + GetU32(e + 4));
+    if (out.size() >= (4 << 20)) {
+      AF_RETURN_IF_ERROR(WriteAll(fd_, out.data(), out.size(), spilled_, spill_dir_));
+      spilled_ += out.size();
+      out.clear();
+    }
+  }
+  AF_RETURN_IF_ERROR(WriteAll(fd_, out.data(), out.size(), spilled_, spill_dir_));
+  spilled_ += out.size();
+  runs_.push_back({begin, spilled_});
+  arena_.clear();
+  items_.clear();
+  in_order_ = true;
+  return Status::OK();
+}
+
+Status IndexSorter::Emit(std::string_view key, std::string_view record, bool key_has_null,
+                         const std::function<Status(std::string_view)>& emit) {
+  if (!unique_error_.empty()) {
+    if (previous_valid_ && !key_has_null && key == previous_key_) return Status::InvalidArgument(unique_error_);
+    previous_key_.assign(key);
+    previous_valid_ = !key_has_null;
+  }
+  return emit(record);
+}
+
+Status IndexSorter::WriteTo(const std::function<Status(std::string_view)>& emit) {
+  if (runs_.empty()) {
+    AF_RETURN_IF_ERROR(SortInMemory());
+    for (const Item& item : items_) {
+      const char* e = arena_.data() + item.offset;
+      const std::string_view key(e + kEntryHeader, GetU32(e));
+      AF_RETURN_IF_ERROR(Emit(key, std::string_view(e + kEntryHeader + key.size(), GetU32(e + 4)), e[8] != 0, emit));
+    }
+    return Status::OK();
+  }
+  AF_RETURN_IF_ERROR(Spill());
+  std::vector<RunReader> readers;
+  readers.reserve(runs_.size());
+  const size_t buffer = std::clamp(memory_bytes_ / runs_.size(), kMinReadBuffer, kMaxReadBuffer);
+  for (const Run& run : runs_) readers.emplace_back(fd_, run, buffer);
+  // Equal keys come from the earlier run first: runs hold ascending rowids.
+  auto before = [&](size_t a, size_t b) {
+    const int c = readers[a].key().compare(readers[b].key());
+    return c < 0 || (c == 0 && a < b);
+  };
+  auto later = [&](size_t a, size_t b) { return before(b, a); };
+  std::priority_queue<size_t, std::vector<size_t>, decltype(later)> heap(later);
+  for (size_t i = 0; i < readers.size(); ++i) {
+    AF_ASSIGN_OR_RETURN(bool any, readers[i].Next());
+    if (any) heap.push(i);
+  }
+  while (!heap.empty()) {
+    const size_t i = heap.top();
+    heap.pop();
+    // Runs that barely overlap (a key read from several files) give long
+    // stretches from one run: stay on it while it comes first.
+    while (true) {
+      AF_RETURN_IF_ERROR(Emit(readers[i].key(), readers[i].record(), readers[i].null(), emit));
+      AF_ASSIGN_OR_RETURN(bool more, readers[i].Next());
+      if (!more) break;
+      if (!heap.empty() && before(heap.top(), i)) {
+        heap.push(i);
+        break;
+      }
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace arxivflow::warehouse

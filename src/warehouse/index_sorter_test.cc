@@ -1,0 +1,162 @@
+// The sorter must give SQLite's order (checked against SQLite's own ORDER BY),
+// across spilled runs, with equal keys in the order they came, and refuse
+// duplicates of a UNIQUE index as SQLite does (NULLs are never duplicates).
+#include "warehouse/index_sorter.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <climits>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common/scoped_temp_dir_test_util.h"
+
+namespace arxivflow::warehouse {
+namespace {
+
+struct TestValue {
+  enum Kind { kNull, kInteger, kText, kBlob } kind;
+  int64_t integer = 0;
+  std::string bytes;
+};
+
+std::string SortKey(const TestValue& v) {
+  std::string key;
+  switch (v.kind) {
+    case TestValue::kNull: AppendSortKeyNull(&key); break;
+    case TestValue::kInteger: AppendSortKeyInteger(v.integer, &key); break;
+    case TestValue::kText: AppendSortKeyText(v.bytes, &key); break;
+    case TestValue::kBlob: AppendSortKeyBlob(v.bytes, &key); break;
+  }
+  return key;
+}
+
+TEST(IndexSorterTest, SortKeysOrderValuesAsSqliteDoes) {
+  using std::string_literals::operator""s;
+  const std::vector<TestValue> values = {
+      {TestValue::kText, 0, "b"},       {TestValue::kInteger, INT64_MAX, ""}, {TestValue::kNull, 0, ""},
+      {TestValue::kText, 0, "a\0b"s},   {TestValue::kInteger, -5, ""},        {TestValue::kText, 0, ""},
+      {TestValue::kBlob, 0, "\x01"s},   {TestValue::kText, 0, "a"},           {TestValue::kInteger, 0, ""},
+      {TestValue::kText, 0, "a\0"s},    {TestValue::kBlob, 0, ""},            {TestValue::kInteger, INT64_MIN, ""},
+      {TestValue::kText, 0, "\xff"},    {TestValue::kText, 0, "ab"},          {TestValue::kBlob, 0, "\0"s},
+      {TestValue::kInteger, 3, ""},     {TestValue::kText, 0, "a\0\0"s},      {TestValue::kInteger, -256, ""},
+  };
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t (v)", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_stmt* insert = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "INSERT INTO t (rowid, v) VALUES (?, ?)", -1, &insert, nullptr), SQLITE_OK);
+  for (size_t i = 0; i < values.size(); ++i) {
+    const TestValue& v = values[i];
+    sqlite3_bind_int64(insert, 1, static_cast<int64_t>(i));
+    switch (v.kind) {
+      case TestValue::kNull: sqlite3_bind_null(insert, 2); break;
+      case TestValue::kInteger: sqlite3_bind_int64(insert, 2, v.integer); break;
+      case TestValue::kText: sqlite3_bind_text(insert, 2, v.bytes.data(), static_cast<int>(v.bytes.size()), SQLITE_TRANSIENT); break;
+      case TestValue::kBlob: sqlite3_bind_blob(insert, 2, v.bytes.data(), static_cast<int>(v.bytes.size()), SQLITE_TRANSIENT); break;
+    }
+    ASSERT_EQ(sqlite3_step(insert), SQLITE_DONE);
+    sqlite3_reset(insert);
+  }
+  sqlite3_finalize(insert);
+  std::vector<size_t> sqlite_order;
+  sqlite3_stmt* select = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT rowid FROM t ORDER BY v, rowid", -1, &select, nullptr), SQLITE_OK);
+  while (sqlite3_step(select) == SQLITE_ROW) sqlite_order.push_back(static_cast<size_t>(sqlite3_column_int64(select, 0)));
+  sqlite3_finalize(select);
+  sqlite3_close(db);
+
+  std::vector<size_t> ours(values.size());
+  for (size_t i = 0; i < ours.size(); ++i) ours[i] = i;
+  std::stable_sort(ours.begin(), ours.end(), [&](size_t a, size_t b) { return SortKey(values[a]) < SortKey(values[b]); });
+  EXPECT_EQ(ours, sqlite_order);
+}
+
+struct Entry {
+  std::string key;
+  std::string record;  // here: the entry's number, to check the order of equal keys
+};
+
+std::vector<std::string> Sorted(IndexSorter& sorter) {
+  std::vector<std::string> out;
+  const Status st = sorter.WriteTo([&](std::string_view record) {
+    out.emplace_back(record);
+    return Status::OK();
+  });
+  EXPECT_TRUE(st.ok()) << st.message();
+  return out;
+}
+
+// Random keys with many repeats, in runs of a few KiB: the output is the
+// stable order of the keys.
+TEST(IndexSorterTest, SortsAcrossSpilledRunsKeepingEqualKeysInOrder) {
+  const ScopedTempDir tmp("af_index_sorter_");
+  std::mt19937 random(7);
+  for (size_t memory : {size_t{1} << 30, size_t{4096}, size_t{200}}) {
+    SCOPED_TRACE(memory);
+    IndexSorter sorter(tmp.path().string(), memory, "");
+    std::vector<Entry> entries;
+    for (int i = 0; i < 5000; ++i) {
+      std::string text(random() % 24, 'a');
+      for (auto& c : text) c = static_cast<char>("ab\0z"[random() % 4]);
+      std::string key;
+      AppendSortKeyText(text, &key);
+      AppendSortKeyInteger(static_cast<int64_t>(random() % 3) - 1, &key);
+      entries.push_back({key, std::to_string(i)});
+      ASSERT_TRUE(sorter.Add(key, entries.back().record, false).ok());
+    }
+    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
+    std::vector<std::string> expected;
+    for (const auto& e : entries) expected.push_back(e.record);
+    EXPECT_EQ(Sorted(sorter), expected);
+    if (memory < 5000) {
+      EXPECT_GT(sorter.runs(), 10u);
+    }
+  }
+}
+
+// A key read from several files, each in key order: the stretches in order
+// are spilled as they are, and merged.
+TEST(IndexSorterTest, MergesStretchesThatCameInOrder) {
+  const ScopedTempDir tmp("af_index_sorter_runs_");
+  IndexSorter sorter(tmp.path().string(), 64 << 10, "UNIQUE constraint failed: t.k");
+  std::vector<std::string> expected;
+  for (int part = 0; part < 3; ++part) {
+    for (int i = part; i < 6000; i += 3) {
+      std::string key;
+      AppendSortKeyInteger(i, &key);
+      ASSERT_TRUE(sorter.Add(key, std::to_string(i), false).ok());
+    }
+  }
+  for (int i = 0; i < 6000; ++i) expected.push_back(std::to_string(i));
+  EXPECT_EQ(Sorted(sorter), expected);
+  EXPECT_GE(sorter.runs(), 3u);
+}
+
+TEST(IndexSorterTest, DuplicatesOfAUniqueIndexFailButNullKeysDoNot) {
+  const ScopedTempDir tmp("af_index_sorter_unique_");
+  for (size_t memory : {size_t{1} << 20, size_t{64}}) {
+    IndexSorter nulls(tmp.path().string(), memory, "UNIQUE constraint failed: t.k");
+    std::string null_key;
+    AppendSortKeyNull(&null_key);
+    for (int i = 0; i < 10; ++i) ASSERT_TRUE(nulls.Add(null_key, std::to_string(i), true).ok());
+    EXPECT_EQ(Sorted(nulls).size(), 10u);
+
+    IndexSorter dup(tmp.path().string(), memory, "UNIQUE constraint failed: t.k");
+    for (int i : {5, 1, 9, 1, 3}) {
+      std::string key;
+      AppendSortKeyInteger(i, &key);
+      ASSERT_TRUE(dup.Add(key, std::to_string(i), false).ok());
+    }
+    const Status st = dup.WriteTo([](std::string_view) { return Status::OK(); });
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.message(), "UNIQUE constraint failed: t.k");
+  }
+}
+
+}  // namespace
+}  // namespace arxivflow::warehouse

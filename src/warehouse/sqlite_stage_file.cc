@@ -1,0 +1,230 @@
+#include "warehouse/sqlite_stage_file.h"
+
+#include <array>
+#include <filesystem>
+#include <cstring>
+#include <vector>
+
+#include "warehouse/ddl.h"
+#include "warehouse/index_sorter.h"
+#include "warehouse/sqlite_btree_writer.h"
+#include "warehouse/sqlite_file_writer.h"
+#include "warehouse/sqlite_format.h"
+#include "warehouse/value_format.h"
+
+namespace arxivflow::warehouse {
+
+namespace {
+
+using parquet::LogicalType;
+using parquet::PhysicalType;
+
+struct Value {
+  enum Kind { kNull, kInteger, kReal, kText, kBlob } kind = kNull;
+  int64_t integer = 0;
+  double real = 0;
+  std::string_view bytes;
+};
+
+using TextBuffer = std::array<char, kMaxFormattedValue>;
+
+// Row `r` of `v` as the batch table (sqlite_batch_table.h) hands it to SQLite.
+Value ValueAt(const parquet::ColumnSchema& column, const parquet::ColumnVector& v, size_t r, TextBuffer& text) {
+  Value out;
+  if (!v.valid.empty() && !v.valid[r]) return out;
+  switch (column.physical) {
+    case PhysicalType::kByteArray:
+      out.kind = Value::kText;
+      out.bytes = v.strings[r];
+      break;
+    case PhysicalType::kInt32:
+      if (column.logical == LogicalType::kDate) {
+        out.kind = Value::kText;
+        out.bytes = std::string_view(text.data(), FormatDateTo(v.i32[r], text.data()));
+      } else {
+        out.kind = Value::kInteger;
+        out.integer = v.i32[r];
+      }
+      break;
+    case PhysicalType::kInt64:
+      if (column.logical == LogicalType::kTimestampMicrosUtc) {
+        out.kind = Value::kText;
+        out.bytes = std::string_view(text.data(), FormatTimestampTo(v.i64[r], text.data()));
+      } else {
+        out.kind = Value::kInteger;
+        out.integer = v.i64[r];
+      }
+      break;
+    case PhysicalType::kDouble:
+      out.kind = Value::kReal;
+      out.real = v.f64[r];
+      break;
+    case PhysicalType::kFloat:
+      out.kind = Value::kReal;
+      out.real = v.f32[r];
+      break;
+    case PhysicalType::kBoolean:
+      out.kind = Value::kInteger;
+      out.integer = v.booleans[r] ? 1 : 0;
+      break;
+    case PhysicalType::kFixedLenByteArray:
+      out.kind = Value::kBlob;
+      out.bytes = v.strings[r];
+      break;
+  }
+  return out;
+}
+
+void Add(const Value& value, sqlite_format::RecordBuilder& record) {
+  switch (value.kind) {
+    case Value::kNull: record.AddNull(); break;
+    case Value::kInteger: record.AddInteger(value.integer); break;
+    case Value::kReal: record.AddReal(value.real); break;
+    case Value::kText: record.AddText(value.bytes); break;
+    case Value::kBlob: record.AddBlob(value.bytes); break;
+  }
+}
+
+// The value's sort key (index_sorter.h); false for a REAL, which this writer
+// does not order (SQLite compares integers and reals by value).
+bool AppendSortKey(const Value& value, std::string* key) {
+  switch (value.kind) {
+    case Value::kNull: AppendSortKeyNull(key); return true;
+    case Value::kInteger: AppendSortKeyInteger(value.integer, key); return true;
+    case Value::kReal: return false;
+    case Value::kText: AppendSortKeyText(value.bytes, key); return true;
+    case Value::kBlob: AppendSortKeyBlob(value.bytes, key); return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+class StageFileWriter::Impl {
+ public:
+  Impl(const schema::TableDef& table, std::unique_ptr<SqliteFileWriter> file, const std::string& spill_dir)
+      : table_(table), file_(std::move(file)), rows_(file_->pages()) {
+    for (auto& def : SqliteIndexes(table, table.name)) {
+      Index index;
+      for (const auto& name : def.columns) {
+        const int i = table.schema.FindColumn(name);
+        if (i < 0) {
+          indexes_.clear();  // an index on a column the table lacks: SQLite will say so
+          return;
+        }
+        index.columns.push_back(static_cast<size_t>(i));
+      }
+      std::string unique_error;
+      if (def.unique) {
+        unique_error = "UNIQUE constraint failed: ";
+        for (size_t k = 0; k < def.columns.size(); ++k) {
+          unique_error += (k ? ", " : "") + table.name + "." + def.columns[k];
+        }
+      }
+      index.sorter = std::make_unique<IndexSorter>(spill_dir, kSortMemoryBytes, std::move(unique_error));
+      index.def = std::move(def);
+      indexes_.push_back(std::move(index));
+    }
+  }
+
+  Status Append(const Batch& batch) {
+    const auto& columns = table_.schema.columns;
+    values_.resize(columns.size());
+    texts_.resize(columns.size());
+    for (int64_t row = 0; row < batch.rows; ++row) {
+      const size_t r = static_cast<size_t>(row);
+      ++rowid_;
+      record_.Clear();
+      for (size_t c = 0; c < columns.size(); ++c) {
+        values_[c] = c < batch.columns.size() ? ValueAt(columns[c], batch.columns[c], r, texts_[c]) : Value{};
+        if (values_[c].kind == Value::kNull && !columns[c].nullable) {
+          return Status::InvalidArgument("NOT NULL constraint failed: " + table_.name + "." + columns[c].name);
+        }
+        Add(values_[c], record_);
+      }
+      bytes_.clear();
+      record_.AppendTo(&bytes_);
+      AF_RETURN_IF_ERROR(rows_.Append(rowid_, bytes_));
+      for (auto& index : indexes_) AF_RETURN_IF_ERROR(AddEntry(index));
+      if (!indexes_usable_) indexes_.clear();
+    }
+    return Status::OK();
+  }
+
+  Result<StagedFile> Finish() {
+    AF_ASSIGN_OR_RETURN(const uint32_t root, rows_.Finish());
+    file_->Add("table", table_.name, table_.name, root, StageTableSql(Dialect::kSqlite, table_, table_.name));
+    StagedFile staged;
+    staged.rows = rows_.rows();
+    for (auto& index : indexes_) {
+      IndexBtreeWriter btree(file_->pages());
+      AF_RETURN_IF_ERROR(index.sorter->WriteTo([&](std::string_view entry) { return btree.Append(entry); }));
+      AF_ASSIGN_OR_RETURN(const uint32_t index_root, btree.Finish());
+      file_->Add("index", index.def.name, table_.name, index_root, index.def.sql);
+      index.sorter.reset();
+    }
+    staged.has_indexes = !indexes_.empty();
+    AF_RETURN_IF_ERROR(file_->Finish());
+    return staged;
+  }
+
+ private:
+  // Each index sorts in up to this much memory before spilling a run.
+  static constexpr size_t kSortMemoryBytes = 64 << 20;
+
+  struct Index {
+    IndexDef def;
+    std::vector<size_t> columns;
+    std::unique_ptr<IndexSorter> sorter;
+  };
+
+  // The row's entry in `index`: its columns and the rowid, as a record and
+  // as a sort key.
+  Status AddEntry(Index& index) {
+    entry_.Clear();
+    sort_key_.clear();
+    bool has_null = false;
+    for (size_t c : index.columns) {
+      const Value& value = values_[c];
+      if (!AppendSortKey(value, &sort_key_)) {
+        indexes_usable_ = false;
+        return Status::OK();
+      }
+      has_null = has_null || value.kind == Value::kNull;
+      Add(value, entry_);
+    }
+    entry_.AddInteger(rowid_);
+    bytes_.clear();
+    entry_.AppendTo(&bytes_);
+    return index.sorter->Add(sort_key_, bytes_, has_null);
+  }
+
+  const schema::TableDef& table_;
+  std::unique_ptr<SqliteFileWriter> file_;
+  TableBtreeWriter rows_;
+  std::vector<Index> indexes_;  // empty once a value cannot be ordered
+  bool indexes_usable_ = true;
+  std::vector<Value> values_;
+  std::vector<TextBuffer> texts_;
+  sqlite_format::RecordBuilder record_;
+  sqlite_format::RecordBuilder entry_;
+  std::string bytes_;
+  std::string sort_key_;
+  int64_t rowid_ = 0;
+};
+
+StageFileWriter::StageFileWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+StageFileWriter::~StageFileWriter() = default;
+
+Result<std::unique_ptr<StageFileWriter>> StageFileWriter::Create(const std::string& path,
+                                                                 const schema::TableDef& table, uint32_t page_size) {
+  AF_ASSIGN_OR_RETURN(auto file, SqliteFileWriter::Create(path, page_size));
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  return std::unique_ptr<StageFileWriter>(new StageFileWriter(std::make_unique<Impl>(table, std::move(file), dir)));
+}
+
+Status StageFileWriter::Append(const Batch& batch) { return impl_->Append(batch); }
+Result<StagedFile> StageFileWriter::Finish() { return impl_->Finish(); }
+
+}  // namespace arxivflow::warehouse
