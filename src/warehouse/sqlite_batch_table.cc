@@ -1,14 +1,12 @@
 #include "warehouse/sqlite_batch_table.h"
 
+#include "warehouse/batch_value.h"
 #include "warehouse/sql_identifier.h"
-#include "warehouse/value_format.h"
 
 namespace arxivflow::warehouse {
 
 namespace {
 
-using parquet::LogicalType;
-using parquet::PhysicalType;
 
 struct BatchVtab {
   sqlite3_vtab base;  // first: SQLite hands out pointers to it
@@ -20,7 +18,7 @@ struct BatchCursor {
   BatchFeed* feed;
   int64_t row;
   int64_t rows;
-  char text[kMaxFormattedValue];
+  BatchValueText text;
 };
 
 int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char**) {
@@ -95,43 +93,17 @@ int Column(sqlite3_vtab_cursor* base, sqlite3_context* ctx, int index) {
     return SQLITE_OK;  // NULL
   }
   const auto& column = table.schema.columns[static_cast<size_t>(index)];
-  const auto& v = batch.columns[static_cast<size_t>(index)];
-  const size_t r = static_cast<size_t>(cursor->row);
-  if (!v.valid.empty() && !v.valid[r]) return SQLITE_OK;
-  switch (column.physical) {
-    case PhysicalType::kByteArray: {
-      const std::string_view s = v.strings[r];
-      sqlite3_result_text(ctx, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
-      break;
-    }
-    case PhysicalType::kInt32:
-      if (column.logical == LogicalType::kDate) {
-        const size_t n = FormatDateTo(v.i32[r], cursor->text);
-        sqlite3_result_text(ctx, cursor->text, static_cast<int>(n), SQLITE_TRANSIENT);
-      } else {
-        sqlite3_result_int(ctx, v.i32[r]);
-      }
-      break;
-    case PhysicalType::kInt64:
-      if (column.logical == LogicalType::kTimestampMicrosUtc) {
-        const size_t n = FormatTimestampTo(v.i64[r], cursor->text);
-        sqlite3_result_text(ctx, cursor->text, static_cast<int>(n), SQLITE_TRANSIENT);
-      } else {
-        sqlite3_result_int64(ctx, v.i64[r]);
-      }
-      break;
-    case PhysicalType::kDouble:
-      sqlite3_result_double(ctx, v.f64[r]);
-      break;
-    case PhysicalType::kBoolean:
-      sqlite3_result_int(ctx, v.booleans[r] ? 1 : 0);
-      break;
-    case PhysicalType::kFloat:
-      sqlite3_result_double(ctx, v.f32[r]);
-      break;
-    case PhysicalType::kFixedLenByteArray:
-      sqlite3_result_blob(ctx, v.strings[r].data(), static_cast<int>(v.strings[r].size()), SQLITE_STATIC);
-      break;
+  const BatchValue value = BatchValueAt(column, batch.columns[static_cast<size_t>(index)],
+                                        static_cast<size_t>(cursor->row), cursor->text);
+  const int size = static_cast<int>(value.bytes.size());
+  // Batch bytes outlive the statement; formatted text is the cursor's buffer.
+  const auto lifetime = value.bytes.data() == cursor->text.data() ? SQLITE_TRANSIENT : SQLITE_STATIC;
+  switch (value.kind) {
+    case BatchValue::kNull: break;
+    case BatchValue::kInteger: sqlite3_result_int64(ctx, value.integer); break;
+    case BatchValue::kReal: sqlite3_result_double(ctx, value.real); break;
+    case BatchValue::kText: sqlite3_result_text(ctx, value.bytes.data(), size, lifetime); break;
+    case BatchValue::kBlob: sqlite3_result_blob(ctx, value.bytes.data(), size, lifetime); break;
   }
   return SQLITE_OK;
 }

@@ -1,87 +1,29 @@
 #include "warehouse/sqlite_stage_file.h"
 
-#include <array>
 #include <filesystem>
 #include <cstring>
 #include <vector>
 
+#include "warehouse/batch_value.h"
 #include "warehouse/ddl.h"
 #include "warehouse/index_sorter.h"
 #include "warehouse/sqlite_btree_writer.h"
 #include "warehouse/sqlite_file_writer.h"
 #include "warehouse/sqlite_format.h"
-#include "warehouse/value_format.h"
 
 namespace arxivflow::warehouse {
 
 namespace {
 
-using parquet::LogicalType;
-using parquet::PhysicalType;
-
-struct Value {
-  enum Kind { kNull, kInteger, kReal, kText, kBlob } kind = kNull;
-  int64_t integer = 0;
-  double real = 0;
-  std::string_view bytes;
-};
-
-using TextBuffer = std::array<char, kMaxFormattedValue>;
-
-// Row `r` of `v` as the batch table (sqlite_batch_table.h) hands it to SQLite.
-Value ValueAt(const parquet::ColumnSchema& column, const parquet::ColumnVector& v, size_t r, TextBuffer& text) {
-  Value out;
-  if (!v.valid.empty() && !v.valid[r]) return out;
-  switch (column.physical) {
-    case PhysicalType::kByteArray:
-      out.kind = Value::kText;
-      out.bytes = v.strings[r];
-      break;
-    case PhysicalType::kInt32:
-      if (column.logical == LogicalType::kDate) {
-        out.kind = Value::kText;
-        out.bytes = std::string_view(text.data(), FormatDateTo(v.i32[r], text.data()));
-      } else {
-        out.kind = Value::kInteger;
-        out.integer = v.i32[r];
-      }
-      break;
-    case PhysicalType::kInt64:
-      if (column.logical == LogicalType::kTimestampMicrosUtc) {
-        out.kind = Value::kText;
-        out.bytes = std::string_view(text.data(), FormatTimestampTo(v.i64[r], text.data()));
-      } else {
-        out.kind = Value::kInteger;
-        out.integer = v.i64[r];
-      }
-      break;
-    case PhysicalType::kDouble:
-      out.kind = Value::kReal;
-      out.real = v.f64[r];
-      break;
-    case PhysicalType::kFloat:
-      out.kind = Value::kReal;
-      out.real = v.f32[r];
-      break;
-    case PhysicalType::kBoolean:
-      out.kind = Value::kInteger;
-      out.integer = v.booleans[r] ? 1 : 0;
-      break;
-    case PhysicalType::kFixedLenByteArray:
-      out.kind = Value::kBlob;
-      out.bytes = v.strings[r];
-      break;
-  }
-  return out;
-}
+using Value = BatchValue;
 
 void Add(const Value& value, sqlite_format::RecordBuilder& record) {
   switch (value.kind) {
-    case Value::kNull: record.AddNull(); break;
-    case Value::kInteger: record.AddInteger(value.integer); break;
-    case Value::kReal: record.AddReal(value.real); break;
-    case Value::kText: record.AddText(value.bytes); break;
-    case Value::kBlob: record.AddBlob(value.bytes); break;
+    case BatchValue::kNull: record.AddNull(); break;
+    case BatchValue::kInteger: record.AddInteger(value.integer); break;
+    case BatchValue::kReal: record.AddReal(value.real); break;
+    case BatchValue::kText: record.AddText(value.bytes); break;
+    case BatchValue::kBlob: record.AddBlob(value.bytes); break;
   }
 }
 
@@ -89,11 +31,11 @@ void Add(const Value& value, sqlite_format::RecordBuilder& record) {
 // does not order (SQLite compares integers and reals by value).
 bool AppendSortKey(const Value& value, std::string* key) {
   switch (value.kind) {
-    case Value::kNull: AppendSortKeyNull(key); return true;
-    case Value::kInteger: AppendSortKeyInteger(value.integer, key); return true;
-    case Value::kReal: return false;
-    case Value::kText: AppendSortKeyText(value.bytes, key); return true;
-    case Value::kBlob: AppendSortKeyBlob(value.bytes, key); return true;
+    case BatchValue::kNull: AppendSortKeyNull(key); return true;
+    case BatchValue::kInteger: AppendSortKeyInteger(value.integer, key); return true;
+    case BatchValue::kReal: return false;
+    case BatchValue::kText: AppendSortKeyText(value.bytes, key); return true;
+    case BatchValue::kBlob: AppendSortKeyBlob(value.bytes, key); return true;
   }
   return false;
 }
@@ -136,8 +78,8 @@ class StageFileWriter::Impl {
       ++rowid_;
       record_.Clear();
       for (size_t c = 0; c < columns.size(); ++c) {
-        values_[c] = c < batch.columns.size() ? ValueAt(columns[c], batch.columns[c], r, texts_[c]) : Value{};
-        if (values_[c].kind == Value::kNull && !columns[c].nullable) {
+        values_[c] = c < batch.columns.size() ? BatchValueAt(columns[c], batch.columns[c], r, texts_[c]) : Value{};
+        if (values_[c].kind == BatchValue::kNull && !columns[c].nullable) {
           return Status::InvalidArgument("NOT NULL constraint failed: " + table_.name + "." + columns[c].name);
         }
         Add(values_[c], record_);
@@ -190,7 +132,7 @@ class StageFileWriter::Impl {
         indexes_usable_ = false;
         return Status::OK();
       }
-      has_null = has_null || value.kind == Value::kNull;
+      has_null = has_null || value.kind == BatchValue::kNull;
       Add(value, entry_);
     }
     entry_.AddInteger(rowid_);
@@ -205,7 +147,7 @@ class StageFileWriter::Impl {
   std::vector<Index> indexes_;  // empty once a value cannot be ordered
   bool indexes_usable_ = true;
   std::vector<Value> values_;
-  std::vector<TextBuffer> texts_;
+  std::vector<BatchValueText> texts_;
   sqlite_format::RecordBuilder record_;
   sqlite_format::RecordBuilder entry_;
   std::string bytes_;
