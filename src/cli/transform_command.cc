@@ -13,7 +13,7 @@ namespace arxivflow::cli {
 void AddTransformCommand(CLI::App& app) {
   struct Args {
     std::string input, nips, output, compression = "snappy", shard, max_rejects, progress = "auto", aws_conn;
-    std::string progress_file;
+    std::string progress_file, uncompressed_columns;
     int threads = 0;
     size_t block_bytes = 1u << 20;
   };
@@ -33,6 +33,10 @@ void AddTransformCommand(CLI::App& app) {
                   "stored connection with the S3 credentials/region/endpoint (default: AWS environment)");
   cmd->add_option("--threads", args->threads, "worker threads (default: all cores)");
   cmd->add_option("--compression", args->compression, "snappy|zstd|gzip|none")->capture_default_str();
+  cmd->add_option("--uncompressed-columns", args->uncompressed_columns,
+                  "comma-separated <table>.<column> names stored without compression, e.g. abstracts.abstract "
+                  "(long text: snappy shrinks it by less than half and costs more CPU to write and read back "
+                  "than the disk it saves)");
   cmd->add_option("--shard", args->shard,
                   "K/N: process the K-th (0-based) of N shards of the snapshot");
   cmd->add_option("--max-rejects", args->max_rejects,
@@ -56,6 +60,9 @@ void AddTransformCommand(CLI::App& app) {
     if (!parquet::ParseCompression(args->compression, &o.compression)) {
       Fail("--compression must be snappy, zstd, gzip or none, not '" + args->compression + "'");
     }
+    auto uncompressed = transform::ParseTableColumns(args->uncompressed_columns);
+    if (!uncompressed.ok()) Fail("--uncompressed-columns: " + uncompressed.status().message());
+    o.uncompressed_columns = *uncompressed;
     if (!args->shard.empty() &&
         !transform::ParseShard(args->shard, &o.shard_index, &o.shard_count)) {
       Fail("--shard must be K/N with 0 <= K < N, not '" + args->shard + "'");

@@ -89,6 +89,9 @@ class WriterImpl final : public Writer {
       if (i < options_.column_dictionary.size() && !options_.column_dictionary[i]) {
         column_options.dictionary = false;
       }
+      if (i < options_.column_compressed.size() && !options_.column_compressed[i]) {
+        column_options.compression = Compression::kUncompressed;
+      }
       columns_.push_back(std::make_unique<ColumnWriter>(schema_.columns[i], column_options));
     }
     appended_.assign(schema_.columns.size(), 0);

@@ -50,6 +50,11 @@ struct WriterOptions {
   // mostly unique values, where a dictionary costs a hash per value and
   // saves nothing). Empty = `dictionary` for every column.
   std::vector<bool> column_dictionary;
+  // Per column, in schema order: false stores that column's pages
+  // uncompressed whatever `compression` says (text that a codec shrinks
+  // little costs more CPU to compress and read back than it saves). Empty =
+  // `compression` for every column.
+  std::vector<bool> column_compressed;
   uint64_t dictionary_page_bytes = 1ull << 20; // fall back to PLAIN past this
   bool statistics = true;
   bool page_checksums = true;                  // a CRC32 in every page header

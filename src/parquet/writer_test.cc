@@ -180,6 +180,37 @@ TEST(Writer, DictionaryFallsBackToPlainMidChunk) {
   for (int i = 0; i < 2000; ++i) ASSERT_EQ(col->strings[i], "value-" + std::to_string(i));
 }
 
+TEST(Writer, PerColumnCompression) {
+  // Column 1 is stored uncompressed; the others keep the codec. Values
+  // read back the same either way.
+  WriterOptions opt;
+  opt.page_bytes = 500;
+  opt.column_compressed = {true, false, true};
+  Schema s;
+  s.columns = {StringColumn("a"), StringColumn("b"), Int32Column("c")};
+  std::string out;
+  auto w = Writer::Open(MakeStringSink(&out), s, opt);
+  ASSERT_TRUE(w.ok());
+  for (int i = 0; i < 3000; ++i) {
+    (*w)->AppendString(0, "same text, same text " + std::to_string(i % 10));
+    (*w)->AppendString(1, "same text, same text " + std::to_string(i));
+    (*w)->AppendInt32(2, i);
+    ASSERT_TRUE((*w)->EndRow().ok());
+  }
+  ASSERT_TRUE((*w)->Close().ok());
+  auto r = Reader::Open(MakeStringFile(out));
+  ASSERT_TRUE(r.ok());
+  for (const auto& g : (*r)->metadata().row_groups) {
+    EXPECT_EQ(g.columns[0].codec, Compression::kSnappy);
+    EXPECT_EQ(g.columns[1].codec, Compression::kUncompressed);
+    EXPECT_EQ(g.columns[1].compressed_bytes, g.columns[1].uncompressed_bytes);
+    EXPECT_EQ(g.columns[2].codec, Compression::kSnappy);
+  }
+  auto b = (*r)->ReadColumn(0, 1);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  for (size_t i = 0; i < b->strings.size(); ++i) ASSERT_EQ(b->strings[i], "same text, same text " + std::to_string(i));
+}
+
 TEST(Writer, PerColumnDictionaryAndRunsOfOneValue) {
   // Runs of one value (with nulls inside runs) take the dictionary's
   // repeat shortcut; column 2 is PLAIN only.

@@ -39,6 +39,50 @@ namespace arxivflow::transform {
 using schema::TableId;
 using Clock = std::chrono::steady_clock;
 
+namespace {
+
+// kInvalidArgument unless `name` is "table.column" of one of the six tables.
+Status CheckTableColumn(const std::string& name) {
+  if (name.size() > 128) return Status::InvalidArgument("a column name of " + std::to_string(name.size()) + " bytes");
+  const size_t dot = name.find('.');
+  const schema::TableDef* def = dot == std::string::npos ? nullptr : schema::FindTable(name.substr(0, dot));
+  if (def == nullptr) {
+    return Status::InvalidArgument("'" + name + "' is not <table>.<column> of one of the six tables (" +
+                                   [] {
+                                     std::string tables;
+                                     for (const auto& t : schema::StarSchema()) tables += (tables.empty() ? "" : ", ") + t.name;
+                                     return tables;
+                                   }() + ")");
+  }
+  const std::string column = name.substr(dot + 1);
+  std::string known;
+  for (const auto& c : def->schema.columns) {
+    if (c.name == column) return Status::OK();
+    known += (known.empty() ? "" : ", ") + c.name;
+  }
+  return Status::InvalidArgument("table " + def->name + " has no column '" + column + "' (its columns: " + known + ")");
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> ParseTableColumns(const std::string& text) {
+  std::vector<std::string> names;
+  size_t from = 0;
+  while (from <= text.size()) {
+    size_t comma = text.find(',', from);
+    if (comma == std::string::npos) comma = text.size();
+    std::string name = text.substr(from, comma - from);
+    const size_t first = name.find_first_not_of(" \t");
+    name = first == std::string::npos ? "" : name.substr(first, name.find_last_not_of(" \t") - first + 1);
+    if (!name.empty()) {
+      AF_RETURN_IF_ERROR(CheckTableColumn(name));
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+    from = comma + 1;
+  }
+  return names;
+}
+
 bool ParseShard(const std::string& text, uint64_t* index, uint64_t* count) {
   const size_t slash = text.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == text.size()) return false;
@@ -195,6 +239,21 @@ std::vector<bool> DictionaryColumns(TableId table) {
   return use;
 }
 
+// The writer options of one table: its dictionary columns and the columns
+// `uncompressed` ("table.column") names.
+parquet::WriterOptions TableWriterOptions(TableId table, const parquet::WriterOptions& wo,
+                                          const std::vector<std::string>& uncompressed) {
+  parquet::WriterOptions options = wo;
+  options.column_dictionary = DictionaryColumns(table);
+  const schema::TableDef& def = schema::Table(table);
+  for (const auto& column : def.schema.columns) {
+    const std::string name = def.name + "." + column.name;
+    options.column_compressed.push_back(std::find(uncompressed.begin(), uncompressed.end(), name) ==
+                                        uncompressed.end());
+  }
+  return options;
+}
+
 // One thread's six tables.
 struct TableOutputs {
   std::vector<std::unique_ptr<PartWriter>> writers;
@@ -203,12 +262,11 @@ struct TableOutputs {
   uint64_t rows_per_part;
   // `slot`: this thread's writer slot in `namer`.
   TableOutputs(const PartSinkOpener& sinks, const PartNamer* namer, uint64_t slot, const parquet::WriterOptions& wo,
-               uint64_t rows_per_part)
+               const std::vector<std::string>& uncompressed, uint64_t rows_per_part)
       : rows_per_part(rows_per_part) {
     for (int t = 0; t < schema::kTableCount; ++t) {
       const auto id = static_cast<TableId>(t);
-      parquet::WriterOptions table_options = wo;
-      table_options.column_dictionary = DictionaryColumns(id);
+      const parquet::WriterOptions table_options = TableWriterOptions(id, wo, uncompressed);
       // titles and abstracts roll over together (RollPairedParts).
       const bool paired = id == TableId::kTitles || id == TableId::kAbstracts;
       writers.push_back(
@@ -577,7 +635,7 @@ Status Engine::Run(TransformSummary* summary, std::string* manifest) {
   std::vector<std::unique_ptr<TableOutputs>> outputs;
   for (int i = 0; i < threads + 1; ++i) {
     outputs.push_back(std::make_unique<TableOutputs>(sinks_, &namer_, static_cast<uint64_t>(i), writer_options_,
-                                                     opt_.rows_per_part));
+                                                     opt_.uncompressed_columns, opt_.rows_per_part));
   }
   std::thread reader([&] {
     Status s = ReadSnapshot(&snapshot_info);
@@ -680,7 +738,8 @@ Status Engine::Run(TransformSummary* summary, std::string* manifest) {
     bool any = false;
     for (const PartFile& p : summary->parts) any |= p.table == name;
     if (any) continue;
-    PartWriter empty(sinks_, static_cast<TableId>(t), &namer_, 0, writer_options_, 1);
+    PartWriter empty(sinks_, static_cast<TableId>(t), &namer_, 0,
+                     TableWriterOptions(static_cast<TableId>(t), writer_options_, opt_.uncompressed_columns), 1);
     AF_RETURN_IF_ERROR(empty.WriteEmptyPart());
     for (const PartFile& p : empty.parts()) summary->parts.push_back(p);
   }
@@ -720,6 +779,7 @@ Status Engine::Run(TransformSummary* summary, std::string* manifest) {
     for (char& c : codec) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     o["compression"] = codec;
   }
+  if (!opt_.uncompressed_columns.empty()) o["uncompressed_columns"] = opt_.uncompressed_columns;
   o["shard"] = std::to_string(opt_.shard_index) + "/" + std::to_string(opt_.shard_count);
   if (opt_.max_rejects) o["max_rejects"] = *opt_.max_rejects;
   if (opt_.max_rejects_percent) o["max_rejects_percent"] = *opt_.max_rejects_percent;
@@ -821,6 +881,7 @@ Status RunTransform(const TransformOptions& in_options, TransformSummary* summar
     options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   }
   if (options.input.empty()) return Status::InvalidArgument("no input snapshot given");
+  for (const std::string& name : options.uncompressed_columns) AF_RETURN_IF_ERROR(CheckTableColumn(name));
   if (options.output.empty()) return Status::InvalidArgument("no output folder given");
   if (remote::IsS3Uri(options.output)) return RunTransformToStore(options, summary);
   AF_ASSIGN_OR_RETURN(std::string staging, PrepareStaging(options.output));

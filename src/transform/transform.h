@@ -39,6 +39,8 @@ struct TransformOptions {
   std::string output;  // output folder
   int threads = 0;     // 0 = hardware concurrency
   parquet::Compression compression = parquet::Compression::kSnappy;
+  // "table.column" names (ParseTableColumns) stored without compression.
+  std::vector<std::string> uncompressed_columns;
   uint64_t shard_index = 0;  // 0-based
   uint64_t shard_count = 1;
   std::optional<uint64_t> max_rejects;          // absolute
@@ -77,6 +79,11 @@ struct TransformSummary {
 };
 
 Status RunTransform(const TransformOptions& options, TransformSummary* summary);
+
+// Parses a comma-separated list of "table.column" names of the six tables
+// (spaces around names allowed, duplicates dropped); kInvalidArgument names
+// the first unknown one and lists the table's columns.
+Result<std::vector<std::string>> ParseTableColumns(const std::string& text);
 
 // Parses "K/N" (K in 0..N-1).
 bool ParseShard(const std::string& text, uint64_t* index, uint64_t* count);
