@@ -47,12 +47,9 @@ Status CheckTableColumn(const std::string& name) {
   const size_t dot = name.find('.');
   const schema::TableDef* def = dot == std::string::npos ? nullptr : schema::FindTable(name.substr(0, dot));
   if (def == nullptr) {
-    return Status::InvalidArgument("'" + name + "' is not <table>.<column> of one of the six tables (" +
-                                   [] {
-                                     std::string tables;
-                                     for (const auto& t : schema::StarSchema()) tables += (tables.empty() ? "" : ", ") + t.name;
-                                     return tables;
-                                   }() + ")");
+    std::string tables;
+    for (const auto& t : schema::StarSchema()) tables += (tables.empty() ? "" : ", ") + t.name;
+    return Status::InvalidArgument("'" + name + "' is not <table>.<column> of one of the six tables (" + tables + ")");
   }
   const std::string column = name.substr(dot + 1);
   std::string known;
