@@ -1,5 +1,7 @@
 #include "schema/star_schema.h"
 
+#include <algorithm>
+
 namespace arxivflow::schema {
 
 using namespace arxivflow::parquet;
@@ -48,6 +50,33 @@ const TableDef* FindTable(std::string_view name) {
     if (t.name == name) return &t;
   }
   return nullptr;
+}
+
+std::string TableNames() {
+  std::string names;
+  for (const auto& t : StarSchema()) names += (names.empty() ? "" : ", ") + t.name;
+  return names;
+}
+
+Result<std::vector<std::string>> ParseNameList(std::string_view text,
+                                               const std::function<Status(const std::string&)>& check) {
+  std::vector<std::string> names;
+  size_t from = 0;
+  while (from <= text.size()) {
+    size_t comma = text.find(',', from);
+    if (comma == std::string_view::npos) comma = text.size();
+    std::string_view name = text.substr(from, comma - from);
+    const size_t first = name.find_first_not_of(" \t");
+    name = first == std::string_view::npos ? std::string_view()
+                                           : name.substr(first, name.find_last_not_of(" \t") - first + 1);
+    if (!name.empty()) {
+      std::string owned(name);
+      AF_RETURN_IF_ERROR(check(owned));
+      if (std::find(names.begin(), names.end(), owned) == names.end()) names.push_back(std::move(owned));
+    }
+    from = comma + 1;
+  }
+  return names;
 }
 
 }  // namespace arxivflow::schema

@@ -6,10 +6,12 @@
 // and loaders from them. Immutable, built once, safe to read from any thread.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/status.h"
 #include "parquet/types.h"
 
 namespace arxivflow::schema {
@@ -37,6 +39,15 @@ const std::vector<TableDef>& StarSchema();
 const TableDef& Table(TableId id);
 // nullptr when `name` is not one of the six tables.
 const TableDef* FindTable(std::string_view name);
+// "papers, authors, abstracts, categories, versions, titles", for messages.
+std::string TableNames();
+
+// The names of a comma-separated list such as "authors, titles": spaces and
+// tabs around each trimmed, empty entries and repeats dropped, in first-seen
+// order. Each name is handed to `check` before it is kept, so the first bad
+// one ends the parse with `check`'s error.
+Result<std::vector<std::string>> ParseNameList(std::string_view text,
+                                               const std::function<Status(const std::string&)>& check);
 
 // Values of the `origin` columns.
 inline constexpr std::string_view kOriginArxiv = "arXiv";

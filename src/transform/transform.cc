@@ -47,9 +47,8 @@ Status CheckTableColumn(const std::string& name) {
   const size_t dot = name.find('.');
   const schema::TableDef* def = dot == std::string::npos ? nullptr : schema::FindTable(name.substr(0, dot));
   if (def == nullptr) {
-    std::string tables;
-    for (const auto& t : schema::StarSchema()) tables += (tables.empty() ? "" : ", ") + t.name;
-    return Status::InvalidArgument("'" + name + "' is not <table>.<column> of one of the six tables (" + tables + ")");
+    return Status::InvalidArgument("'" + name + "' is not <table>.<column> of one of the six tables (" +
+                                   schema::TableNames() + ")");
   }
   const std::string column = name.substr(dot + 1);
   std::string known;
@@ -63,21 +62,7 @@ Status CheckTableColumn(const std::string& name) {
 }  // namespace
 
 Result<std::vector<std::string>> ParseTableColumns(const std::string& text) {
-  std::vector<std::string> names;
-  size_t from = 0;
-  while (from <= text.size()) {
-    size_t comma = text.find(',', from);
-    if (comma == std::string::npos) comma = text.size();
-    std::string name = text.substr(from, comma - from);
-    const size_t first = name.find_first_not_of(" \t");
-    name = first == std::string::npos ? "" : name.substr(first, name.find_last_not_of(" \t") - first + 1);
-    if (!name.empty()) {
-      AF_RETURN_IF_ERROR(CheckTableColumn(name));
-      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-    }
-    from = comma + 1;
-  }
-  return names;
+  return schema::ParseNameList(text, CheckTableColumn);
 }
 
 bool ParseShard(const std::string& text, uint64_t* index, uint64_t* count) {

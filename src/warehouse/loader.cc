@@ -78,27 +78,11 @@ SearchIndexInput IndexInput(const ParquetArea& area, const LoadIdentity& load, c
 }  // namespace
 
 Result<std::vector<std::string>> ParseTableList(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    std::string name = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    while (!name.empty() && name.back() == ' ') name.pop_back();
-    while (!name.empty() && name.front() == ' ') name.erase(0, 1);
-    if (!name.empty()) {
-      if (!schema::FindTable(name)) {
-        std::string valid;
-        for (const auto& t : schema::StarSchema()) valid += (valid.empty() ? "" : ", ") + t.name;
-        return Status::InvalidArgument("unknown table '" + name.substr(0, 64) + "' (expected one of " + valid + ")");
-      }
-      bool seen = false;
-      for (const auto& n : out) seen = seen || n == name;
-      if (!seen) out.push_back(name);
-    }
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
+  return schema::ParseNameList(text, [](const std::string& name) {
+    if (schema::FindTable(name)) return Status::OK();
+    return Status::InvalidArgument("unknown table '" + name.substr(0, 64) + "' (expected one of " +
+                                   schema::TableNames() + ")");
+  });
 }
 
 Result<LoadReport> LoadArea(Warehouse& warehouse, const ParquetArea& area, const LoadOptions& options) {
