@@ -303,7 +303,7 @@ void AddWarehouseCommand(CLI::App& app) {
   load->add_flag("--stage-only", opts->stage_only,
                  "Leave the tables staged; `warehouse publish --run-id` swaps in the run's tables later")
       ->needs("--run-id");
-  load->add_option("--jobs", opts->jobs, "Tables loaded at once (default 3)")->check(CLI::Range(1, 16));
+  load->add_option("--jobs", opts->jobs, "Tables loaded at once (default 3; 2 on SQLite beside the search index)")->check(CLI::Range(1, 16));
   load->callback([opts] { RunLoad(*opts); });
 
   auto* index = cmd->add_subcommand(

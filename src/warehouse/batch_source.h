@@ -48,4 +48,8 @@ std::unique_ptr<BatchSource> MakeMemoryBatchSource(std::vector<Batch> batches);
 // batches (queued, being decoded, held by the caller). Destroying the returned source stops and joins the thread.
 std::unique_ptr<BatchSource> MakePrefetchingBatchSource(BatchSource* source, int depth = 2);
 
+// The depth of a stage's read-ahead: 2 batches alone in its process, 1 when
+// it shares the process with other stages (a memory share, warehouse.h).
+inline int ReadAheadBatches(size_t memory_share_bytes) { return memory_share_bytes > 0 ? 1 : 2; }
+
 }  // namespace arxivflow::warehouse

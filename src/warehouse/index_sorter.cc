@@ -136,6 +136,8 @@ class IndexSorter::RunReader {
 IndexSorter::IndexSorter(std::string spill_dir, size_t memory_bytes, std::string unique_error)
     : spill_dir_(std::move(spill_dir)), memory_bytes_(memory_bytes), unique_error_(std::move(unique_error)) {}
 
+size_t IndexSorter::MemoryInUse() const { return arena_.size() + items_.size() * sizeof(Item); }
+
 IndexSorter::~IndexSorter() {
   if (fd_ >= 0) ::close(fd_);
 }
@@ -147,7 +149,7 @@ Status IndexSorter::Add(std::string_view key, std::string_view record, bool key_
       // Out of order. After a long stretch in order (the key of a table read
       // from several files, each in key order) the stretch is spilled as a
       // run as it is; otherwise this run will be sorted.
-      if (arena_.size() >= memory_bytes_ / 8) {
+      if (MemoryInUse() >= memory_bytes_ / 8) {
         AF_RETURN_IF_ERROR(Spill());
       } else {
         in_order_ = false;
@@ -165,7 +167,8 @@ Status IndexSorter::Add(std::string_view key, std::string_view record, bool key_
   items_.push_back({Prefix(key, 0), Prefix(key, 8), static_cast<uint32_t>(offset), static_cast<uint32_t>(key.size())});
   last_entry_ = offset;
   ++entries_;
-  if (arena_.size() >= memory_bytes_) return Spill();
+  // The items count: with short entries they are a third of the run.
+  if (MemoryInUse() >= memory_bytes_) return Spill();
   return Status::OK();
 }
 

@@ -12,10 +12,12 @@
 // with the same key (and no NULL in it) fail as SQLite's CREATE UNIQUE INDEX
 // would.
 //
-// Contract: Add() every entry, then WriteTo() once. Memory: about
-// `memory_bytes` plus 24 bytes per entry in memory; while merging, a read
-// buffer per run (their share of `memory_bytes`, 4 to 256 KiB each). The spill file is removed when the sorter is destroyed (or
-// its process dies). Errors (I/O) are returned as Status. Not thread-safe.
+// Contract: Add() every entry, then WriteTo() once. Memory: a run of
+// `memory_bytes` (its entries and 24 bytes per entry), half as much again
+// while it is sorted, and while merging a read buffer per run (their share of
+// `memory_bytes`, 4 to 256 KiB each). The spill file is removed when the
+// sorter is destroyed (or its process dies). Errors (I/O) are returned as
+// Status. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -66,6 +68,7 @@ class IndexSorter {
     uint64_t begin, end;  // bytes of the spill file
   };
   class RunReader;
+  size_t MemoryInUse() const;  // the run in memory: entries and their items
   Status SortInMemory();
   Status Spill();
   Status OpenSpillFile();

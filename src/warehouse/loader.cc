@@ -14,6 +14,7 @@ namespace arxivflow::warehouse {
 namespace {
 
 constexpr int kDefaultJobs = 3;
+constexpr int kDefaultJobsBesideIndex = 2;
 
 std::vector<std::string> AllTables() {
   std::vector<std::string> names;
@@ -38,7 +39,7 @@ ProgressCallback Serialised(const ProgressCallback& callback, std::mutex* mu) {
 
 Result<TableLoadReport> StageOne(Warehouse& warehouse, const ParquetArea& area, const std::string& name,
                                  const LoadIdentity& load, const std::string& area_id,
-                                 const ProgressCallback& progress) {
+                                 const ProgressCallback& progress, size_t memory_share_bytes) {
   const schema::TableDef* def = schema::FindTable(name);
   if (!def) return Status::InvalidArgument("unknown table '" + name + "'");
   auto it = area.tables.find(name);
@@ -56,6 +57,7 @@ Result<TableLoadReport> StageOne(Warehouse& warehouse, const ParquetArea& area, 
   input.load = load;
   input.area_id = area_id;
   input.progress = progress;
+  input.memory_share_bytes = memory_share_bytes;
   spdlog::info("staging {} into {} ({} file(s))", name, warehouse.Describe(), at.files.size());
   const auto start = std::chrono::steady_clock::now();
   AF_ASSIGN_OR_RETURN(int64_t rows, warehouse.StageTable(*def, input));
@@ -101,6 +103,19 @@ Result<LoadReport> LoadArea(Warehouse& warehouse, const ParquetArea& area, const
   // here; a stage-only load leaves it to `warehouse index` (or the publish).
   const bool index_beside = warehouse.kind() == TargetKind::kSqlite && !options.stage_only &&
                             std::find(names.begin(), names.end(), "titles") != names.end();
+  // SQLite files stage each table in its own scratch file (only the copy in
+  // takes the write lock); an in-memory database is one connection's own.
+  const bool parallel = warehouse.kind() == TargetKind::kPostgres ||
+                        (warehouse.kind() == TargetKind::kSqlite && warehouse.spec().sqlite_path != ":memory:");
+  // Beside the search index, two SQLite tables at a time keep both cores
+  // busy (the index is a third stage, and the turns at the lock a fourth).
+  const int default_jobs = index_beside ? kDefaultJobsBesideIndex : kDefaultJobs;
+  const int jobs = parallel ? std::max(1, std::min<int>(options.jobs > 0 ? options.jobs : default_jobs,
+                                                        static_cast<int>(names.size())))
+                            : 1;
+  const int stages_at_once = jobs + (index_beside ? 1 : 0);
+  const size_t sort_memory = stages_at_once > 1 ? kLoadSortMemoryBytes / static_cast<size_t>(stages_at_once) : 0;
+
   std::thread index_thread;
   Result<bool> index_result = false;
   if (index_beside) {
@@ -110,21 +125,16 @@ Result<LoadReport> LoadArea(Warehouse& warehouse, const ParquetArea& area, const
         index_result = other.status();
         return;
       }
-      index_result = (*other)->StageSearchIndex(IndexInput(area, report.load, progress));
+      SearchIndexInput input = IndexInput(area, report.load, progress);
+      input.memory_share_bytes = sort_memory;
+      index_result = (*other)->StageSearchIndex(input);
     });
   }
 
   Status failure;
-  // SQLite files stage each table in its own scratch file (only the copy in
-  // takes the write lock); an in-memory database is one connection's own.
-  const bool parallel = warehouse.kind() == TargetKind::kPostgres ||
-                        (warehouse.kind() == TargetKind::kSqlite && warehouse.spec().sqlite_path != ":memory:");
-  const int jobs = parallel ? std::max(1, std::min<int>(options.jobs > 0 ? options.jobs : kDefaultJobs,
-                                                        static_cast<int>(names.size())))
-                            : 1;
   if (jobs <= 1) {
     for (const auto& name : names) {
-      auto r = StageOne(warehouse, area, name, report.load, area_id, progress);
+      auto r = StageOne(warehouse, area, name, report.load, area_id, progress, sort_memory);
       if (!r.ok()) {
         failure = r.status();
         break;
@@ -161,7 +171,7 @@ Result<LoadReport> LoadArea(Warehouse& warehouse, const ParquetArea& area, const
             }
             own = std::move(opened).value();
           }
-          results[i] = StageOne(*own, area, queue[i], report.load, area_id, progress);
+          results[i] = StageOne(*own, area, queue[i], report.load, area_id, progress, sort_memory);
           if (!results[i]->ok()) failed = true;
         }
       });

@@ -90,7 +90,7 @@ class PostgresWarehouse : public Warehouse {
       owned = MakeParquetBatchSource(table, input.files);
       raw = owned.get();
     }
-    auto source = MakePrefetchingBatchSource(raw, 2);
+    auto source = MakePrefetchingBatchSource(raw, ReadAheadBatches(input.memory_share_bytes));
     ProgressMeter meter(input.progress, table.name, input.expected_rows);
     AF_RETURN_IF_ERROR(conn_->Exec("BEGIN"));
     meter.Phase(LoadPhase::kLoading);

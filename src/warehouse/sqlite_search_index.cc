@@ -105,13 +105,14 @@ class ScratchIndex {
 // Streams one key-aligned pair of sources (titles, abstracts).
 class DocumentMerger {
  public:
-  DocumentMerger(const std::vector<std::string>& title_files, const std::vector<std::string>& abstract_files)
+  DocumentMerger(const std::vector<std::string>& title_files, const std::vector<std::string>& abstract_files,
+                 int read_ahead)
       : titles_def_(schema::Table(schema::TableId::kTitles)),
         abstracts_def_(schema::Table(schema::TableId::kAbstracts)),
         titles_raw_(MakeParquetBatchSource(titles_def_, title_files)),
         abstracts_raw_(MakeParquetBatchSource(abstracts_def_, abstract_files)),
-        titles_(MakePrefetchingBatchSource(titles_raw_.get(), 2)),
-        abstracts_(MakePrefetchingBatchSource(abstracts_raw_.get(), 2)) {}
+        titles_(MakePrefetchingBatchSource(titles_raw_.get(), read_ahead)),
+        abstracts_(MakePrefetchingBatchSource(abstracts_raw_.get(), read_ahead)) {}
 
   // The next documents (one titles batch), or false at the end. The
   // documents point into the current titles batch and into buffers kept
@@ -204,7 +205,7 @@ std::string SearchScratchPath(const std::string& db_path, const std::string& loa
 
 Result<int64_t> BuildSearchIndexFromArea(const SearchIndexTarget& target, const std::vector<std::string>& title_files,
                                          const std::vector<std::string>& abstract_files,
-                                         std::optional<int64_t> expected_titles) {
+                                         std::optional<int64_t> expected_titles, size_t memory_share_bytes) {
   ProgressMeter meter(target.progress, "search index", expected_titles);
   ScratchIndex scratch(target);
   AF_RETURN_IF_ERROR(scratch.Open());
@@ -215,8 +216,9 @@ Result<int64_t> BuildSearchIndexFromArea(const SearchIndexTarget& target, const 
   // ones run alone) instead of slowing the loads that queue for them.
   // Staging it takes a turn at the lock.
   auto built = RunAtLowerPriority(kBesideWriterNice, [&]() -> Result<int64_t> {
-    DocumentMerger merger(title_files, abstract_files);
-    WordIndexWriter writer(scratch.conn(), kScratchIndex, scratch.words(), scratch.dir());
+    DocumentMerger merger(title_files, abstract_files, ReadAheadBatches(memory_share_bytes));
+    WordIndexWriter writer(scratch.conn(), kScratchIndex, scratch.words(), scratch.dir(),
+                           WordIndexBlockPairs(memory_share_bytes));
     AF_RETURN_IF_ERROR(scratch.conn().Exec("BEGIN"));
     int64_t documents = 0;
     Batch batch;

@@ -43,9 +43,11 @@ struct SearchIndexTarget {
   ProgressCallback progress;
 };
 
+// `memory_share_bytes`: as SearchIndexInput's (warehouse.h); the word
+// index's blocks fit in it (WordIndexBlockPairs).
 Result<int64_t> BuildSearchIndexFromArea(const SearchIndexTarget& target, const std::vector<std::string>& title_files,
                                          const std::vector<std::string>& abstract_files,
-                                         std::optional<int64_t> expected_titles);
+                                         std::optional<int64_t> expected_titles, size_t memory_share_bytes = 0);
 
 Result<int64_t> BuildSearchIndexFromTables(const SearchIndexTarget& target, const std::string& titles_table,
                                            const std::string& abstracts_table);

@@ -1,7 +1,8 @@
 #include "warehouse/sqlite_stage_file.h"
 
-#include <filesystem>
+#include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <vector>
 
 #include "warehouse/batch_value.h"
@@ -44,9 +45,15 @@ bool AppendSortKey(const Value& value, std::string* key) {
 
 class StageFileWriter::Impl {
  public:
-  Impl(const schema::TableDef& table, std::unique_ptr<SqliteFileWriter> file, const std::string& spill_dir)
+  Impl(const schema::TableDef& table, std::unique_ptr<SqliteFileWriter> file, const std::string& spill_dir,
+       size_t sort_memory_bytes)
       : table_(table), file_(std::move(file)), rows_(file_->pages()) {
-    for (auto& def : SqliteIndexes(table, table.name)) {
+    const auto defs = SqliteIndexes(table, table.name);
+    size_t per_index = kSortMemoryBytes;
+    if (sort_memory_bytes > 0 && !defs.empty()) {
+      per_index = std::clamp(sort_memory_bytes / defs.size(), kMinSortMemoryBytes, kSortMemoryBytes);
+    }
+    for (auto& def : defs) {
       Index index;
       for (const auto& name : def.columns) {
         const int i = table.schema.FindColumn(name);
@@ -63,8 +70,8 @@ class StageFileWriter::Impl {
           unique_error += (k ? ", " : "") + table.name + "." + def.columns[k];
         }
       }
-      index.sorter = std::make_unique<IndexSorter>(spill_dir, kSortMemoryBytes, std::move(unique_error));
-      index.def = std::move(def);
+      index.sorter = std::make_unique<IndexSorter>(spill_dir, per_index, std::move(unique_error));
+      index.def = def;
       indexes_.push_back(std::move(index));
     }
   }
@@ -111,8 +118,10 @@ class StageFileWriter::Impl {
   }
 
  private:
-  // Each index sorts in up to this much memory before spilling a run.
+  // Each index sorts in up to this much memory before spilling a run (less
+  // when the stage's share of its process is smaller, never below the floor).
   static constexpr size_t kSortMemoryBytes = 64 << 20;
+  static constexpr size_t kMinSortMemoryBytes = 4 << 20;
 
   struct Index {
     IndexDef def;
@@ -159,11 +168,13 @@ StageFileWriter::StageFileWriter(std::unique_ptr<Impl> impl) : impl_(std::move(i
 StageFileWriter::~StageFileWriter() = default;
 
 Result<std::unique_ptr<StageFileWriter>> StageFileWriter::Create(const std::string& path,
-                                                                 const schema::TableDef& table, uint32_t page_size) {
+                                                                 const schema::TableDef& table, uint32_t page_size,
+                                                                 size_t sort_memory_bytes) {
   AF_ASSIGN_OR_RETURN(auto file, SqliteFileWriter::Create(path, page_size));
   std::string dir = std::filesystem::path(path).parent_path().string();
   if (dir.empty()) dir = ".";
-  return std::unique_ptr<StageFileWriter>(new StageFileWriter(std::make_unique<Impl>(table, std::move(file), dir)));
+  return std::unique_ptr<StageFileWriter>(
+      new StageFileWriter(std::make_unique<Impl>(table, std::move(file), dir, sort_memory_bytes)));
 }
 
 Status StageFileWriter::Append(const Batch& batch) { return impl_->Append(batch); }

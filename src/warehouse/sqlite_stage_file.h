@@ -18,9 +18,10 @@
 // folder); Append() each batch, then Finish(). Errors: a NULL in a NOT NULL
 // column, or a duplicate key, fails as SQLite would ("NOT NULL constraint
 // failed: table.column", "UNIQUE constraint failed: table.column"); I/O
-// errors name the file. After an error the file is unusable. Memory: 64 MiB
-// of sort runs per index, a row, and one small entry per page written. Not
-// thread-safe.
+// errors name the file. After an error the file is unusable. Memory: sort
+// runs of 64 MiB per index (or `sort_memory_bytes` shared among the indexes,
+// 4 to 64 MiB each; 0 = the default), a row, and one small entry per page
+// written. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -41,7 +42,7 @@ struct StagedFile {
 class StageFileWriter {
  public:
   static Result<std::unique_ptr<StageFileWriter>> Create(const std::string& path, const schema::TableDef& table,
-                                                         uint32_t page_size);
+                                                         uint32_t page_size, size_t sort_memory_bytes = 0);
   ~StageFileWriter();
   StageFileWriter(const StageFileWriter&) = delete;
   StageFileWriter& operator=(const StageFileWriter&) = delete;

@@ -162,7 +162,7 @@ class SqliteWarehouse : public Warehouse {
       return StageThroughScratch(table, stage, *raw, input, load, meter);
     }
     // Decoding starts at once, also while this load waits for the lock.
-    auto source = MakePrefetchingBatchSource(raw, 2);
+    auto source = MakePrefetchingBatchSource(raw, ReadAheadBatches(input.memory_share_bytes));
     AF_ASSIGN_OR_RETURN(auto lock, Lock("staging " + table.name + " for " + RunText(load), meter));
     AF_ASSIGN_OR_RETURN(BatchFeed * feed, Feed());
     AF_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE"));
@@ -186,7 +186,8 @@ class SqliteWarehouse : public Warehouse {
   Result<bool> StageSearchIndex(const SearchIndexInput& input) override {
     if (spec_.sqlite_path.empty()) return false;  // in-memory: built at publish
     auto documents = BuildSearchIndexFromArea(IndexTarget(input.load, input.area_id, input.progress),
-                                              input.title_files, input.abstract_files, input.expected_titles);
+                                              input.title_files, input.abstract_files, input.expected_titles,
+                                              input.memory_share_bytes);
     if (!documents.ok()) {
       if (documents.status().code() == Status::Code::kAborted) {
         spdlog::warn("{}", documents.status().message());
@@ -422,8 +423,9 @@ class SqliteWarehouse : public Warehouse {
                                       const TableLoadInput& input, const LoadIdentity& load, ProgressMeter& meter) {
     ScratchFile file(ScratchPath(spec_.sqlite_path, "stage-" + table.name, load.load_id));
     auto written = RunAtLowerPriority(kBesideWriterNice, [&]() -> Result<StagedFile> {
-      auto source = MakePrefetchingBatchSource(&raw, 2);
-      AF_ASSIGN_OR_RETURN(auto writer, StageFileWriter::Create(file.path(), table, kNewDatabasePageSize));
+      auto source = MakePrefetchingBatchSource(&raw, ReadAheadBatches(input.memory_share_bytes));
+      AF_ASSIGN_OR_RETURN(auto writer,
+                          StageFileWriter::Create(file.path(), table, kNewDatabasePageSize, input.memory_share_bytes));
       meter.Phase(LoadPhase::kLoading);
       AF_RETURN_IF_ERROR(
           CopyBatches(table, *source, input, meter, [&](const Batch& batch) { return writer->Append(batch); })
@@ -466,6 +468,10 @@ class SqliteWarehouse : public Warehouse {
     spdlog::info("{}: {} rows of {} staged in the warehouse; the write lock was held {:.1f} s", Describe(), rows,
                  table.name, std::chrono::duration<double>(std::chrono::steady_clock::now() - locked).count());
     (void)conn_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
+    // The copy filled the page cache (a smaller one makes it spill pages
+    // one at a time: twice the time under the lock); the connection may
+    // stage another table of its process next, beside others (loader.h).
+    (void)conn_->Exec("PRAGMA shrink_memory");
     meter.Done(rows);
     return rows;
   }

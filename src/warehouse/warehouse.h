@@ -76,6 +76,11 @@ struct TableLoadInput {
   LoadIdentity load;                   // the load this stage belongs to
   std::string area_id;                 // AreaId() of the area ("" when not from an area)
   ProgressCallback progress;
+  // For a stage that shares its process with others (loader.h): its share
+  // of their sort memory (SQLite: its indexes' sort runs), and it decodes
+  // one batch ahead instead of two (ReadAheadBatches). 0: alone in its
+  // process, with the defaults.
+  size_t memory_share_bytes = 0;
 };
 
 struct SearchIndexInput {
@@ -84,6 +89,7 @@ struct SearchIndexInput {
   std::vector<std::string> title_files, abstract_files;
   std::optional<int64_t> expected_titles;
   ProgressCallback progress;
+  size_t memory_share_bytes = 0;  // as above; the word index's blocks
 };
 
 struct PublishRequest {

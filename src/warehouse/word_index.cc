@@ -18,6 +18,9 @@ namespace {
 
 constexpr uint64_t kSignBit = uint64_t{1} << 63;
 constexpr size_t kSeenSlots = 1024;
+// Distinct words of one document past a block's end (a long abstract has a
+// few hundred).
+constexpr size_t kBlockSlackPairs = size_t{1} << 16;
 
 inline uint64_t Mix(uint64_t a, uint64_t b) {
   const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
@@ -37,7 +40,8 @@ size_t VarintLength(const char* p, size_t n) {
 // One run of the temporary file, read back record by record.
 class RunReader {
  public:
-  RunReader(int fd, uint64_t offset, uint64_t bytes) : fd_(fd), at_(offset), end_(offset + bytes) {}
+  RunReader(int fd, uint64_t offset, uint64_t bytes, size_t chunk)
+      : chunk_(chunk), fd_(fd), at_(offset), end_(offset + bytes) {}
 
   // The next record, or false at the run's end.
   Result<bool> Next() {
@@ -66,7 +70,7 @@ class RunReader {
     if (buf_.size() - pos_ >= n) return Status::OK();
     buf_.erase(0, pos_);
     pos_ = 0;
-    const size_t target = std::max(n, kChunk);
+    const size_t target = std::max(n, chunk_);
     while (buf_.size() < target && at_ < end_) {
       const size_t old = buf_.size();
       const size_t take = static_cast<size_t>(std::min<uint64_t>(target - old, end_ - at_));
@@ -83,7 +87,7 @@ class RunReader {
     return Status::OK();
   }
 
-  static constexpr size_t kChunk = size_t{1} << 20;
+  size_t chunk_;  // bytes read at a time
   int fd_;
   uint64_t at_, end_;
   std::string buf_;
@@ -121,6 +125,12 @@ inline WordFingerprint FingerprintWordWithSlack(const char* p, size_t n) {
 
 }  // namespace
 
+size_t WordIndexBlockPairs(size_t memory_bytes) {
+  if (memory_bytes == 0) return kWordIndexBlockPairs;
+  constexpr size_t kBytesPerPair = 32;  // a 16-byte pair in the block and again in its sorted copy
+  return std::clamp<size_t>(memory_bytes / kBytesPerPair, size_t{1} << 16, kWordIndexBlockPairs);
+}
+
 WordFingerprint FingerprintWord(std::string_view word) {
   std::string padded(word);
   padded.append(kSearchWordSlack, '\0');
@@ -131,7 +141,14 @@ WordIndexWriter::WordIndexWriter(sqlite::Database& db, std::string table, Search
                                  size_t block_pairs)
     : db_(db), table_(std::move(table)), words_(words), temp_dir_(std::move(temp_dir)),
       block_pairs_(std::max<size_t>(block_pairs, 1)),
-      seen_(kSeenSlots, SeenSlot{0, 0, 0}) {}
+      seen_(kSeenSlots, SeenSlot{0, 0, 0}) {
+  // A block ends after the document that reaches block_pairs_; room for
+  // that document's words up front, so that neither the block nor its
+  // sorted copy is doubled for its last few pairs (an outsized document
+  // still grows them).
+  pairs_.reserve(block_pairs_ + kBlockSlackPairs);
+  sorted_.reserve(block_pairs_ + kBlockSlackPairs);
+}
 
 WordIndexWriter::~WordIndexWriter() {
   if (runs_file_) std::fclose(runs_file_);
@@ -307,13 +324,19 @@ Status WordIndexWriter::Merge() {
     return Status::IOError(std::string("search index build: writing the temporary file: ") + std::strerror(errno));
   }
   const int fd = ::fileno(runs_file_);
+  // The blocks are done with: their memory goes to the runs' read buffers
+  // (1 MiB each at most, 64 KiB at least).
+  std::vector<Pair>().swap(pairs_);
+  std::vector<Pair>().swap(sorted_);
+  const size_t chunk =
+      std::clamp<size_t>(block_pairs_ * 2 * sizeof(Pair) / runs_.size(), size_t{64} << 10, size_t{1} << 20);
   std::vector<std::unique_ptr<RunReader>> readers;
   // Heap of (key, check, run index): equal words come out in run order,
   // which is document order.
   using Head = std::tuple<uint64_t, uint32_t, size_t>;
   std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heap;
   for (size_t r = 0; r < runs_.size(); ++r) {
-    readers.push_back(std::make_unique<RunReader>(fd, runs_[r].offset, runs_[r].bytes));
+    readers.push_back(std::make_unique<RunReader>(fd, runs_[r].offset, runs_[r].bytes, chunk));
     AF_ASSIGN_OR_RETURN(bool more, readers.back()->Next());
     if (more) heap.emplace(readers.back()->key, readers.back()->check, r);
   }

@@ -19,8 +19,9 @@
 // of each document, and per block of pairs radix-sorts them (sequential
 // passes) into a run of doclists in fingerprint order, written to a
 // temporary file; Finish() merges the runs into the table in key order (an
-// append to the B-tree). Memory: one block (kWordIndexBlockPairs pairs of 16
-// bytes, twice, for the sort) and a read buffer per run.
+// append to the B-tree). Memory: one block (block_pairs pairs of 16 bytes,
+// twice, for the sort); while merging, a read buffer per run, together about
+// as much as the block took.
 //
 // WordIndexWriter: Add() each document in ascending rowid order, then
 // Finish(). Errors: kInvalidArgument for a rowid not above the previous one
@@ -49,6 +50,9 @@
 namespace arxivflow::warehouse {
 
 inline constexpr size_t kWordIndexBlockPairs = size_t{1} << 23;
+// The block that fits `memory_bytes` (a pair takes 32 bytes: the block and
+// its sorted copy), 64 Ki to kWordIndexBlockPairs pairs; 0 = the largest.
+size_t WordIndexBlockPairs(size_t memory_bytes);
 
 struct WordFingerprint {
   int64_t hash;   // stored as is (the table's first key column)

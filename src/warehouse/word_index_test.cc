@@ -148,6 +148,13 @@ TEST_F(WordIndexTest, ARowPerWordKeyedByItsFingerprint) {
 
 // The fingerprints are the stored format: a published index is searched by
 // later builds, so they never change.
+TEST(WordIndexBlockPairsTest, TheBlockThatFitsAMemoryShare) {
+  EXPECT_EQ(WordIndexBlockPairs(0), kWordIndexBlockPairs);  // alone in its process
+  EXPECT_EQ(WordIndexBlockPairs(size_t{64} << 20), size_t{2} << 20);  // 32 bytes a pair
+  EXPECT_EQ(WordIndexBlockPairs(size_t{1} << 40), kWordIndexBlockPairs);
+  EXPECT_EQ(WordIndexBlockPairs(1), size_t{1} << 16);
+}
+
 TEST(WordFingerprintTest, IsTheStoredFormat) {
   const std::vector<std::pair<std::string, WordFingerprint>> pinned = {
       {"", {-5108760066471029585, 760064557}},
