@@ -113,8 +113,12 @@ Result<LoadReport> LoadArea(Warehouse& warehouse, const ParquetArea& area, const
   const int jobs = parallel ? std::max(1, std::min<int>(options.jobs > 0 ? options.jobs : default_jobs,
                                                         static_cast<int>(names.size())))
                             : 1;
+  // SQLite stages sort in the process (PostgreSQL's in the server): those
+  // that run at once share the process's budget.
   const int stages_at_once = jobs + (index_beside ? 1 : 0);
-  const size_t sort_memory = stages_at_once > 1 ? kLoadSortMemoryBytes / static_cast<size_t>(stages_at_once) : 0;
+  const size_t memory_share = warehouse.kind() == TargetKind::kSqlite && stages_at_once > 1
+                                  ? kLoadSortMemoryBytes / static_cast<size_t>(stages_at_once)
+                                  : 0;
 
   std::thread index_thread;
   Result<bool> index_result = false;
@@ -126,7 +130,7 @@ Result<LoadReport> LoadArea(Warehouse& warehouse, const ParquetArea& area, const
         return;
       }
       SearchIndexInput input = IndexInput(area, report.load, progress);
-      input.memory_share_bytes = sort_memory;
+      input.memory_share_bytes = memory_share;
       index_result = (*other)->StageSearchIndex(input);
     });
   }
@@ -134,7 +138,7 @@ Result<LoadReport> LoadArea(Warehouse& warehouse, const ParquetArea& area, const
   Status failure;
   if (jobs <= 1) {
     for (const auto& name : names) {
-      auto r = StageOne(warehouse, area, name, report.load, area_id, progress, sort_memory);
+      auto r = StageOne(warehouse, area, name, report.load, area_id, progress, memory_share);
       if (!r.ok()) {
         failure = r.status();
         break;
@@ -171,7 +175,7 @@ Result<LoadReport> LoadArea(Warehouse& warehouse, const ParquetArea& area, const
             }
             own = std::move(opened).value();
           }
-          results[i] = StageOne(*own, area, queue[i], report.load, area_id, progress, sort_memory);
+          results[i] = StageOne(*own, area, queue[i], report.load, area_id, progress, memory_share);
           if (!results[i]->ok()) failed = true;
         }
       });

@@ -11,10 +11,10 @@
 //   copied in and indexed under the write lock, while another thread builds
 //   the search index; an
 //   in-memory SQLite database loads one table after the other. `warehouse`
-//   does the rest and the publish. The stages that run at once share
-//   kLoadSortMemoryBytes for their sorts and read one batch ahead, so that
-//   at the default `jobs` the process stays under 1 GB at full scale (the
-//   SQLite default is 2 tables beside the search index, 3 elsewhere).
+//   does the rest and the publish. On SQLite the stages that run at once
+//   share kLoadSortMemoryBytes for their sorts and read one batch ahead, so
+//   that at the default `jobs` (2 tables beside the search index; 3
+//   elsewhere) the process stays under 1 GB at full scale.
 // - StageAreaSearchIndex() builds the SQLite search index of the area for a
 //   load (the DAG's build_search_index task); a no-op elsewhere.
 // - PublishLoad() publishes what a load staged (the DAG's publish_tables).
@@ -30,8 +30,8 @@
 
 namespace arxivflow::warehouse {
 
-// The sort memory of the stages that one load process runs at once, split
-// evenly among them (a stage alone takes its own default, no more).
+// The sort memory of the SQLite stages that one load process runs at once,
+// split evenly among them (a stage alone takes its own default, no more).
 inline constexpr size_t kLoadSortMemoryBytes = size_t{192} << 20;
 
 struct TableLoadReport {
