@@ -21,6 +21,8 @@ constexpr size_t kSeenSlots = 1024;
 // Distinct words of one document past a block's end (a long abstract has a
 // few hundred).
 constexpr size_t kBlockSlackPairs = size_t{1} << 16;
+// A block's memory per pair: the 16-byte pair, and again in its sorted copy.
+constexpr size_t kBlockBytesPerPair = 32;
 
 inline uint64_t Mix(uint64_t a, uint64_t b) {
   const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
@@ -127,8 +129,7 @@ inline WordFingerprint FingerprintWordWithSlack(const char* p, size_t n) {
 
 size_t WordIndexBlockPairs(size_t memory_bytes) {
   if (memory_bytes == 0) return kWordIndexBlockPairs;
-  constexpr size_t kBytesPerPair = 32;  // a 16-byte pair in the block and again in its sorted copy
-  return std::clamp<size_t>(memory_bytes / kBytesPerPair, size_t{1} << 16, kWordIndexBlockPairs);
+  return std::clamp<size_t>(memory_bytes / kBlockBytesPerPair, size_t{1} << 16, kWordIndexBlockPairs);
 }
 
 WordFingerprint FingerprintWord(std::string_view word) {
@@ -328,8 +329,9 @@ Status WordIndexWriter::Merge() {
   // (1 MiB each at most, 64 KiB at least).
   std::vector<Pair>().swap(pairs_);
   std::vector<Pair>().swap(sorted_);
+  static_assert(2 * sizeof(Pair) == kBlockBytesPerPair);
   const size_t chunk =
-      std::clamp<size_t>(block_pairs_ * 2 * sizeof(Pair) / runs_.size(), size_t{64} << 10, size_t{1} << 20);
+      std::clamp<size_t>(block_pairs_ * kBlockBytesPerPair / runs_.size(), size_t{64} << 10, size_t{1} << 20);
   std::vector<std::unique_ptr<RunReader>> readers;
   // Heap of (key, check, run index): equal words come out in run order,
   // which is document order.
