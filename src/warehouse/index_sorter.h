@@ -7,15 +7,16 @@
 // first, then integers, text, blobs). Entries are kept in memory up to
 // `memory_bytes` (under 4 GiB), then sorted — unless they came in order, as
 // the key of a table often does — and spilled to an unnamed temporary file
-// as a run; WriteTo() merges the runs into the B-tree. Entries with equal
-// keys keep the order they came in (their rowids' order). For a UNIQUE index two entries
-// with the same key (and no NULL in it) fail as SQLite's CREATE UNIQUE INDEX
-// would.
+// as a run, each entry as what its key and record do not share with the
+// entry before it; WriteTo() merges the runs into the B-tree. Entries with
+// equal keys keep the order they came in (their rowids' order). For a UNIQUE
+// index two entries with the same key (and no NULL in it) fail as SQLite's
+// CREATE UNIQUE INDEX would.
 //
 // Contract: Add() every entry, then WriteTo() once. Memory: a run of
 // `memory_bytes` (its entries and 24 bytes per entry), half as much again
 // while it is sorted, and while merging a read buffer per run (their share of
-// `memory_bytes`, 4 to 256 KiB each). The spill file is removed when the
+// `memory_bytes`, 4 to 256 KiB each) and its current entry. The spill file is removed when the
 // sorter is destroyed (or its process dies). Errors (I/O) are returned as
 // Status. Not thread-safe.
 #pragma once
@@ -57,6 +58,7 @@ class IndexSorter {
   Status WriteTo(const std::function<Status(std::string_view record)>& emit);
   int64_t entries() const { return entries_; }
   size_t runs() const { return runs_.size(); }
+  uint64_t spilled_bytes() const { return spilled_; }
 
  private:
   struct Item {

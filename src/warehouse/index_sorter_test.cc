@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdio>
 #include <optional>
 #include <random>
 #include <string>
@@ -153,6 +154,39 @@ TEST(IndexSorterTest, MergesStretchesThatCameInOrder) {
   for (int i = 0; i < 6000; ++i) expected.push_back(std::to_string(i));
   EXPECT_EQ(Sorted(sorter), expected);
   EXPECT_GE(sorter.runs(), 3u);
+}
+
+// Neighbours in a run share most of their key and record: a run keeps the
+// rest. Long shared prefixes (past one varint byte) and a neighbour that is
+// a prefix of the next come back whole.
+TEST(IndexSorterTest, RunsKeepWhatNeighboursDoNotShare) {
+  const ScopedTempDir tmp("af_index_sorter_shared_");
+  IndexSorter sorter(tmp.path().string(), 32 << 10, "UNIQUE constraint failed: t.k");
+  const std::string long_prefix(300, 'p');
+  std::vector<std::string> texts;
+  for (int i = 0; i < 4000; ++i) {
+    char id[32];
+    std::snprintf(id, sizeof id, "%04d.%05d", 704 + i / 1000, i % 1000);
+    // Every third text is the one before it plus "x": a prefix of its neighbour.
+    texts.push_back((i % 2 ? long_prefix : std::string()) + id + (i % 3 == 2 ? "x" : ""));
+    if (i % 3 == 2) texts.back() = texts[texts.size() - 2] + "x";
+  }
+  std::vector<std::string> order = texts;
+  std::shuffle(order.begin(), order.end(), std::mt19937(11));  // each run is sorted in memory
+  uint64_t raw_bytes = 0;
+  for (const auto& text : order) {
+    std::string key;
+    AppendSortKeyText(text, &key);
+    const std::string record = "rec:" + text;
+    raw_bytes += 9 + key.size() + record.size();
+    ASSERT_TRUE(sorter.Add(key, record, false).ok());
+  }
+  EXPECT_GE(sorter.runs(), 3u);
+  std::sort(texts.begin(), texts.end());
+  std::vector<std::string> expected;
+  for (const auto& text : texts) expected.push_back("rec:" + text);
+  EXPECT_EQ(Sorted(sorter), expected);
+  EXPECT_LT(sorter.spilled_bytes(), raw_bytes / 2);
 }
 
 TEST(IndexSorterTest, DuplicatesOfAUniqueIndexFailButNullKeysDoNot) {
