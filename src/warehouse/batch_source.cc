@@ -188,6 +188,41 @@ std::unique_ptr<BatchSource> MakeParquetBatchSource(const schema::TableDef& tabl
   return std::make_unique<ParquetBatchSource>(table, std::move(files));
 }
 
+Result<const Batch*> PeekedBatchSource::Peek() {
+  if (!peeked_) {
+    AF_ASSIGN_OR_RETURN(has_first_, source_->Next(&first_));
+    peeked_ = true;
+  }
+  return has_first_ ? &first_ : nullptr;
+}
+
+Result<bool> PeekedBatchSource::Next(Batch* batch) {
+  if (!peeked_) {
+    peeked_ = true;
+    return source_->Next(batch);
+  }
+  if (has_first_) {
+    has_first_ = false;
+    *batch = std::move(first_);
+    return true;
+  }
+  return source_->Next(batch);
+}
+
+double BatchBytesPerRow(const Batch& batch) {
+  if (batch.rows <= 0) return 0;
+  uint64_t bytes = 0;
+  for (const auto& column : batch.columns) {
+    if (column.physical == parquet::PhysicalType::kByteArray ||
+        column.physical == parquet::PhysicalType::kFixedLenByteArray) {
+      for (const auto& value : column.strings) bytes += value.size();
+    } else {
+      bytes += 8 * static_cast<uint64_t>(column.size);
+    }
+  }
+  return static_cast<double>(bytes) / static_cast<double>(batch.rows);
+}
+
 std::unique_ptr<BatchSource> MakeMemoryBatchSource(std::vector<Batch> batches) {
   return std::make_unique<MemoryBatchSource>(std::move(batches));
 }

@@ -38,6 +38,26 @@ Result<std::unique_ptr<parquet::InputFile>> OpenParquetInput(const std::string& 
 // Streams the row groups of `files` (local paths or s3:// URIs) in order.
 std::unique_ptr<BatchSource> MakeParquetBatchSource(const schema::TableDef& table, std::vector<std::string> files);
 
+// Reads the first batch of `source` (not owned; it must outlive this one) on
+// Peek(), so that a loader can look at it before it chooses how to load;
+// Next() hands that batch out first, then the rest of `source`. Peek()
+// returns nullptr for an empty source, and the same batch when called again.
+class PeekedBatchSource : public BatchSource {
+ public:
+  explicit PeekedBatchSource(BatchSource* source) : source_(source) {}
+  Result<const Batch*> Peek();
+  Result<bool> Next(Batch* batch) override;
+
+ private:
+  BatchSource* source_;
+  Batch first_;
+  bool peeked_ = false, has_first_ = false;
+};
+
+// The average bytes of a row's values in `batch`: text and binary by their
+// length, every other value 8 (0 for an empty batch).
+double BatchBytesPerRow(const Batch& batch);
+
 // Hands out prepared batches (tests, small in-memory inputs).
 std::unique_ptr<BatchSource> MakeMemoryBatchSource(std::vector<Batch> batches);
 

@@ -7,6 +7,8 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "common/scoped_temp_dir_test_util.h"
@@ -256,6 +258,89 @@ TEST_F(StagedLoadTest, RowsAreWrittenBesideTheWarehouseAndOnlyCopiedAndIndexedUn
   EXPECT_EQ(sqlite3_exec(raw, "PRAGMA integrity_check", first, &integrity, nullptr), SQLITE_OK);
   EXPECT_EQ(integrity, "ok");
   sqlite3_close(raw);
+}
+
+// Abstracts of about 1 KB a row, the only index the key: the rows are
+// inserted under the lock (no scratch file: the load waits for the lock
+// before it loads), the key built as they come. A duplicate key fails as
+// SQLite does and leaves nothing behind.
+TEST_F(StagedLoadTest, WideRowsWhoseOnlyIndexIsTheKeyAreInsertedUnderTheLock) {
+  const auto& abstracts = schema::Table(schema::TableId::kAbstracts);
+  auto wide = [&](int rows, int duplicate_at) {
+    Batch batch = GeneratedBatch(abstracts, rows);
+    std::vector<std::optional<std::string>> ids, texts;
+    for (int i = 0; i < rows; ++i) {
+      ids.push_back("2301." + std::to_string(10000 + (i == duplicate_at ? 0 : i)));
+      texts.push_back(std::string(1000, static_cast<char>('a' + i % 26)));
+    }
+    for (size_t c = 0; c < abstracts.schema.columns.size(); ++c) {
+      if (abstracts.schema.columns[c].name == "id") batch.columns[c] = testing::StringVector(ids);
+      if (abstracts.schema.columns[c].name == "abstract") batch.columns[c] = testing::StringVector(texts);
+    }
+    return batch;
+  };
+  const LoadIdentity load = LoadIdentityForRun("run-wide");
+  const std::string stage = "abstracts__stage_" + load.load_id;
+  auto stage_wide = [&](Warehouse& wh, Batch batch, ProgressCallback progress) {
+    std::vector<Batch> batches;
+    batches.push_back(std::move(batch));
+    auto source = MakeMemoryBatchSource(std::move(batches));
+    TableLoadInput input;
+    input.source = source.get();
+    input.load = load;
+    input.area_id = "area-1";
+    input.progress = std::move(progress);
+    return wh.StageTable(abstracts, input);
+  };
+
+  auto failed = stage_wide(*wh_, wide(300, 200), nullptr);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.status().message().find("UNIQUE constraint failed"), std::string::npos)
+      << failed.status().ToString();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE name = '" + stage + "'"), 0);
+
+  auto holder = WriterLock::Acquire(db_, "staging authors for run other", nullptr);
+  ASSERT_TRUE(holder.ok());
+  std::mutex mu;
+  std::vector<LoadPhase> phases;
+  std::atomic<bool> waited{false};
+  std::thread loader([&] {
+    auto wh = Open();
+    auto rows = stage_wide(*wh, wide(300, -1), [&](const LoadProgress& p) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (phases.empty() || phases.back() != p.phase) phases.push_back(p.phase);
+      if (p.phase == LoadPhase::kWaitingForLock) waited = true;
+    });
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  });
+  while (!waited) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(phases, (std::vector<LoadPhase>{LoadPhase::kWaitingForLock}));
+  }
+  holder->reset();
+  loader.join();
+  EXPECT_EQ(phases, (std::vector<LoadPhase>{LoadPhase::kWaitingForLock, LoadPhase::kLoading, LoadPhase::kIndexing,
+                                            LoadPhase::kDone}));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM \"" + stage + "\""), 300);
+  EXPECT_EQ(Count("SELECT MAX(rowid) FROM \"" + stage + "\""), 300);
+  EXPECT_EQ(Count("SELECT SUM(LENGTH(abstract)) FROM \"" + stage + "\""), 300 * 1000);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = '" + stage + "'"), 1);
+  for (const auto& e : fs::directory_iterator(dir_)) {
+    EXPECT_EQ(e.path().filename().string().find(".stage-"), std::string::npos) << e.path();
+  }
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &raw), SQLITE_OK);
+  const std::string dup = "INSERT INTO \"" + stage + "\" SELECT * FROM \"" + stage + "\" LIMIT 1";
+  EXPECT_EQ(sqlite3_exec(raw, dup.c_str(), nullptr, nullptr, nullptr), SQLITE_CONSTRAINT);
+  sqlite3_close(raw);
+  // Published with the rest of the set like any staged table.
+  ASSERT_TRUE(StageAll(load, 20).ok());
+  auto staged_again = stage_wide(*wh_, wide(300, -1), nullptr);
+  ASSERT_TRUE(staged_again.ok()) << staged_again.status().ToString();
+  auto published = PublishAll(load);
+  ASSERT_TRUE(published.ok()) << published.status().ToString();
+  EXPECT_EQ(Counts()["abstracts"], 300);
 }
 
 // The copy under the lock must be SQLite's transfer copy (records appended
