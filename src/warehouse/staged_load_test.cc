@@ -52,8 +52,13 @@ class StagedLoadTest : public ::testing::Test {
 
   Result<int64_t> Stage(Warehouse& wh, schema::TableId id, int rows, const LoadIdentity& load,
                         const std::string& area_id = "area-1", ProgressCallback progress = nullptr) {
+    return StageBatch(wh, id, GeneratedBatch(schema::Table(id), rows), load, area_id, std::move(progress));
+  }
+
+  Result<int64_t> StageBatch(Warehouse& wh, schema::TableId id, Batch batch, const LoadIdentity& load,
+                             const std::string& area_id = "area-1", ProgressCallback progress = nullptr) {
     std::vector<Batch> batches;
-    batches.push_back(GeneratedBatch(schema::Table(id), rows));
+    batches.push_back(std::move(batch));
     auto source = MakeMemoryBatchSource(std::move(batches));
     TableLoadInput input;
     input.source = source.get();
@@ -61,6 +66,18 @@ class StagedLoadTest : public ::testing::Test {
     input.area_id = area_id;
     input.progress = std::move(progress);
     return wh.StageTable(schema::Table(id), input);
+  }
+
+  // No scratch file is left beside the warehouse, and `stage` kept its key:
+  // a duplicate row is refused.
+  void ExpectNoScratchFileAndTheKeyHeld(const std::string& stage) {
+    for (const auto& e : fs::directory_iterator(dir_)) {
+      EXPECT_EQ(e.path().filename().string().find(".stage-"), std::string::npos) << e.path();
+    }
+    sqlite::Database db;
+    ASSERT_TRUE(db.Open(db_).ok());
+    const Status dup = db.Exec("INSERT INTO \"" + stage + "\" SELECT * FROM \"" + stage + "\" LIMIT 1");
+    EXPECT_NE(dup.message().find("UNIQUE constraint failed"), std::string::npos) << dup.ToString();
   }
 
   Status StageAll(const LoadIdentity& load, int rows) {
@@ -242,14 +259,9 @@ TEST_F(StagedLoadTest, RowsAreWrittenBesideTheWarehouseAndOnlyCopiedAndIndexedUn
   EXPECT_EQ(Count("SELECT MIN(rowid) FROM \"" + stage + "\""), 1);
   EXPECT_EQ(Count("SELECT MAX(rowid) FROM \"" + stage + "\""), 500);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = '" + stage + "'"), 2);
-  for (const auto& e : fs::directory_iterator(dir_)) {
-    EXPECT_EQ(e.path().filename().string().find(".stage-"), std::string::npos) << e.path();
-  }
-  // The copy kept the key: a duplicate is refused.
+  ExpectNoScratchFileAndTheKeyHeld(stage);
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(db_.c_str(), &raw), SQLITE_OK);
-  const std::string dup = "INSERT INTO \"" + stage + "\" SELECT * FROM \"" + stage + "\" LIMIT 1";
-  EXPECT_EQ(sqlite3_exec(raw, dup.c_str(), nullptr, nullptr, nullptr), SQLITE_CONSTRAINT);
   std::string integrity;
   auto first = [](void* out, int, char** values, char**) {
     *static_cast<std::string*>(out) = values[0] ? values[0] : "";
@@ -282,15 +294,7 @@ TEST_F(StagedLoadTest, WideRowsWhoseOnlyIndexIsTheKeyAreInsertedUnderTheLock) {
   const LoadIdentity load = LoadIdentityForRun("run-wide");
   const std::string stage = "abstracts__stage_" + load.load_id;
   auto stage_wide = [&](Warehouse& wh, Batch batch, ProgressCallback progress) {
-    std::vector<Batch> batches;
-    batches.push_back(std::move(batch));
-    auto source = MakeMemoryBatchSource(std::move(batches));
-    TableLoadInput input;
-    input.source = source.get();
-    input.load = load;
-    input.area_id = "area-1";
-    input.progress = std::move(progress);
-    return wh.StageTable(abstracts, input);
+    return StageBatch(wh, schema::TableId::kAbstracts, std::move(batch), load, "area-1", std::move(progress));
   };
 
   auto failed = stage_wide(*wh_, wide(300, 200), nullptr);
@@ -326,14 +330,7 @@ TEST_F(StagedLoadTest, WideRowsWhoseOnlyIndexIsTheKeyAreInsertedUnderTheLock) {
   EXPECT_EQ(Count("SELECT MAX(rowid) FROM \"" + stage + "\""), 300);
   EXPECT_EQ(Count("SELECT SUM(LENGTH(abstract)) FROM \"" + stage + "\""), 300 * 1000);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = '" + stage + "'"), 1);
-  for (const auto& e : fs::directory_iterator(dir_)) {
-    EXPECT_EQ(e.path().filename().string().find(".stage-"), std::string::npos) << e.path();
-  }
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(db_.c_str(), &raw), SQLITE_OK);
-  const std::string dup = "INSERT INTO \"" + stage + "\" SELECT * FROM \"" + stage + "\" LIMIT 1";
-  EXPECT_EQ(sqlite3_exec(raw, dup.c_str(), nullptr, nullptr, nullptr), SQLITE_CONSTRAINT);
-  sqlite3_close(raw);
+  ExpectNoScratchFileAndTheKeyHeld(stage);
   // Published with the rest of the set like any staged table.
   ASSERT_TRUE(StageAll(load, 20).ok());
   auto staged_again = stage_wide(*wh_, wide(300, -1), nullptr);
