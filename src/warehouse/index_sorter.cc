@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <queue>
@@ -40,6 +41,8 @@ uint64_t Prefix(std::string_view key, size_t from) {
 constexpr size_t kMaxRunEntryHeader = 4 * 5 + 1;
 
 size_t SharedPrefix(std::string_view a, std::string_view b) {
+  // The lowest differing byte of a little-endian load is the first one.
+  static_assert(std::endian::native == std::endian::little);
   const size_t n = std::min(a.size(), b.size());
   size_t i = 0;
   while (i + 8 <= n) {
