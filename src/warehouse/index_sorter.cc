@@ -266,7 +266,12 @@ Status IndexSorter::Spill() {
   std::string out;
   out.reserve(std::min<size_t>(arena_.size(), 4 << 20) + kMaxRunEntryHeader);
   std::string_view previous_key, previous_record;
-  for (const Item& item : items_) {
+  // The items are in key order, their entries in the order they came: each
+  // entry is a cache miss unless fetched ahead.
+  constexpr size_t kPrefetchAhead = 16;
+  for (size_t i = 0; i < items_.size(); ++i) {
+    if (i + kPrefetchAhead < items_.size()) __builtin_prefetch(arena_.data() + items_[i + kPrefetchAhead].offset);
+    const Item& item = items_[i];
     const char* e = arena_.data() + item.offset;
     const std::string_view key(e + kEntryHeader, GetU32(e));
     const std::string_view record(e + kEntryHeader + key.size(), GetU32(e + 4));
