@@ -86,9 +86,15 @@ class WriteHold {
   WriteHold(const WriteHold&) = delete;
   WriteHold& operator=(const WriteHold&) = delete;
 
+  // Since the hold began: what the log reports of each turn.
+  double held_seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - since_).count();
+  }
+
  private:
   sqlite::Database* conn_;
   std::unique_ptr<WriterLock> lock_;
+  const std::chrono::steady_clock::time_point since_ = std::chrono::steady_clock::now();
 };
 
 class SqliteWarehouse : public Warehouse {
@@ -154,7 +160,7 @@ class SqliteWarehouse : public Warehouse {
     if (!st.ok()) conn_->Rollback();
     lock.reset();
     (void)conn_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
-    if (st.ok() && options.drop && spec_.sqlite_path != ":memory:") RemoveStaleScratchFiles(spec_.sqlite_path);
+    if (st.ok() && options.drop && IsFile()) RemoveStaleScratchFiles(spec_.sqlite_path);
     return st;
   }
 
@@ -174,7 +180,7 @@ class SqliteWarehouse : public Warehouse {
       raw = owned.get();
     }
     ProgressMeter meter(input.progress, table.name, input.expected_rows);
-    if (spec_.sqlite_path.empty() || spec_.sqlite_path == ":memory:") {
+    if (!IsFile()) {
       return StageInPlace(table, stage, *raw, input, load, meter, /*keys_first=*/false);
     }
     PeekedBatchSource peeked(raw);
@@ -257,7 +263,7 @@ class SqliteWarehouse : public Warehouse {
       AF_ASSIGN_OR_RETURN(stale, StageTablesOfOtherLoads(request.load.load_id));
     }
     // Leftovers of loads that never published (failed or killed runs).
-    if (spec_.sqlite_path != ":memory:") RemoveStaleScratchFiles(spec_.sqlite_path);
+    if (IsFile()) RemoveStaleScratchFiles(spec_.sqlite_path);
     if (!stale.empty()) {
       AF_ASSIGN_OR_RETURN(auto lock, Lock("dropping staged tables of unfinished loads", meter));
       for (const auto& stage : stale) {
@@ -315,11 +321,15 @@ class SqliteWarehouse : public Warehouse {
   }
 
  private:
+  // A database file, which other processes may write too (not a private
+  // in-memory or temporary database).
+  bool IsFile() const { return !spec_.sqlite_path.empty() && spec_.sqlite_path != ":memory:"; }
+
   // Valid while `meter` lives. `work`: the rows the holder writes (writer_lock.h).
   Result<std::unique_ptr<WriteHold>> Lock(const std::string& description, ProgressMeter& meter, int64_t work = 0) {
     auto waiting = [&meter](const std::string& what, const std::string& holder) { meter.Waiting(what, holder); };
     std::unique_ptr<WriterLock> lock;
-    if (!spec_.sqlite_path.empty() && spec_.sqlite_path != ":memory:") {
+    if (IsFile()) {
       AF_ASSIGN_OR_RETURN(lock, WriterLock::Acquire(spec_.sqlite_path, description, waiting, work));
     }
     WaitOnBusyForever(*conn_, waiting);
@@ -415,7 +425,6 @@ class SqliteWarehouse : public Warehouse {
     auto source = MakePrefetchingBatchSource(&raw, ReadAheadBatches(input.memory_share_bytes));
     AF_ASSIGN_OR_RETURN(auto lock,
                         Lock("staging " + table.name + " for " + RunText(load), meter, input.expected_rows.value_or(0)));
-    const auto locked = std::chrono::steady_clock::now();
     AF_ASSIGN_OR_RETURN(BatchFeed * feed, Feed());
     AF_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE"));
     meter.Phase(LoadPhase::kLoading);
@@ -427,13 +436,13 @@ class SqliteWarehouse : public Warehouse {
     }
     AF_RETURN_IF_ERROR(conn_->Exec("COMMIT"));
     FaultPoint("stage.committed:" + table.name);
+    if (IsFile()) {
+      spdlog::info("{}: {} rows of {} inserted in the warehouse; the write lock was held {:.1f} s", Describe(), *rows,
+                   table.name, lock->held_seconds());
+    }
     // Copying the staged pages from the WAL into the database file does not
     // need the write lock: the next writer starts meanwhile.
     lock.reset();
-    if (keys_first) {
-      spdlog::info("{}: {} rows of {} inserted in the warehouse; the write lock was held {:.1f} s", Describe(), *rows,
-                   table.name, std::chrono::duration<double>(std::chrono::steady_clock::now() - locked).count());
-    }
     (void)conn_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
     meter.Done(*rows);
     return rows;
@@ -483,7 +492,6 @@ class SqliteWarehouse : public Warehouse {
       spdlog::info("{}: {}: its key and indexes are built after the copy", Describe(), table.name);
     }
     AF_ASSIGN_OR_RETURN(auto lock, Lock("staging " + table.name + " for " + RunText(load), meter, rows));
-    const auto locked = std::chrono::steady_clock::now();
     meter.Phase(LoadPhase::kIndexing);
     AF_RETURN_IF_ERROR(conn_->Exec("ATTACH " + QuoteLiteral(file.path()) + " AS " + kScratchSchema));
     Status st = [&]() -> Status {
@@ -508,9 +516,9 @@ class SqliteWarehouse : public Warehouse {
     (void)conn_->Exec(std::string("DETACH ") + kScratchSchema);
     if (!st.ok()) return st.WithContext("table " + table.name + ": staging it in the warehouse");
     FaultPoint("stage.committed:" + table.name);
-    lock.reset();
     spdlog::info("{}: {} rows of {} staged in the warehouse; the write lock was held {:.1f} s", Describe(), rows,
-                 table.name, std::chrono::duration<double>(std::chrono::steady_clock::now() - locked).count());
+                 table.name, lock->held_seconds());
+    lock.reset();
     (void)conn_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
     // The copy filled the page cache (a smaller one makes it spill pages
     // one at a time: twice the time under the lock); the connection may
@@ -545,7 +553,7 @@ class SqliteWarehouse : public Warehouse {
     };
     const std::string titles = source("titles");
     AF_ASSIGN_OR_RETURN(auto area, conn_->QueryText(LedgerStagedAreaSql(request.load.load_id, "titles")));
-    if (spec_.sqlite_path.empty() || spec_.sqlite_path == ":memory:") {
+    if (!IsFile()) {
       // No file to build beside: build in place, under the caller's lock.
       AF_ASSIGN_OR_RETURN(auto lock, Lock("staging the search index for " + RunText(request.load), meter));
       const std::string stage = StageTableName(kSearchIndexTable, request.load.load_id);
