@@ -9,6 +9,8 @@
 #include <cstring>
 #include <queue>
 
+#include "common/varint.h"
+
 namespace arxivflow::warehouse {
 
 namespace {
@@ -56,15 +58,8 @@ size_t SharedPrefix(std::string_view a, std::string_view b) {
   return i;
 }
 
-void PutVarint(uint32_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
-// Reads a varint of at most 5 bytes from [*p, end); false if it does not end.
+// Reads a varint (common/varint.h's PutVarint) of at most 5 bytes from
+// [*p, end); false if it does not end.
 bool GetVarint(const char** p, const char* end, uint32_t* v) {
   uint32_t out = 0;
   for (int shift = 0; shift < 35 && *p < end; shift += 7) {
