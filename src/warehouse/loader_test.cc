@@ -69,6 +69,26 @@ TEST_F(LoaderTest, SelectedTablesOnly) {
   EXPECT_EQ((*wh)->QueryScalar("SELECT COUNT(*) FROM titles")->integer, 10);
 }
 
+TEST_F(LoaderTest, InMemoryWarehouseBuildsItsSearchIndexAtThePublishAndLeavesNoFile) {
+  ASSERT_TRUE(testing::WriteTestArea(dir_ / "area", 10, 1).ok());
+  auto area = OpenParquetArea((dir_ / "area").string());
+  ASSERT_TRUE(area.ok());
+  const fs::path cwd = fs::current_path();
+  fs::current_path(dir_);  // where a file named after ":memory:" would land
+  auto wh = Warehouse::Open(*ParseConnection("sqlite::memory:"));
+  ASSERT_TRUE(wh.ok());
+  ASSERT_TRUE((*wh)->CreateTables({}).ok());
+  auto report = LoadArea(**wh, *area, {});
+  fs::current_path(cwd);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->published);
+  EXPECT_FALSE(report->search_index);  // no file to build beside
+  EXPECT_GT((*wh)->QueryScalar("SELECT COUNT(*) FROM papers_fts")->integer, 0);
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(dir_)) left.push_back(e.path().filename().string());
+  EXPECT_EQ(left, std::vector<std::string>{"area"});
+}
+
 TEST_F(LoaderTest, UnknownTableIsRejected) {
   auto tables = ParseTableList("papers,bogus");
   ASSERT_FALSE(tables.ok());

@@ -193,7 +193,7 @@ class SqliteWarehouse : public Warehouse {
   }
 
   Result<bool> StageSearchIndex(const SearchIndexInput& input) override {
-    if (spec_.sqlite_path.empty()) return false;  // in-memory: built at publish
+    if (!IsFile()) return false;  // no file to build beside: built at publish
     auto documents = BuildSearchIndexFromArea(IndexTarget(input.load, input.area_id, input.progress),
                                               input.title_files, input.abstract_files, input.expected_titles,
                                               input.memory_share_bytes);
