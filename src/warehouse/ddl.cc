@@ -1,5 +1,7 @@
 #include "warehouse/ddl.h"
 
+#include <algorithm>
+
 #include "warehouse/sql_identifier.h"
 
 namespace arxivflow::warehouse {
@@ -36,6 +38,27 @@ bool KeyIsNotNull(const schema::TableDef& table) {
   return true;
 }
 
+// SQLite tables that keep their rowids although their key could be their
+// PRIMARY KEY: the search index names titles by rowid, and abstracts' wide
+// rows are inserted in the lake's order (sqlite_warehouse.cc), which a rowid
+// table appends and a table in key order would have to search.
+bool KeepsRowids(const schema::TableDef& table) { return table.name == "titles" || table.name == "abstracts"; }
+
+// SQLite 3.40's PRAGMA integrity_check reports "NULL value in t.c" for every
+// row of a WITHOUT ROWID table whose last stored column is NOT NULL and
+// declared elsewhere (categories: stored id, position, category), although
+// the values are there. Such a table keeps its rowids, so that the check
+// stays clean.
+bool IntegrityCheckMisreads(const schema::TableDef& table) {
+  const auto& columns = table.schema.columns;
+  for (size_t c = columns.size(); c-- > 0;) {
+    if (std::find(table.key.begin(), table.key.end(), columns[c].name) != table.key.end()) continue;
+    // The last column outside the key is stored last.
+    return !columns[c].nullable && c + 1 != columns.size();
+  }
+  return false;
+}
+
 std::string ColumnList(const std::vector<std::string>& columns) {
   std::string out;
   for (size_t i = 0; i < columns.size(); ++i) {
@@ -69,11 +92,13 @@ std::string ColumnsSql(Dialect dialect, const schema::TableDef& table, const Var
   return sql;
 }
 
-// The key as a PRIMARY KEY constraint (PostgreSQL, Redshift) rather than a
-// UNIQUE index.
+// The key as a PRIMARY KEY (PostgreSQL, Redshift; SQLite: WITHOUT ROWID)
+// rather than a UNIQUE index.
 bool KeyIsConstraint(Dialect dialect, const schema::TableDef& table) {
-  return dialect != Dialect::kSqlite && KeyIsNotNull(table);
+  return dialect == Dialect::kSqlite ? SqliteStoredByKey(table) : KeyIsNotNull(table);
 }
+
+std::string PrimaryKeySql(const schema::TableDef& table) { return ",\n  PRIMARY KEY (" + ColumnList(table.key) + ")"; }
 
 // The name of an index of `name` (a table, or a staging table of `table`).
 // PostgreSQL renames a staging table's indexes at publish; SQLite cannot, so
@@ -155,8 +180,9 @@ std::vector<std::string> CreateTableSql(Dialect dialect, const schema::TableDef&
                                         const VarcharWidths& widths) {
   std::string sql = "CREATE TABLE IF NOT EXISTS " + QuoteIdentifier(table.name) + " (\n" +
                     ColumnsSql(dialect, table, widths);
-  if (KeyIsConstraint(dialect, table)) sql += ",\n  PRIMARY KEY (" + ColumnList(table.key) + ")";
+  if (KeyIsConstraint(dialect, table)) sql += PrimaryKeySql(table);
   sql += "\n)";
+  if (dialect == Dialect::kSqlite && SqliteStoredByKey(table)) sql += " WITHOUT ROWID";
   if (dialect == Dialect::kRedshift) {
     sql += "\nDISTSTYLE KEY\nDISTKEY (" + QuoteIdentifier("id") + ")\nSORTKEY (" + QuoteIdentifier("id") + ")";
   }
@@ -171,18 +197,28 @@ std::string StageTableSql(Dialect dialect, const schema::TableDef& table, const 
   if (dialect == Dialect::kRedshift) {
     return "CREATE TABLE " + QuoteIdentifier(stage) + " (LIKE " + QuoteIdentifier(table.name) + ")";
   }
+  // SQLite: a table stored by its key is declared with it (its rows are its
+  // key's entries); elsewhere the key comes after the rows.
+  if (dialect == Dialect::kSqlite && SqliteStoredByKey(table)) {
+    return "CREATE TABLE " + QuoteIdentifier(stage) + " (\n" + ColumnsSql(dialect, table, {}) + PrimaryKeySql(table) +
+           "\n) WITHOUT ROWID";
+  }
   return "CREATE TABLE " + QuoteIdentifier(stage) + " (\n" + ColumnsSql(dialect, table, {}) + "\n)";
 }
 
 std::vector<std::string> StageKeysSql(Dialect dialect, const schema::TableDef& table, const std::string& stage) {
   std::vector<std::string> out;
   if (dialect == Dialect::kRedshift) return out;
-  if (KeyIsConstraint(dialect, table)) {
+  if (dialect == Dialect::kPostgres && KeyIsConstraint(dialect, table)) {
     out.push_back("ALTER TABLE " + QuoteIdentifier(stage) + " ADD CONSTRAINT " +
                   QuoteIdentifier(PrimaryKeyName(stage)) + " PRIMARY KEY (" + ColumnList(table.key) + ")");
   }
   for (auto& s : IndexSql(dialect, table, stage, /*if_not_exists=*/false)) out.push_back(std::move(s));
   return out;
+}
+
+bool SqliteStoredByKey(const schema::TableDef& table) {
+  return KeyIsNotNull(table) && !KeepsRowids(table) && !IntegrityCheckMisreads(table);
 }
 
 std::vector<IndexDef> SqliteIndexes(const schema::TableDef& table, const std::string& target) {

@@ -5,14 +5,18 @@
 // - PostgreSQL: TEXT, DATE, TIMESTAMPTZ, SMALLINT, INTEGER; PRIMARY KEY on the
 //   natural key when all its columns are NOT NULL, else a UNIQUE index; plus
 //   secondary indexes for lookups by author, category and year.
-// - SQLite: same keys (as UNIQUE indexes, which can be built after the rows)
-//   and indexes; DATE and TIMESTAMP are ISO-8601 TEXT (see value_format.h);
-//   SMALLINT/INTEGER are INTEGER.
+// - SQLite: a table whose key is NOT NULL is stored by it (PRIMARY KEY ...
+//   WITHOUT ROWID: its rows are its key's entries, with no rowid and no
+//   separate key index), except titles, abstracts and categories
+//   (SqliteStoredByKey());
+//   the other keys are UNIQUE indexes; the same secondary indexes; DATE and
+//   TIMESTAMP are ISO-8601 TEXT (see value_format.h); SMALLINT/INTEGER are
+//   INTEGER.
 // - Redshift: VARCHAR(n) with n in BYTES from VarcharWidths (default 256),
 //   DISTKEY(id) SORTKEY(id) on every table (the tables are joined on id),
 //   informational PRIMARY KEY, no secondary indexes.
 // A staging table has the table's columns and NOT NULL constraints but no key
-// or index while rows stream in; StageKeysSql() builds them afterwards, and PublishTableSql() renames table, constraint and
+// or index while rows stream in (SQLite: but the key of a table stored by it); StageKeysSql() builds them afterwards, and PublishTableSql() renames table, constraint and
 // indexes to the canonical names (SQLite cannot rename an index: there the
 // published indexes keep their staging names). Pure functions.
 #pragma once
@@ -45,9 +49,17 @@ std::string DropTableSql(Dialect dialect, const std::string& table);
 std::string StageTableSql(Dialect dialect, const schema::TableDef& table, const std::string& stage);
 // Keys and indexes of a filled staging table.
 std::vector<std::string> StageKeysSql(Dialect dialect, const schema::TableDef& table, const std::string& stage);
-// SQLite: the key (a UNIQUE index, first) and the secondary indexes of
-// `target`, a table or staging table of `table` — the indexes StageKeysSql()
-// builds, described for a writer that builds them itself.
+// SQLite: whether `table` is stored by its key (WITHOUT ROWID). Its key's
+// columns are all NOT NULL, and its rows are not referred to by rowid (the
+// search index names titles by theirs) nor inserted in place in the lake's
+// order (abstracts), and SQLite's integrity check reads it right (not
+// categories: ddl.cc). A row is stored as its key's columns, then the others in
+// the table's order; a secondary index's entry as its columns, then the key's.
+bool SqliteStoredByKey(const schema::TableDef& table);
+// SQLite: the key (a UNIQUE index, first; none when the table is stored by
+// it) and the secondary indexes of `target`, a table or staging table of
+// `table` — the indexes StageKeysSql() builds, described for a writer that
+// builds them itself.
 struct IndexDef {
   std::string name;
   std::vector<std::string> columns;

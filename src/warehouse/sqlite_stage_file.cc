@@ -28,9 +28,9 @@ void Add(const Value& value, sqlite_format::RecordBuilder& record) {
   }
 }
 
-// The value's sort key (index_sorter.h); false for a REAL, which this writer
-// does not order (SQLite compares integers and reals by value).
-bool AppendSortKey(const Value& value, std::string* key) {
+}  // namespace
+
+bool AppendSortKey(const BatchValue& value, std::string* key) {
   switch (value.kind) {
     case BatchValue::kNull: AppendSortKeyNull(key); return true;
     case BatchValue::kInteger: AppendSortKeyInteger(value.integer, key); return true;
@@ -41,46 +41,67 @@ bool AppendSortKey(const Value& value, std::string* key) {
   return false;
 }
 
-}  // namespace
-
 class StageFileWriter::Impl {
  public:
   Impl(const schema::TableDef& table, std::unique_ptr<SqliteFileWriter> file, const std::string& spill_dir,
-       size_t sort_memory_bytes)
-      : table_(table), file_(std::move(file)), rows_(file_->pages()) {
+       size_t sort_memory_bytes, bool rows_in_key_order)
+      : table_(table), file_(std::move(file)), rows_(file_->pages()), by_key_(SqliteStoredByKey(table)),
+        rows_in_key_order_(by_key_ && rows_in_key_order), table_btree_(file_->pages()) {
     const auto defs = SqliteIndexes(table, table.name);
+    const size_t sorters = defs.size() + (by_key_ && !rows_in_key_order_ ? 1 : 0);
     size_t per_index = kSortMemoryBytes;
-    if (sort_memory_bytes > 0 && !defs.empty()) {
-      per_index = std::clamp(sort_memory_bytes / defs.size(), kMinSortMemoryBytes, kSortMemoryBytes);
+    if (sort_memory_bytes > 0 && sorters > 0) {
+      per_index = std::clamp(sort_memory_bytes / sorters, kMinSortMemoryBytes, kSortMemoryBytes);
+    }
+    if (by_key_) {
+      // Stored by its key: a row is its key's columns, then the others in the
+      // table's order, sorted as the key's entries are.
+      for (const auto& name : table.key) key_columns_.push_back(static_cast<size_t>(table.schema.FindColumn(name)));
+      storage_order_ = key_columns_;
+      for (size_t c = 0; c < table.schema.columns.size(); ++c) {
+        if (std::find(key_columns_.begin(), key_columns_.end(), c) == key_columns_.end()) storage_order_.push_back(c);
+      }
+      if (!rows_in_key_order_) {
+        row_sorter_ = std::make_unique<IndexSorter>(spill_dir, per_index, UniqueError(table, table.key));
+      }
     }
     for (auto& def : defs) {
       Index index;
       for (const auto& name : def.columns) {
         const int i = table.schema.FindColumn(name);
         if (i < 0) {
-          indexes_.clear();  // an index on a column the table lacks: SQLite will say so
+          indexes_usable_ = false;  // an index on a column the table lacks: SQLite will say so
+          indexes_.clear();
           return;
         }
         index.columns.push_back(static_cast<size_t>(i));
       }
-      std::string unique_error;
-      if (def.unique) {
-        unique_error = "UNIQUE constraint failed: ";
-        for (size_t k = 0; k < def.columns.size(); ++k) {
-          unique_error += (k ? ", " : "") + table.name + "." + def.columns[k];
+      if (by_key_) {
+        // The entry ends with the key's columns instead of a rowid, and they
+        // order equal values too. The key is the table's only UNIQUE index.
+        if (def.unique) {
+          indexes_usable_ = false;
+          indexes_.clear();
+          return;
+        }
+        for (size_t c : key_columns_) {
+          if (std::find(index.columns.begin(), index.columns.end(), c) == index.columns.end()) {
+            index.key_tail.push_back(c);
+          }
         }
       }
-      index.sorter = std::make_unique<IndexSorter>(spill_dir, per_index, std::move(unique_error));
+      index.sorter = std::make_unique<IndexSorter>(spill_dir, per_index,
+                                                   def.unique ? UniqueError(table, def.columns) : std::string());
       index.def = def;
       indexes_.push_back(std::move(index));
     }
   }
 
-  Status Append(const Batch& batch) {
+  Status Append(const Batch& batch, int64_t begin, int64_t end) {
     const auto& columns = table_.schema.columns;
     values_.resize(columns.size());
     texts_.resize(columns.size());
-    for (int64_t row = 0; row < batch.rows; ++row) {
+    for (int64_t row = begin; row < end; ++row) {
       const size_t r = static_cast<size_t>(row);
       ++rowid_;
       record_.Clear();
@@ -89,11 +110,15 @@ class StageFileWriter::Impl {
         if (values_[c].kind == BatchValue::kNull && !columns[c].nullable) {
           return Status::InvalidArgument("NOT NULL constraint failed: " + table_.name + "." + columns[c].name);
         }
-        Add(values_[c], record_);
+        if (!by_key_) Add(values_[c], record_);
       }
-      bytes_.clear();
-      record_.AppendTo(&bytes_);
-      AF_RETURN_IF_ERROR(rows_.Append(rowid_, bytes_));
+      if (by_key_) {
+        AF_RETURN_IF_ERROR(AddRowByKey());
+      } else {
+        bytes_.clear();
+        record_.AppendTo(&bytes_);
+        AF_RETURN_IF_ERROR(rows_.Append(rowid_, bytes_));
+      }
       for (auto& index : indexes_) AF_RETURN_IF_ERROR(AddEntry(index));
       if (!indexes_usable_) indexes_.clear();
     }
@@ -101,10 +126,20 @@ class StageFileWriter::Impl {
   }
 
   Result<StagedFile> Finish() {
-    AF_ASSIGN_OR_RETURN(const uint32_t root, rows_.Finish());
+    uint32_t root = 0;
+    if (rows_in_key_order_) {
+      AF_ASSIGN_OR_RETURN(root, table_btree_.Finish());
+    } else if (by_key_) {
+      IndexBtreeWriter btree(file_->pages());
+      AF_RETURN_IF_ERROR(row_sorter_->WriteTo([&](std::string_view row) { return btree.Append(row); }));
+      AF_ASSIGN_OR_RETURN(root, btree.Finish());
+      row_sorter_.reset();
+    } else {
+      AF_ASSIGN_OR_RETURN(root, rows_.Finish());
+    }
     file_->Add("table", table_.name, table_.name, root, StageTableSql(Dialect::kSqlite, table_, table_.name));
     StagedFile staged;
-    staged.rows = rows_.rows();
+    staged.rows = rowid_;
     for (auto& index : indexes_) {
       IndexBtreeWriter btree(file_->pages());
       AF_RETURN_IF_ERROR(index.sorter->WriteTo([&](std::string_view entry) { return btree.Append(entry); }));
@@ -112,7 +147,7 @@ class StageFileWriter::Impl {
       file_->Add("index", index.def.name, table_.name, index_root, index.def.sql);
       index.sorter.reset();
     }
-    staged.has_indexes = !indexes_.empty();
+    staged.has_indexes = indexes_usable_;
     AF_RETURN_IF_ERROR(file_->Finish());
     return staged;
   }
@@ -126,11 +161,40 @@ class StageFileWriter::Impl {
   struct Index {
     IndexDef def;
     std::vector<size_t> columns;
+    std::vector<size_t> key_tail;  // stored by key: the key's columns the index lacks
     std::unique_ptr<IndexSorter> sorter;
   };
 
-  // The row's entry in `index`: its columns and the rowid, as a record and
-  // as a sort key.
+  static std::string UniqueError(const schema::TableDef& table, const std::vector<std::string>& columns) {
+    std::string error = "UNIQUE constraint failed: ";
+    for (size_t k = 0; k < columns.size(); ++k) error += (k ? ", " : "") + table.name + "." + columns[k];
+    return error;
+  }
+
+  // A row of a table stored by its key, to its sorter.
+  Status AddRowByKey() {
+    sort_key_.clear();
+    for (size_t c : key_columns_) {
+      if (!AppendSortKey(values_[c], &sort_key_)) {
+        return Status::Unsupported("table " + table_.name + ": a REAL in its key");
+      }
+    }
+    for (size_t c : storage_order_) Add(values_[c], record_);
+    bytes_.clear();
+    record_.AppendTo(&bytes_);
+    if (!rows_in_key_order_) return row_sorter_->Add(sort_key_, bytes_, /*key_has_null=*/false);
+    // Straight into the table's B-tree: each key must follow the one before.
+    if (rowid_ > 1) {
+      const int order = std::string_view(sort_key_).compare(previous_key_);
+      if (order == 0) return Status::InvalidArgument(UniqueError(table_, table_.key));
+      if (order < 0) return Status::Aborted(kRowsOutOfKeyOrder);
+    }
+    previous_key_.swap(sort_key_);
+    return table_btree_.Append(bytes_);
+  }
+
+  // The row's entry in `index`: its columns and the rowid (stored by key:
+  // the key's other columns), as a record and as a sort key.
   Status AddEntry(Index& index) {
     entry_.Clear();
     sort_key_.clear();
@@ -144,7 +208,14 @@ class StageFileWriter::Impl {
       has_null = has_null || value.kind == BatchValue::kNull;
       Add(value, entry_);
     }
-    entry_.AddInteger(rowid_);
+    if (by_key_) {
+      for (size_t c : index.key_tail) {
+        AppendSortKey(values_[c], &sort_key_);  // the key's values are never REAL (AddRowByKey)
+        Add(values_[c], entry_);
+      }
+    } else {
+      entry_.AddInteger(rowid_);
+    }
     bytes_.clear();
     entry_.AppendTo(&bytes_);
     return index.sorter->Add(sort_key_, bytes_, has_null);
@@ -152,7 +223,13 @@ class StageFileWriter::Impl {
 
   const schema::TableDef& table_;
   std::unique_ptr<SqliteFileWriter> file_;
-  TableBtreeWriter rows_;
+  TableBtreeWriter rows_;  // a rowid table's rows
+  const bool by_key_;      // stored by its key (ddl.h: SqliteStoredByKey)
+  std::vector<size_t> key_columns_, storage_order_;
+  const bool rows_in_key_order_;  // stored by key, and the rows come in key order
+  IndexBtreeWriter table_btree_;   // their B-tree, then
+  std::string previous_key_;
+  std::unique_ptr<IndexSorter> row_sorter_;  // stored by key, rows in any order
   std::vector<Index> indexes_;  // empty once a value cannot be ordered
   bool indexes_usable_ = true;
   std::vector<Value> values_;
@@ -169,15 +246,18 @@ StageFileWriter::~StageFileWriter() = default;
 
 Result<std::unique_ptr<StageFileWriter>> StageFileWriter::Create(const std::string& path,
                                                                  const schema::TableDef& table, uint32_t page_size,
-                                                                 size_t sort_memory_bytes) {
+                                                                 size_t sort_memory_bytes, bool rows_in_key_order) {
   AF_ASSIGN_OR_RETURN(auto file, SqliteFileWriter::Create(path, page_size));
   std::string dir = std::filesystem::path(path).parent_path().string();
   if (dir.empty()) dir = ".";
   return std::unique_ptr<StageFileWriter>(
-      new StageFileWriter(std::make_unique<Impl>(table, std::move(file), dir, sort_memory_bytes)));
+      new StageFileWriter(std::make_unique<Impl>(table, std::move(file), dir, sort_memory_bytes, rows_in_key_order)));
 }
 
-Status StageFileWriter::Append(const Batch& batch) { return impl_->Append(batch); }
+Status StageFileWriter::Append(const Batch& batch) { return impl_->Append(batch, 0, batch.rows); }
+Status StageFileWriter::AppendRows(const Batch& batch, int64_t begin, int64_t end) {
+  return impl_->Append(batch, begin, end);
+}
 Result<StagedFile> StageFileWriter::Finish() { return impl_->Finish(); }
 
 }  // namespace arxivflow::warehouse

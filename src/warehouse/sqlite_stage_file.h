@@ -4,7 +4,9 @@
 // page balancing.
 //
 // The file holds the table under its own name, with rowids 1..N in the
-// order of the rows (the numbers the search index refers to titles by),
+// order of the rows (the numbers the search index refers to titles by) — or,
+// for a table stored by its key (ddl.h: SqliteStoredByKey), in key order,
+// sorted as an index's entries are unless they come in key order —
 // and its values as SQLite would store them from the batch: STRING as text,
 // DATE and TIMESTAMP as ISO-8601 text (value_format.h), integers as integers.
 // The file also holds the table's key and secondary indexes (ddl.h's
@@ -31,8 +33,15 @@
 #include "common/status.h"
 #include "schema/star_schema.h"
 #include "warehouse/batch_source.h"
+#include "warehouse/batch_value.h"
 
 namespace arxivflow::warehouse {
+
+inline constexpr const char* kRowsOutOfKeyOrder = "rows out of key order";
+
+// Appends the value's sort key (index_sorter.h); false for a REAL, which
+// this writer does not order (SQLite compares integers and reals by value).
+bool AppendSortKey(const BatchValue& value, std::string* key);
 
 struct StagedFile {
   int64_t rows = 0;
@@ -41,13 +50,19 @@ struct StagedFile {
 
 class StageFileWriter {
  public:
+  // `rows_in_key_order`: for a table stored by its key (ddl.h), the rows
+  // will come in key order and go straight into its B-tree; one that does not
+  // fails with kAborted and kRowsOutOfKeyOrder (the file is then unusable).
   static Result<std::unique_ptr<StageFileWriter>> Create(const std::string& path, const schema::TableDef& table,
-                                                         uint32_t page_size, size_t sort_memory_bytes = 0);
+                                                         uint32_t page_size, size_t sort_memory_bytes = 0,
+                                                         bool rows_in_key_order = false);
   ~StageFileWriter();
   StageFileWriter(const StageFileWriter&) = delete;
   StageFileWriter& operator=(const StageFileWriter&) = delete;
 
   Status Append(const Batch& batch);
+  // Rows [begin, end) of `batch`.
+  Status AppendRows(const Batch& batch, int64_t begin, int64_t end);
   Result<StagedFile> Finish();
 
  private:

@@ -87,9 +87,16 @@ TEST(StageFileTest, EveryTableHoldsWhatSqlitesInsertStoresWithItsIndexes) {
     reference.Exec("ATTACH '" + staged_path + "' AS staged");
     EXPECT_EQ(reference.Text("PRAGMA staged.integrity_check"), "ok");
     const std::string t = "\"" + table.name + "\"";
+    // A table stored by its key has no rowids; the others' are 1..N.
+    const std::string cols = SqliteStoredByKey(table) ? "*" : "rowid, *";
     EXPECT_EQ(reference.Text("SELECT count(*) FROM staged." + t), "1000");
-    EXPECT_EQ(reference.Text("SELECT count(*) FROM (SELECT rowid, * FROM main." + t + " EXCEPT SELECT rowid, * FROM staged." + t + ")"), "0");
-    EXPECT_EQ(reference.Text("SELECT count(*) FROM (SELECT rowid, * FROM staged." + t + " EXCEPT SELECT rowid, * FROM main." + t + ")"), "0");
+    EXPECT_EQ(reference.Text("SELECT count(*) FROM (SELECT " + cols + " FROM main." + t + " EXCEPT SELECT " + cols + " FROM staged." + t + ")"), "0");
+    EXPECT_EQ(reference.Text("SELECT count(*) FROM (SELECT " + cols + " FROM staged." + t + " EXCEPT SELECT " + cols + " FROM main." + t + ")"), "0");
+    // The stored records too, in the table's own order (for a table stored
+    // by its key: its key's).
+    // (With the last column, which no index covers: a scan of the table.)
+    const std::string scan = "SELECT group_concat(quote(id) || quote(\"" + table.schema.columns.back().name + "\")) FROM ";
+    EXPECT_EQ(reference.Text(scan + "staged." + t), reference.Text(scan + "main." + t));
     EXPECT_EQ(reference.Text("SELECT count(*) FROM staged.sqlite_master WHERE type = 'index' AND tbl_name = '" + table.name + "'"),
               std::to_string(SqliteIndexes(table, table.name).size()));
   }
@@ -97,17 +104,51 @@ TEST(StageFileTest, EveryTableHoldsWhatSqlitesInsertStoresWithItsIndexes) {
 
 TEST(StageFileTest, RowsOutOfKeyOrderAreIndexedInOrder) {
   const ScopedTempDir tmp("af_stage_file_order_");
-  const auto& papers = schema::Table(schema::TableId::kPapers);
+  const auto& titles = schema::Table(schema::TableId::kTitles);
   std::vector<Batch> batches;
-  for (int first : {800, 400, 0}) batches.push_back(GeneratedBatch(papers, 400, first));
-  const std::string path = tmp.File("p.staged").string();
-  auto staged = Stage(path, papers, batches);
+  for (int first : {800, 400, 0}) batches.push_back(GeneratedBatch(titles, 400, first));
+  const std::string path = tmp.File("t.staged").string();
+  auto staged = Stage(path, titles, batches);
   ASSERT_TRUE(staged.ok()) << staged.status().message();
   Sqlite db(path);
   EXPECT_EQ(db.Text("PRAGMA integrity_check"), "ok");
-  EXPECT_EQ(db.Text("SELECT group_concat(rowid) FROM (SELECT rowid FROM papers INDEXED BY papers_id_key "
+  EXPECT_EQ(db.Text("SELECT group_concat(rowid) FROM (SELECT rowid FROM titles INDEXED BY titles_id_origin_key "
                     "WHERE id IN ('2301.10000', '2301.10400', '2301.10800') ORDER BY id)"),
             "801,401,1");
+}
+
+TEST(StageFileTest, ATableStoredByItsKeyIsInKeyOrderWhateverOrderItsRowsCameIn) {
+  const ScopedTempDir tmp("af_stage_file_by_key_");
+  const auto& authors = schema::Table(schema::TableId::kAuthors);
+  ASSERT_TRUE(SqliteStoredByKey(authors));
+  std::vector<Batch> batches;
+  for (int first : {800, 400, 0}) batches.push_back(GeneratedBatch(authors, 400, first));
+  const std::string path = tmp.File("a.staged").string();
+  // Small sort runs: the rows and the index entries are spilled and merged.
+  auto writer = StageFileWriter::Create(path, authors, 4096, 1);
+  ASSERT_TRUE(writer.ok());
+  for (const auto& b : batches) ASSERT_TRUE((*writer)->Append(b).ok());
+  auto staged = (*writer)->Finish();
+  ASSERT_TRUE(staged.ok()) << staged.status().message();
+  EXPECT_EQ(staged->rows, 1200);
+  EXPECT_TRUE(staged->has_indexes);
+  Sqlite db(path);
+  EXPECT_EQ(db.Text("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(db.Text("SELECT count(*) FROM authors"), "1200");
+  // A scan of the table (suffix: not of the index, which covers id) is in
+  // key order.
+  EXPECT_EQ(db.Text("SELECT sum(ok) FROM (SELECT id > lag(id) OVER () AS ok, suffix FROM authors)"), "1199");
+  EXPECT_EQ(db.Text("SELECT author || '|' || position FROM authors WHERE id = '2301.10400'"), "author 400|400");
+  // The index's entries end with the key: a lookup by author finds the row.
+  EXPECT_EQ(db.Text("SELECT id FROM authors INDEXED BY authors_author_idx WHERE author = 'author 801'"), "2301.10801");
+
+  auto dup = StageFileWriter::Create(tmp.File("dup").string(), authors, 4096);
+  ASSERT_TRUE(dup.ok());
+  ASSERT_TRUE((*dup)->Append(GeneratedBatch(authors, 5, 0)).ok());
+  ASSERT_TRUE((*dup)->Append(GeneratedBatch(authors, 5, 3)).ok());
+  auto failed = (*dup)->Finish();
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().message(), "UNIQUE constraint failed: authors.id, authors.position");
 }
 
 TEST(StageFileTest, RowsSqliteRefusesFailTheSameWay) {

@@ -36,6 +36,7 @@
 #include "warehouse/sqlite_batch_table.h"
 #include "warehouse/sqlite_conn.h"
 #include "warehouse/sqlite_scratch.h"
+#include "warehouse/key_merge.h"
 #include "warehouse/sqlite_stage_file.h"
 #include "warehouse/sqlite_search_index.h"
 #include "warehouse/warehouse.h"
@@ -55,6 +56,12 @@ constexpr int kCacheKiB = 131072;
 // indexes), though it spills more runs.
 constexpr int kIndexSortKiB = 2048;
 constexpr const char* kScratchSchema = "stage_scratch";
+// A table stored by its key is read from its files merged in key order when
+// at most this many of them overlap (the transform's workers), each read one
+// batch ahead; else its rows are sorted.
+constexpr size_t kMaxMergedFiles = 4;
+// Progress of a merged read: the runs are short.
+constexpr int64_t kMergedRowsPerReport = 1 << 16;
 // Rows at least this wide (the average of the first row group's values) are
 // inserted in place when the table's only index is its key: abstracts
 // (about 1 KB a row) cost a third less CPU so, as their bytes are not
@@ -63,9 +70,12 @@ constexpr const char* kScratchSchema = "stage_scratch";
 constexpr double kInPlaceRowBytes = 512;
 
 // Whether a table is inserted in place (StageInPlace) rather than staged
-// through a scratch file, judged by its first batch.
+// through a scratch file, judged by its first batch. A table stored by its
+// key is not: the lake's order is not its key's, which a rowid table's
+// appends do not need.
 bool InsertsInPlace(const schema::TableDef& table, const Batch& first) {
-  return SqliteIndexes(table, table.name).size() == 1 && BatchBytesPerRow(first) >= kInPlaceRowBytes;
+  return !SqliteStoredByKey(table) && SqliteIndexes(table, table.name).size() == 1 &&
+         BatchBytesPerRow(first) >= kInPlaceRowBytes;
 }
 
 std::string RunText(const LoadIdentity& load) {
@@ -183,6 +193,7 @@ class SqliteWarehouse : public Warehouse {
     if (!IsFile()) {
       return StageInPlace(table, stage, *raw, input, load, meter, /*keys_first=*/false);
     }
+    if (SqliteStoredByKey(table)) return StageThroughScratch(table, stage, *raw, input, load, meter);
     PeekedBatchSource peeked(raw);
     auto first = peeked.Peek();
     if (!first.ok()) return first.status().WithContext(Describe() + " (staging " + table.name + ")");
@@ -369,12 +380,17 @@ class SqliteWarehouse : public Warehouse {
       meter.Rows(rows);
       FaultPoint("stage.rows:" + table.name);
     }
+    AF_RETURN_IF_ERROR(CheckRowCount(table, input, rows));
+    return rows;
+  }
+
+  Status CheckRowCount(const schema::TableDef& table, const TableLoadInput& input, int64_t rows) {
     if (input.expected_rows && *input.expected_rows != rows) {
       return Status::Aborted(Describe() + ": table " + table.name + ": loaded " + std::to_string(rows) +
                              " rows but the manifest says " + std::to_string(*input.expected_rows) +
                              "; nothing was changed");
     }
-    return rows;
+    return Status::OK();
   }
 
   Result<int64_t> InsertRows(sqlite::Database& db, BatchFeed& feed, const schema::TableDef& table,
@@ -462,6 +478,37 @@ class SqliteWarehouse : public Warehouse {
     return restored;
   }
 
+  // The rows of a table stored by its key, from its files merged in key
+  // order (key_merge.h) straight into the scratch file's B-tree.
+  Result<StagedFile> StageMerged(const schema::TableDef& table, std::vector<KeyOrderedFile> files,
+                                 const std::string& path, const TableLoadInput& input, ProgressMeter& meter) {
+    AF_ASSIGN_OR_RETURN(auto writer, StageFileWriter::Create(path, table, kNewDatabasePageSize, input.memory_share_bytes,
+                                                             /*rows_in_key_order=*/true));
+    KeyMerger merger(table, std::move(files), /*read_ahead=*/1);
+    meter.Phase(LoadPhase::kLoading);
+    int64_t rows = 0, reported = 0;
+    const Batch* batch = nullptr;
+    int64_t begin = 0, end = 0;
+    while (true) {
+      AF_ASSIGN_OR_RETURN(bool more, merger.Next(&batch, &begin, &end));
+      if (!more) break;
+      Status written = writer->AppendRows(*batch, begin, end);
+      if (!written.ok()) {
+        if (written.message() == kRowsOutOfKeyOrder) return written;
+        return written.WithContext("inserting into " + table.name + " (" + batch->origin + ")");
+      }
+      rows += end - begin;
+      if (reported == 0 || rows - reported >= kMergedRowsPerReport) {
+        reported = rows;
+        meter.Rows(rows);
+        FaultPoint("stage.rows:" + table.name);
+      }
+    }
+    meter.Rows(rows);
+    AF_RETURN_IF_ERROR(CheckRowCount(table, input, rows));
+    return writer->Finish();
+  }
+
   // Writes the table's rows into a scratch file, without the write lock (so
   // the loads of a set run in parallel) and without SQLite
   // (sqlite_stage_file.h), then, under the lock, copies them into the
@@ -476,6 +523,16 @@ class SqliteWarehouse : public Warehouse {
                                       const TableLoadInput& input, const LoadIdentity& load, ProgressMeter& meter) {
     ScratchFile file(ScratchPath(spec_.sqlite_path, "stage-" + table.name, load.load_id));
     auto written = RunAtLowerPriority(kBesideWriterNice, [&]() -> Result<StagedFile> {
+      if (SqliteStoredByKey(table) && !input.source && !input.files.empty()) {
+        AF_ASSIGN_OR_RETURN(auto ordered, KeyOrderedFiles(table, input.files, kMaxMergedFiles));
+        if (ordered) {
+          auto merged = StageMerged(table, std::move(*ordered), file.path(), input, meter);
+          if (merged.ok() || merged.status().message() != kRowsOutOfKeyOrder) return merged;
+          spdlog::info("{}: {}: the rows of its files are not in key order; they are sorted instead", Describe(),
+                       table.name);
+          meter.Rows(0);
+        }
+      }
       auto source = MakePrefetchingBatchSource(&raw, ReadAheadBatches(input.memory_share_bytes));
       AF_ASSIGN_OR_RETURN(auto writer,
                           StageFileWriter::Create(file.path(), table, kNewDatabasePageSize, input.memory_share_bytes));

@@ -8,18 +8,18 @@ CREATE TABLE IF NOT EXISTS "papers" (
   "license" TEXT,
   "reportno" TEXT,
   "submitter" TEXT,
-  "updatedate" TEXT
-);
-CREATE UNIQUE INDEX IF NOT EXISTS "papers_id_key" ON "papers" ("id");
+  "updatedate" TEXT,
+  PRIMARY KEY ("id")
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS "authors" (
   "id" TEXT NOT NULL,
   "author" TEXT,
   "position" INTEGER NOT NULL,
   "lastname" TEXT,
   "firstname" TEXT,
-  "suffix" TEXT
-);
-CREATE UNIQUE INDEX IF NOT EXISTS "authors_id_position_key" ON "authors" ("id", "position");
+  "suffix" TEXT,
+  PRIMARY KEY ("id", "position")
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS "authors_author_idx" ON "authors" ("author");
 CREATE TABLE IF NOT EXISTS "abstracts" (
   "id" TEXT NOT NULL,

@@ -8,9 +8,9 @@ CREATE TABLE "papers__stage_0123456789ab" (
   "license" TEXT,
   "reportno" TEXT,
   "submitter" TEXT,
-  "updatedate" TEXT
-);
-CREATE UNIQUE INDEX "papers_id_key__0123456789ab" ON "papers__stage_0123456789ab" ("id");
+  "updatedate" TEXT,
+  PRIMARY KEY ("id")
+) WITHOUT ROWID;
 DROP TABLE IF EXISTS "papers";
 ALTER TABLE "papers__stage_0123456789ab" RENAME TO "papers";
 CREATE TABLE "authors__stage_0123456789ab" (
@@ -19,9 +19,9 @@ CREATE TABLE "authors__stage_0123456789ab" (
   "position" INTEGER NOT NULL,
   "lastname" TEXT,
   "firstname" TEXT,
-  "suffix" TEXT
-);
-CREATE UNIQUE INDEX "authors_id_position_key__0123456789ab" ON "authors__stage_0123456789ab" ("id", "position");
+  "suffix" TEXT,
+  PRIMARY KEY ("id", "position")
+) WITHOUT ROWID;
 CREATE INDEX "authors_author_idx__0123456789ab" ON "authors__stage_0123456789ab" ("author");
 DROP TABLE IF EXISTS "authors";
 ALTER TABLE "authors__stage_0123456789ab" RENAME TO "authors";
