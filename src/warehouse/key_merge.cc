@@ -63,8 +63,10 @@ struct KeyMerger::Stream {
   ~Stream() { ahead.reset(); }
 };
 
-KeyMerger::KeyMerger(const schema::TableDef& table, std::vector<KeyOrderedFile> files, int read_ahead)
-    : table_(table), files_(std::move(files)), read_ahead_(read_ahead), texts_(table.schema.columns.size()) {
+KeyMerger::KeyMerger(const schema::TableDef& table, std::vector<KeyOrderedFile> files, int read_ahead,
+                     size_t max_open)
+    : table_(table), files_(std::move(files)), read_ahead_(read_ahead), max_open_(max_open),
+      texts_(table.schema.columns.size()) {
   for (const auto& name : table.key) key_columns_.push_back(static_cast<size_t>(table.schema.FindColumn(name)));
 }
 
@@ -94,6 +96,7 @@ Result<bool> KeyMerger::MoveTo(Stream& stream, int64_t row) {
 }
 
 Status KeyMerger::Open(const KeyOrderedFile& file) {
+  if (open_.size() >= max_open_) return Status::Aborted(kRowsOutOfKeyOrder);
   auto stream = std::make_unique<Stream>();
   stream->file = MakeParquetBatchSource(table_, {file.path});
   stream->ahead = MakePrefetchingBatchSource(stream->file.get(), read_ahead_);

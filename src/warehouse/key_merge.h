@@ -19,9 +19,11 @@
 // stays valid until the next call. Keys are the sort keys of the key's
 // columns (index_sorter.h). A file whose rows are not in key order ends the
 // merge with kAborted and kRowsOutOfKeyOrder (sqlite_stage_file.h); equal keys
-// in two files are passed on (the writer refuses the duplicate). Memory: the
-// open files' batches, each file read ahead `read_ahead` batches on a thread
-// of its own. Not thread-safe.
+// in two files are passed on (the writer refuses the duplicate). So does a
+// file that would be the (max_open + 1)th open at once (its footer's
+// statistics were wrong). Memory: at most `max_open` files' batches, each
+// file read ahead `read_ahead` batches on a thread of its own. Not
+// thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -48,7 +50,7 @@ Result<std::optional<std::vector<KeyOrderedFile>>> KeyOrderedFiles(const schema:
 
 class KeyMerger {
  public:
-  KeyMerger(const schema::TableDef& table, std::vector<KeyOrderedFile> files, int read_ahead);
+  KeyMerger(const schema::TableDef& table, std::vector<KeyOrderedFile> files, int read_ahead, size_t max_open);
   ~KeyMerger();
   KeyMerger(const KeyMerger&) = delete;
   KeyMerger& operator=(const KeyMerger&) = delete;
@@ -68,6 +70,7 @@ class KeyMerger {
   std::vector<KeyOrderedFile> files_;
   size_t next_file_ = 0;
   int read_ahead_;
+  size_t max_open_;
   std::vector<std::unique_ptr<Stream>> open_;
   Stream* handed_out_ = nullptr;  // the stream of the last run, moved on at the next call
   int64_t handed_end_ = 0;

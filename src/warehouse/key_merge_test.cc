@@ -74,8 +74,9 @@ std::vector<std::string> WorkerFiles(const ScopedTempDir& tmp, int rows) {
 }
 
 // The merged rows' ids, and the number of runs.
-Result<std::vector<std::string>> MergedIds(std::vector<KeyOrderedFile> files, int* runs = nullptr) {
-  KeyMerger merger(Authors(), std::move(files), 1);
+Result<std::vector<std::string>> MergedIds(std::vector<KeyOrderedFile> files, int* runs = nullptr,
+                                           size_t max_open = 4) {
+  KeyMerger merger(Authors(), std::move(files), 1, max_open);
   std::vector<std::string> ids;
   const Batch* batch = nullptr;
   int64_t begin = 0, end = 0;
@@ -106,6 +107,12 @@ TEST(KeyMergeTest, InterleavedFilesOfWorkersComeOutInKeyOrder) {
   auto one = KeyOrderedFiles(Authors(), paths, 1);
   ASSERT_TRUE(one.ok());
   EXPECT_FALSE(one->has_value());
+  // Nor does the merge open more (had the footers said otherwise).
+  auto again = KeyOrderedFiles(Authors(), paths, 4);
+  ASSERT_TRUE(again.ok() && again->has_value());
+  auto bounded = MergedIds(std::move(**again), nullptr, 1);
+  ASSERT_FALSE(bounded.ok());
+  EXPECT_EQ(bounded.status().message(), kRowsOutOfKeyOrder);
 }
 
 TEST(KeyMergeTest, AFileOutOfKeyOrderStopsTheMerge) {
