@@ -61,6 +61,7 @@ struct KeyMerger::Stream {
   std::string origin;
 
   ~Stream() { ahead.reset(); }
+  BatchSource& source() { return ahead ? *ahead : *file; }
 };
 
 KeyMerger::KeyMerger(const schema::TableDef& table, std::vector<KeyOrderedFile> files, int read_ahead,
@@ -85,7 +86,7 @@ Result<bool> KeyMerger::MoveTo(Stream& stream, int64_t row) {
     stream.row = row;
     KeyOf(stream.batch, row, &key_);
   } else {
-    AF_ASSIGN_OR_RETURN(bool more, stream.ahead->Next(&stream.batch));
+    AF_ASSIGN_OR_RETURN(bool more, stream.source().Next(&stream.batch));
     if (!more) return false;
     stream.row = 0;
     KeyOf(stream.batch, 0, &key_);
@@ -99,9 +100,9 @@ Status KeyMerger::Open(const KeyOrderedFile& file) {
   if (open_.size() >= max_open_) return Status::Aborted(kRowsOutOfKeyOrder);
   auto stream = std::make_unique<Stream>();
   stream->file = MakeParquetBatchSource(table_, {file.path});
-  stream->ahead = MakePrefetchingBatchSource(stream->file.get(), read_ahead_);
+  if (read_ahead_ > 0) stream->ahead = MakePrefetchingBatchSource(stream->file.get(), read_ahead_);
   while (true) {
-    AF_ASSIGN_OR_RETURN(bool more, stream->ahead->Next(&stream->batch));
+    AF_ASSIGN_OR_RETURN(bool more, stream->source().Next(&stream->batch));
     if (!more) return Status::OK();  // no rows after all
     if (stream->batch.rows > 0) break;
   }

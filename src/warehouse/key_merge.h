@@ -22,8 +22,8 @@
 // in two files are passed on (the writer refuses the duplicate). So does a
 // file that would be the (max_open + 1)th open at once (its footer's
 // statistics were wrong). Memory: at most `max_open` files' batches, each
-// file read ahead `read_ahead` batches on a thread of its own. Not
-// thread-safe.
+// file read ahead `read_ahead` batches on a thread of its own (0: read by
+// the caller, one batch per file). Not thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -75,8 +75,8 @@ std::vector<std::string> WorkerFiles(const ScopedTempDir& tmp, int rows) {
 
 // The merged rows' ids, and the number of runs.
 Result<std::vector<std::string>> MergedIds(std::vector<KeyOrderedFile> files, int* runs = nullptr,
-                                           size_t max_open = 4) {
-  KeyMerger merger(Authors(), std::move(files), 1, max_open);
+                                           size_t max_open = 4, int read_ahead = 1) {
+  KeyMerger merger(Authors(), std::move(files), read_ahead, max_open);
   std::vector<std::string> ids;
   const Batch* batch = nullptr;
   int64_t begin = 0, end = 0;
@@ -111,6 +111,12 @@ TEST(KeyMergeTest, InterleavedFilesOfWorkersComeOutInKeyOrder) {
   auto again = KeyOrderedFiles(Authors(), paths, 4);
   ASSERT_TRUE(again.ok() && again->has_value());
   auto bounded = MergedIds(std::move(**again), nullptr, 1);
+  // Read by the caller, without threads: the same rows.
+  auto unthreaded = KeyOrderedFiles(Authors(), paths, 4);
+  ASSERT_TRUE(unthreaded.ok() && unthreaded->has_value());
+  auto same = MergedIds(std::move(**unthreaded), nullptr, 4, /*read_ahead=*/0);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(*same, expected);
   ASSERT_FALSE(bounded.ok());
   EXPECT_EQ(bounded.status().message(), kRowsOutOfKeyOrder);
 }

@@ -484,7 +484,9 @@ class SqliteWarehouse : public Warehouse {
                                  const std::string& path, const TableLoadInput& input, ProgressMeter& meter) {
     AF_ASSIGN_OR_RETURN(auto writer, StageFileWriter::Create(path, table, kNewDatabasePageSize, input.memory_share_bytes,
                                                              /*rows_in_key_order=*/true));
-    KeyMerger merger(table, std::move(files), /*read_ahead=*/1, kMaxMergedFiles);
+    // Each file's batches are read ahead on a thread of their own, unless
+    // the stage shares its process (and its memory) with others.
+    KeyMerger merger(table, std::move(files), input.memory_share_bytes > 0 ? 0 : 1, kMaxMergedFiles);
     meter.Phase(LoadPhase::kLoading);
     int64_t rows = 0, reported = 0;
     const Batch* batch = nullptr;
