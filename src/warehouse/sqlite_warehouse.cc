@@ -33,10 +33,10 @@
 #include "warehouse/fault_point.h"
 #include "warehouse/sql_identifier.h"
 #include "warehouse/value_format.h"
+#include "warehouse/key_merge.h"
 #include "warehouse/sqlite_batch_table.h"
 #include "warehouse/sqlite_conn.h"
 #include "warehouse/sqlite_scratch.h"
-#include "warehouse/key_merge.h"
 #include "warehouse/sqlite_stage_file.h"
 #include "warehouse/sqlite_search_index.h"
 #include "warehouse/warehouse.h"
@@ -57,8 +57,8 @@ constexpr int kCacheKiB = 131072;
 constexpr int kIndexSortKiB = 2048;
 constexpr const char* kScratchSchema = "stage_scratch";
 // A table stored by its key is read from its files merged in key order when
-// at most this many of them overlap (the transform's workers), each read one
-// batch ahead; else its rows are sorted.
+// at most this many of them overlap (the transform's workers); else its rows
+// are sorted.
 constexpr size_t kMaxMergedFiles = 4;
 // Progress of a merged read: the runs are short.
 constexpr int64_t kMergedRowsPerReport = 1 << 16;
