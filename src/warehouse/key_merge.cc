@@ -60,7 +60,6 @@ struct KeyMerger::Stream {
   std::string key;  // of `row`; once handed out, of the run's last row
   std::string origin;
 
-  ~Stream() { ahead.reset(); }
   BatchSource& source() { return ahead ? *ahead : *file; }
 };
 
