@@ -21,16 +21,15 @@ constexpr size_t kSeenSlots = 1024;
 // Distinct words of one document past a block's end (a long abstract has a
 // few hundred).
 constexpr size_t kBlockSlackPairs = size_t{1} << 16;
-// A block's memory per pair: the 16-byte pair, and again in its sorted copy.
-constexpr size_t kBlockBytesPerPair = 32;
+// A block's memory per pair at most: the 16-byte pair, and twice more when
+// every pair falls in one partition (the sort's two buffers).
+constexpr size_t kBlockBytesPerPair = 48;
 
 inline uint64_t Mix(uint64_t a, uint64_t b) {
   const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
   return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
 }
 
-void PutU64(uint64_t v, std::string* out) { out->append(reinterpret_cast<const char*>(&v), 8); }
-void PutU32(uint32_t v, std::string* out) { out->append(reinterpret_cast<const char*>(&v), 4); }
 
 size_t VarintLength(const char* p, size_t n) {
   for (size_t i = 0; i < n && i < 10; ++i) {
@@ -96,6 +95,60 @@ class RunReader {
   size_t pos_ = 0;
 };
 
+constexpr int kRadixBits = 8;
+constexpr size_t kRadix = size_t{1} << kRadixBits;
+constexpr size_t kPartitions = kRadix;
+// A partition's chunk: 4 KiB.
+constexpr size_t kChunkPairs = 256;
+// Two cache lines of pairs (past a chunk's end the prefetch is only wasted).
+constexpr size_t kPrefetchPairs = 8;
+// Below this many pairs an insertion sort beats a radix pass (its 256
+// counters).
+constexpr uint32_t kInsertionSortPairs = 32;
+
+template <typename P>
+bool SameWord(const P& x, const P& y) {
+  return x.key == y.key && x.check == y.check;
+}
+
+template <typename P>
+bool OneWord(const P* p, uint32_t lo, uint32_t hi) {
+  for (uint32_t i = lo + 1; i < hi; ++i) {
+    if (!SameWord(p[i], p[lo])) return false;
+  }
+  return true;
+}
+
+// Stable: a pair moves only past pairs of a greater word.
+template <typename P>
+void InsertionSort(P* p, uint32_t lo, uint32_t hi) {
+  for (uint32_t i = lo + 1; i < hi; ++i) {
+    const P x = p[i];
+    uint32_t j = i;
+    while (j > lo && (p[j - 1].key > x.key || (p[j - 1].key == x.key && p[j - 1].check > x.check))) {
+      p[j] = p[j - 1];
+      --j;
+    }
+    p[j] = x;
+  }
+}
+
+// Stable counting sort of src[0, n) into dst[0, n) by the key's byte at
+// `shift`; bounds[b] .. bounds[b + 1] is where byte b went.
+template <typename P>
+void RadixPass(const P* src, P* dst, uint32_t n, int shift, uint32_t (&bounds)[kRadix + 1]) {
+  uint32_t next[kRadix] = {};
+  for (uint32_t i = 0; i < n; ++i) ++next[(src[i].key >> shift) & (kRadix - 1)];
+  uint32_t at = 0;
+  for (size_t b = 0; b < kRadix; ++b) {
+    bounds[b] = at;
+    at += next[b];
+    next[b] = bounds[b];
+  }
+  bounds[kRadix] = n;
+  for (uint32_t i = 0; i < n; ++i) dst[next[(src[i].key >> shift) & (kRadix - 1)]++] = src[i];
+}
+
 }  // namespace
 
 namespace {
@@ -143,12 +196,12 @@ WordIndexWriter::WordIndexWriter(sqlite::Database& db, std::string table, Search
     : db_(db), table_(std::move(table)), words_(words), temp_dir_(std::move(temp_dir)),
       block_pairs_(std::max<size_t>(block_pairs, 1)),
       seen_(kSeenSlots, SeenSlot{0, 0, 0}) {
-  // A block ends after the document that reaches block_pairs_; room for
-  // that document's words up front, so that neither the block nor its
-  // sorted copy is doubled for its last few pairs (an outsized document
-  // still grows them).
-  pairs_.reserve(block_pairs_ + kBlockSlackPairs);
-  sorted_.reserve(block_pairs_ + kBlockSlackPairs);
+  // A block ends after the document that reaches block_pairs_: room for
+  // that document's words, and for each partition's last chunk partly
+  // filled (an outsized document takes chunks of their own).
+  arena_chunks_ = (block_pairs_ + kBlockSlackPairs) / kChunkPairs + kPartitions;
+  arena_ = std::make_unique_for_overwrite<Pair[]>(arena_chunks_ * kChunkPairs);
+  partitions_.resize(kPartitions);
 }
 
 WordIndexWriter::~WordIndexWriter() {
@@ -173,7 +226,7 @@ Status WordIndexWriter::Add(int64_t rowid, std::string_view title, std::string_v
   AF_RETURN_IF_ERROR(AddText(abstract));
   ++documents_;
   // A block ends between documents; one document may take it past the mark.
-  if (pairs_.size() >= block_pairs_ || doc_rowids_.size() >= block_pairs_) {
+  if (block_pair_count_ >= block_pairs_ || doc_rowids_.size() >= block_pairs_) {
     if (Status st = FlushBlock(); !st.ok()) return status_ = st;
   }
   return Status::OK();
@@ -200,7 +253,26 @@ void WordIndexWriter::Note(std::string_view word) {
     }
     if (slot.key == key && slot.check == check) return;
   }
-  pairs_.push_back({key, check, static_cast<uint32_t>(doc_rowids_.size() - 1)});
+  Partition& part = partitions_[key >> (64 - kRadixBits)];
+  if (part.at == part.end) NewChunk(part);
+  // 256 write heads are more streams than the hardware prefetcher follows:
+  // ask for the line two ahead, so its read for ownership is not waited on.
+  __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(part.at) + kPrefetchPairs * sizeof(Pair)), 1);
+  *part.at++ = {key, check, static_cast<uint32_t>(doc_rowids_.size() - 1)};
+  ++block_pair_count_;
+}
+
+void WordIndexWriter::NewChunk(Partition& part) {
+  Pair* chunk;
+  if (arena_used_ < arena_chunks_) {
+    chunk = arena_.get() + arena_used_++ * kChunkPairs;
+  } else {
+    overflow_.push_back(std::make_unique_for_overwrite<Pair[]>(kChunkPairs));
+    chunk = overflow_.back().get();
+  }
+  part.chunks.push_back(chunk);
+  part.at = chunk;
+  part.end = chunk + kChunkPairs;
 }
 
 void WordIndexWriter::GrowSeen() {
@@ -215,51 +287,74 @@ void WordIndexWriter::GrowSeen() {
   seen_.swap(grown);
 }
 
-Status WordIndexWriter::FlushBlock() {
-  if (doc_rowids_.empty()) return Status::OK();
-  const size_t n = pairs_.size();
-  // Two stable radix passes on the key's top 24 bits (most significant
-  // first, 4096 buckets each: the write heads stay in cache), then each run
-  // of equal top bits, almost always one word, is checked and, when it mixes
-  // words, stably sorted by (key, check). Stable all through: each word's
+size_t WordIndexWriter::SortPartition(const Partition& part) {
+  // Stable most-significant-first radix passes of 8 bits; the partitions
+  // were the first. The second reads the partition's chunks into sort_
+  // (256 write heads, within L2); then each range of equal top 16 bits that
+  // mixes words takes a third pass through sort_spare_ (within L1). A range
+  // of one word, or a short one, needs no further pass; after 24 bits a
+  // range that still mixes words (words that share their top 24 bits) is
+  // sorted by comparing (key, check). Stable all through: each word's
   // documents stay in document order.
-  constexpr int kBits = 12;
-  constexpr size_t kBuckets = size_t{1} << kBits;
-  std::vector<uint32_t> start(kBuckets + 1, 0);
-  for (const Pair& p : pairs_) ++start[(p.key >> (64 - kBits)) + 1];
-  for (size_t b = 1; b <= kBuckets; ++b) start[b] += start[b - 1];
-  sorted_.resize(n);
-  {
-    std::vector<uint32_t> next(start.begin(), start.end() - 1);
-    for (const Pair& p : pairs_) sorted_[next[p.key >> (64 - kBits)]++] = p;
+  if (part.chunks.empty()) return 0;
+  const size_t total = (part.chunks.size() - 1) * kChunkPairs + static_cast<size_t>(part.at - part.chunks.back());
+  if (total > sort_size_) {
+    sort_ = std::make_unique_for_overwrite<Pair[]>(total);
+    sort_size_ = total;
   }
-  std::vector<uint32_t> inner(kBuckets + 1);
-  auto same_word = [](const Pair& x, const Pair& y) { return x.key == y.key && x.check == y.check; };
-  for (size_t b = 0; b < kBuckets; ++b) {
-    const uint32_t lo = start[b], hi = start[b + 1];
-    if (hi - lo < 2) {
-      if (hi > lo) pairs_[lo] = sorted_[lo];
+  Pair* const a = sort_.get();
+  const uint32_t n = static_cast<uint32_t>(total);
+  uint32_t mid[kRadix + 1], low[kRadix + 1];
+  {
+    constexpr int kShift = 64 - 2 * kRadixBits;
+    uint32_t next[kRadix] = {};
+    for (size_t c = 0; c < part.chunks.size(); ++c) {
+      const Pair* chunk = part.chunks[c];
+      const Pair* chunk_end = c + 1 == part.chunks.size() ? part.at : chunk + kChunkPairs;
+      for (const Pair* p = chunk; p < chunk_end; ++p) ++next[(p->key >> kShift) & (kRadix - 1)];
+    }
+    uint32_t at = 0;
+    for (size_t b = 0; b < kRadix; ++b) {
+      mid[b] = at;
+      at += next[b];
+      next[b] = mid[b];
+    }
+    mid[kRadix] = n;
+    for (size_t c = 0; c < part.chunks.size(); ++c) {
+      const Pair* chunk = part.chunks[c];
+      const Pair* chunk_end = c + 1 == part.chunks.size() ? part.at : chunk + kChunkPairs;
+      for (const Pair* p = chunk; p < chunk_end; ++p) a[next[(p->key >> kShift) & (kRadix - 1)]++] = *p;
+    }
+  }
+  for (size_t m = 0; m < kRadix; ++m) {
+    const uint32_t lo = mid[m], hi = mid[m + 1];
+    if (hi - lo <= kInsertionSortPairs) {
+      InsertionSort(a, lo, hi);
       continue;
     }
-    std::fill(inner.begin(), inner.end(), 0);
-    for (uint32_t i = lo; i < hi; ++i) ++inner[((sorted_[i].key >> (64 - 2 * kBits)) & (kBuckets - 1)) + 1];
-    inner[0] = lo;
-    for (size_t k = 1; k <= kBuckets; ++k) inner[k] += inner[k - 1];
-    for (uint32_t i = lo; i < hi; ++i) pairs_[inner[(sorted_[i].key >> (64 - 2 * kBits)) & (kBuckets - 1)]++] = sorted_[i];
-    // inner[k] is now the end of sub-bucket k; sort the few that mix words.
-    uint32_t from = lo;
-    for (size_t k = 0; k < kBuckets && from < hi; ++k) {
-      const uint32_t to = inner[k];
-      bool mixed = false;
-      for (uint32_t i = from + 1; i < to && !mixed; ++i) mixed = !same_word(pairs_[i], pairs_[from]);
-      if (mixed) {
-        std::stable_sort(pairs_.begin() + from, pairs_.begin() + to, [](const Pair& x, const Pair& y) {
+    if (OneWord(a, lo, hi)) continue;
+    if (hi - lo > sort_spare_size_) {
+      sort_spare_ = std::make_unique_for_overwrite<Pair[]>(hi - lo);
+      sort_spare_size_ = hi - lo;
+    }
+    RadixPass(a + lo, sort_spare_.get(), hi - lo, 64 - 3 * kRadixBits, low);
+    std::copy(sort_spare_.get(), sort_spare_.get() + (hi - lo), a + lo);
+    for (size_t l = 0; l < kRadix; ++l) {
+      const uint32_t lo3 = lo + low[l], hi3 = lo + low[l + 1];
+      if (hi3 - lo3 <= kInsertionSortPairs) {
+        InsertionSort(a, lo3, hi3);
+      } else if (!OneWord(a, lo3, hi3)) {
+        std::stable_sort(a + lo3, a + hi3, [](const Pair& x, const Pair& y) {
           return x.key != y.key ? x.key < y.key : x.check < y.check;
         });
       }
-      from = to;
     }
   }
+  return total;
+}
+
+Status WordIndexWriter::FlushBlock() {
+  if (doc_rowids_.empty()) return Status::OK();
   if (!runs_file_) {
     // Unnamed where the filesystem allows it, else named and unlinked at
     // once: either way nothing is left behind, whatever happens.
@@ -282,39 +377,62 @@ Status WordIndexWriter::FlushBlock() {
   Run run{runs_bytes_, 0};
   // Groups are written into one buffer, handed to the file a chunk at a time.
   constexpr size_t kChunk = size_t{1} << 20;
-  std::string out;
-  out.reserve(2 * kChunk);
-  std::vector<int64_t> rowids;
+  std::string out(2 * kChunk, '\0');
+  size_t used = 0;
   auto write_out = [&]() -> Status {
-    if (std::fwrite(out.data(), 1, out.size(), runs_file_) != out.size()) {
+    if (std::fwrite(out.data(), 1, used, runs_file_) != used) {
       return Status::IOError(std::string("search index build: writing the temporary file: ") + std::strerror(errno));
     }
-    run.bytes += out.size();
-    out.clear();
+    run.bytes += used;
+    used = 0;
     return Status::OK();
   };
-  for (size_t i = 0; i < n;) {
-    size_t j = i + 1;
-    while (j < n && pairs_[j].key == pairs_[i].key && pairs_[j].check == pairs_[i].check) ++j;
-    // The group's documents, newest first (the block holds them in document order).
-    rowids.clear();
-    for (size_t k = j; k-- > i;) rowids.push_back(doc_rowids_[pairs_[k].doc]);
-    const size_t header = out.size();
-    PutU64(pairs_[i].key, &out);
-    PutU32(pairs_[i].check, &out);
-    PutU64(static_cast<uint64_t>(rowids.back()), &out);  // the smallest: the doclist's last
-    PutU32(0, &out);
-    const size_t before = out.size();
-    AF_RETURN_IF_ERROR(EncodeDoclist(rowids.data(), rowids.size(), &out));
-    const uint32_t len = static_cast<uint32_t>(out.size() - before);
-    std::memcpy(out.data() + header + 20, &len, 4);
-    if (out.size() >= kChunk) AF_RETURN_IF_ERROR(write_out());
-    i = j;
+  // The partitions in key order, each sorted in turn.
+  for (const Partition& part : partitions_) {
+    const size_t n = SortPartition(part);
+    const Pair* const pairs = sort_.get();
+    for (size_t i = 0; i < n;) {
+      size_t j = i + 1;
+      while (j < n && SameWord(pairs[j], pairs[i])) ++j;
+      const size_t most = RunReader::kHeader + (j - i) * kMaxVarintBytes;
+      if (used + most > out.size()) {
+        AF_RETURN_IF_ERROR(write_out());
+        if (most > out.size()) out.resize(most);
+      }
+      // The record: key, check, the doclist's last (smallest) rowid, the
+      // doclist's length, then the doclist (doclist.h): the group's documents
+      // newest first (the block holds them in document order, rowids
+      // ascending, each document once per word).
+      char* const record = out.data() + used;
+      std::memcpy(record, &pairs[i].key, 8);
+      std::memcpy(record + 8, &pairs[i].check, 4);
+      const int64_t smallest = doc_rowids_[pairs[i].doc];
+      std::memcpy(record + 12, &smallest, 8);
+      char* p = record + RunReader::kHeader;
+      int64_t previous = doc_rowids_[pairs[j - 1].doc];
+      p = PutVarint(static_cast<uint64_t>(previous), p);
+      for (size_t k = j - 1; k-- > i;) {
+        const int64_t rowid = doc_rowids_[pairs[k].doc];
+        p = PutVarint(static_cast<uint64_t>(previous - rowid), p);
+        previous = rowid;
+      }
+      const uint32_t len = static_cast<uint32_t>(p - record - RunReader::kHeader);
+      std::memcpy(record + 20, &len, 4);
+      used = static_cast<size_t>(p - out.data());
+      if (used >= kChunk) AF_RETURN_IF_ERROR(write_out());
+      i = j;
+    }
   }
   AF_RETURN_IF_ERROR(write_out());
   runs_bytes_ += run.bytes;
   runs_.push_back(run);
-  pairs_.clear();
+  for (Partition& part : partitions_) {
+    part.chunks.clear();
+    part.at = part.end = nullptr;
+  }
+  arena_used_ = 0;
+  overflow_.clear();
+  block_pair_count_ = 0;
   doc_rowids_.clear();
   return Status::OK();
 }
@@ -327,9 +445,11 @@ Status WordIndexWriter::Merge() {
   const int fd = ::fileno(runs_file_);
   // The blocks are done with: their memory goes to the runs' read buffers
   // (1 MiB each at most, 64 KiB at least).
-  std::vector<Pair>().swap(pairs_);
-  std::vector<Pair>().swap(sorted_);
-  static_assert(2 * sizeof(Pair) == kBlockBytesPerPair);
+  arena_.reset();
+  sort_.reset();
+  sort_spare_.reset();
+  sort_size_ = sort_spare_size_ = 0;
+  static_assert(3 * sizeof(Pair) == kBlockBytesPerPair);
   const size_t chunk =
       std::clamp<size_t>(block_pairs_ * kBlockBytesPerPair / runs_.size(), size_t{64} << 10, size_t{1} << 20);
   std::vector<std::unique_ptr<RunReader>> readers;

@@ -19,9 +19,10 @@
 // of each document, and per block of pairs radix-sorts them (sequential
 // passes) into a run of doclists in fingerprint order, written to a
 // temporary file; Finish() merges the runs into the table in key order (an
-// append to the B-tree). Memory: one block (block_pairs pairs of 16 bytes,
-// twice, for the sort); while merging, a read buffer per run, together about
-// as much as the block took.
+// append to the B-tree). Memory: one block (block_pairs pairs of 16 bytes)
+// and the sort's buffers, on text a few percent of the block, at most twice
+// the block when all its words share a partition; while merging, a read
+// buffer per run, together at most as much as the block could take.
 //
 // WordIndexWriter: Add() each document in ascending rowid order, then
 // Finish(). Errors: kInvalidArgument for a rowid not above the previous one
@@ -50,8 +51,9 @@
 namespace arxivflow::warehouse {
 
 inline constexpr size_t kWordIndexBlockPairs = size_t{1} << 23;
-// The block that fits `memory_bytes` (a pair takes 32 bytes: the block and
-// its sorted copy), 64 Ki to kWordIndexBlockPairs pairs; 0 = the largest.
+// The block that fits `memory_bytes` (a pair takes 48 bytes at most: the
+// block and the sort's buffers), 64 Ki to kWordIndexBlockPairs pairs; 0 = the
+// largest.
 size_t WordIndexBlockPairs(size_t memory_bytes);
 
 struct WordFingerprint {
@@ -92,14 +94,34 @@ class WordIndexWriter {
   SearchWords& words_;
   std::string temp_dir_;
   size_t block_pairs_;
-  // The current block: one pair per distinct word of each document.
+  // The current block: one pair per distinct word of each document, kept in
+  // 256 partitions by the key's top byte as the pairs come: that is the
+  // sort's first pass, its writes scattered among the tokenising, where they
+  // cost little (a pass of its own over the block waits on memory). A
+  // partition is a list of chunks of the arena.
   struct Pair {
     uint64_t key;    // the fingerprint's hash, sign bit flipped (unsigned order = SQLite's order)
     uint32_t check;
     uint32_t doc;    // index into doc_rowids_
   };
-  std::vector<Pair> pairs_;
-  std::vector<Pair> sorted_;
+  struct Partition {
+    Pair* at = nullptr;   // the next free pair of the last chunk
+    Pair* end = nullptr;  // the last chunk's end
+    std::vector<Pair*> chunks;
+  };
+  void NewChunk(Partition& part);
+  // Sorts partition `part` into sort_ (its pairs in (key, check) order, each
+  // word's in document order); returns the number of pairs.
+  size_t SortPartition(const Partition& part);
+  std::vector<Partition> partitions_;
+  std::unique_ptr<Pair[]> arena_;  // the block's chunks, then overflow_'s
+  size_t arena_chunks_ = 0, arena_used_ = 0;
+  std::vector<std::unique_ptr<Pair[]>> overflow_;  // chunks past the arena (an outsized document)
+  size_t block_pair_count_ = 0;
+  // The sort's buffers: a partition, and one range of it; they grow to the
+  // largest seen (on text a few percent of the arena).
+  std::unique_ptr<Pair[]> sort_, sort_spare_;
+  size_t sort_size_ = 0, sort_spare_size_ = 0;
   std::vector<int64_t> doc_rowids_;
   // This document's words so far: open addressing, a slot is taken when its
   // stamp is stamp_ (so a new document clears nothing).
