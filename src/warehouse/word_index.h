@@ -16,8 +16,8 @@
 // Why fingerprints and sorting: the build never looks a word up in a
 // vocabulary (a cache miss per word occurrence, most of FTS5's cost on
 // real text). It appends one (fingerprint, document) pair per distinct word
-// of each document, and per block of pairs radix-sorts them (sequential
-// passes) into a run of doclists in fingerprint order, written to a
+// of each document, and per block of pairs radix-sorts them (in cache, by
+// partition) into a run of doclists in fingerprint order, written to a
 // temporary file; Finish() merges the runs into the table in key order (an
 // append to the B-tree). Memory: one block (block_pairs pairs of 16 bytes)
 // and the sort's buffers, on text a few percent of the block, at most twice
