@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <queue>
+#include <span>
 
 #include "common/varint.h"
 #include "warehouse/doclist.h"
@@ -133,20 +134,25 @@ void InsertionSort(P* p, uint32_t lo, uint32_t hi) {
   }
 }
 
-// Stable counting sort of src[0, n) into dst[0, n) by the key's byte at
-// `shift`; bounds[b] .. bounds[b + 1] is where byte b went.
+// Stable counting sort of the pairs of `sources`, one after another, into
+// dst by the key's byte at `shift`; bounds[b] .. bounds[b + 1] is where byte
+// b went.
 template <typename P>
-void RadixPass(const P* src, P* dst, uint32_t n, int shift, uint32_t (&bounds)[kRadix + 1]) {
+void RadixPass(std::span<const std::span<const P>> sources, P* dst, int shift, uint32_t (&bounds)[kRadix + 1]) {
   uint32_t next[kRadix] = {};
-  for (uint32_t i = 0; i < n; ++i) ++next[(src[i].key >> shift) & (kRadix - 1)];
+  for (const auto& source : sources) {
+    for (const P& p : source) ++next[(p.key >> shift) & (kRadix - 1)];
+  }
   uint32_t at = 0;
   for (size_t b = 0; b < kRadix; ++b) {
     bounds[b] = at;
     at += next[b];
     next[b] = bounds[b];
   }
-  bounds[kRadix] = n;
-  for (uint32_t i = 0; i < n; ++i) dst[next[(src[i].key >> shift) & (kRadix - 1)]++] = src[i];
+  bounds[kRadix] = at;
+  for (const auto& source : sources) {
+    for (const P& p : source) dst[next[(p.key >> shift) & (kRadix - 1)]++] = p;
+  }
 }
 
 }  // namespace
@@ -292,9 +298,9 @@ size_t WordIndexWriter::SortPartition(const Partition& part) {
   // were the first. The second reads the partition's chunks into sort_
   // (256 write heads, within L2); then each range of equal top 16 bits that
   // mixes words takes a third pass through sort_spare_ (within L1). A range
-  // of one word, or a short one, needs no further pass; after 24 bits a
-  // range that still mixes words (words that share their top 24 bits) is
-  // sorted by comparing (key, check). Stable all through: each word's
+  // of one word needs no further pass, a short one is sorted by insertion;
+  // after 24 bits a range that still mixes words (words that share their top
+  // 24 bits) is sorted by comparing (key, check). Stable all through: each word's
   // documents stay in document order.
   if (part.chunks.empty()) return 0;
   const size_t total = (part.chunks.size() - 1) * kChunkPairs + static_cast<size_t>(part.at - part.chunks.back());
@@ -303,29 +309,13 @@ size_t WordIndexWriter::SortPartition(const Partition& part) {
     sort_size_ = total;
   }
   Pair* const a = sort_.get();
-  const uint32_t n = static_cast<uint32_t>(total);
   uint32_t mid[kRadix + 1], low[kRadix + 1];
-  {
-    constexpr int kShift = 64 - 2 * kRadixBits;
-    uint32_t next[kRadix] = {};
-    for (size_t c = 0; c < part.chunks.size(); ++c) {
-      const Pair* chunk = part.chunks[c];
-      const Pair* chunk_end = c + 1 == part.chunks.size() ? part.at : chunk + kChunkPairs;
-      for (const Pair* p = chunk; p < chunk_end; ++p) ++next[(p->key >> kShift) & (kRadix - 1)];
-    }
-    uint32_t at = 0;
-    for (size_t b = 0; b < kRadix; ++b) {
-      mid[b] = at;
-      at += next[b];
-      next[b] = mid[b];
-    }
-    mid[kRadix] = n;
-    for (size_t c = 0; c < part.chunks.size(); ++c) {
-      const Pair* chunk = part.chunks[c];
-      const Pair* chunk_end = c + 1 == part.chunks.size() ? part.at : chunk + kChunkPairs;
-      for (const Pair* p = chunk; p < chunk_end; ++p) a[next[(p->key >> kShift) & (kRadix - 1)]++] = *p;
-    }
+  std::vector<std::span<const Pair>> chunks;
+  chunks.reserve(part.chunks.size());
+  for (const Pair* chunk : part.chunks) {
+    chunks.emplace_back(chunk, chunk == part.chunks.back() ? part.at : chunk + kChunkPairs);
   }
+  RadixPass<Pair>(chunks, a, 64 - 2 * kRadixBits, mid);
   for (size_t m = 0; m < kRadix; ++m) {
     const uint32_t lo = mid[m], hi = mid[m + 1];
     if (hi - lo <= kInsertionSortPairs) {
@@ -337,7 +327,8 @@ size_t WordIndexWriter::SortPartition(const Partition& part) {
       sort_spare_ = std::make_unique_for_overwrite<Pair[]>(hi - lo);
       sort_spare_size_ = hi - lo;
     }
-    RadixPass(a + lo, sort_spare_.get(), hi - lo, 64 - 3 * kRadixBits, low);
+    const std::span<const Pair> range(a + lo, hi - lo);
+    RadixPass<Pair>({&range, 1}, sort_spare_.get(), 64 - 3 * kRadixBits, low);
     std::copy(sort_spare_.get(), sort_spare_.get() + (hi - lo), a + lo);
     for (size_t l = 0; l < kRadix; ++l) {
       const uint32_t lo3 = lo + low[l], hi3 = lo + low[l + 1];
