@@ -7,13 +7,14 @@
 namespace arxivflow::warehouse {
 
 Status EncodeDoclist(const int64_t* docs, size_t count, std::string* out) {
+  DoclistEncoder encoder;
   for (size_t i = 0; i < count; ++i) {
     if (docs[i] < 1 || (i > 0 && docs[i] >= docs[i - 1])) {
       return Status::InvalidArgument("doclist: rowid " + std::to_string(docs[i]) +
                                      (i > 0 ? " after " + std::to_string(docs[i - 1]) : std::string()) +
                                      " (rowids must be >= 1 and descending)");
     }
-    PutVarint(static_cast<uint64_t>(i == 0 ? docs[0] : docs[i - 1] - docs[i]), out);
+    PutVarint(encoder.Next(docs[i]), out);
   }
   return Status::OK();
 }

@@ -28,6 +28,22 @@ namespace arxivflow::warehouse {
 
 Status EncodeDoclist(const int64_t* docs, size_t count, std::string* out);
 
+// The number a doclist stores for each of its rowids, given in order: the
+// first as is, every later one as its distance below the one before. For a
+// writer that puts the varints itself (PutVarint) and whose rowids are known
+// to descend from >= 1; it checks nothing (EncodeDoclist does).
+class DoclistEncoder {
+ public:
+  uint64_t Next(int64_t rowid) {
+    const int64_t stored = previous_ == 0 ? rowid : previous_ - rowid;
+    previous_ = rowid;
+    return static_cast<uint64_t>(stored);
+  }
+
+ private:
+  int64_t previous_ = 0;  // 0: none yet (rowids are >= 1)
+};
+
 class DoclistCursor {
  public:
   // `bytes` outlives the cursor.

@@ -31,7 +31,6 @@ inline uint64_t Mix(uint64_t a, uint64_t b) {
   return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
 }
 
-
 size_t VarintLength(const char* p, size_t n) {
   for (size_t i = 0; i < n && i < 10; ++i) {
     if (!(static_cast<uint8_t>(p[i]) & 0x80)) return i + 1;
@@ -400,13 +399,8 @@ Status WordIndexWriter::FlushBlock() {
       const int64_t smallest = doc_rowids_[pairs[i].doc];
       std::memcpy(record + 12, &smallest, 8);
       char* p = record + RunReader::kHeader;
-      int64_t previous = doc_rowids_[pairs[j - 1].doc];
-      p = PutVarint(static_cast<uint64_t>(previous), p);
-      for (size_t k = j - 1; k-- > i;) {
-        const int64_t rowid = doc_rowids_[pairs[k].doc];
-        p = PutVarint(static_cast<uint64_t>(previous - rowid), p);
-        previous = rowid;
-      }
+      DoclistEncoder doclist;
+      for (size_t k = j; k-- > i;) p = PutVarint(doclist.Next(doc_rowids_[pairs[k].doc]), p);
       const uint32_t len = static_cast<uint32_t>(p - record - RunReader::kHeader);
       std::memcpy(record + 20, &len, 4);
       used = static_cast<size_t>(p - out.data());
