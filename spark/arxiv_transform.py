@@ -1412,7 +1412,7 @@ HADOOP_CONF = {
 
 
 class Options:
-    def __init__(self, input, output, nips=None, max_rejects=None, compression="snappy"):
+    def __init__(self, input, output, nips=None, max_rejects=None, compression="snappy", input_sha256=False):
         self.input = input
         self.output = output
         self.nips = nips or None
@@ -1423,6 +1423,7 @@ class Options:
         if compression not in ("snappy", "zstd", "gzip", "none"):
             raise ValueError("--compression must be snappy, zstd, gzip or none, not '%s'" % compression)
         self.compression = compression
+        self.input_sha256 = input_sha256
 
 
 def parse_max_rejects(text):
@@ -1471,11 +1472,16 @@ class HadoopFs:
         finally:
             stream.close()
 
-    def digest(self, gunzip=False):
-        """(sha256 hex of the file's bytes, bytes read, decompressed size)."""
+    def digest(self, gunzip=False, sha256=False):
+        """(crc32 of the file's bytes in 8 hex digits, their sha256 hex or None
+        unless asked for, bytes read, decompressed size)."""
         jvm = self.jvm
-        md = jvm.java.security.MessageDigest.getInstance("SHA-256")
-        raw = jvm.java.security.DigestInputStream(self.fs.open(self.path), md)
+        crc = jvm.java.util.zip.CRC32()
+        raw = jvm.java.util.zip.CheckedInputStream(self.fs.open(self.path), crc)
+        md = None
+        if sha256:
+            md = jvm.java.security.MessageDigest.getInstance("SHA-256")
+            raw = jvm.java.security.DigestInputStream(raw, md)
         try:
             size = None
             if gunzip:
@@ -1484,9 +1490,9 @@ class HadoopFs:
             raw.transferTo(jvm.java.io.OutputStream.nullOutputStream())
         finally:
             raw.close()
-        digest = bytes(b & 0xFF for b in md.digest())
+        sha = bytes(b & 0xFF for b in md.digest()).hex() if md is not None else None
         total = self.status().getLen()
-        return digest.hex(), total, size
+        return "%08x" % crc.getValue(), sha, total, size
 
     def list(self, path=None):
         try:
@@ -1687,10 +1693,10 @@ class Job:
             self.nips = None
             return
         info = probe_input(spark, opts.nips, "NIPS CSV")
-        sha, total, size = info["fs"].digest(gunzip=info["compression"] == "gzip")
+        crc, sha, total, size = info["fs"].digest(gunzip=info["compression"] == "gzip", sha256=opts.input_sha256)
         if size is None:
             size = total
-        self.digests["nips"] = (sha, total)
+        self.digests["nips"] = (crc, sha, total)
         info["layout"] = "csv"
         self.nips_info = info
         file, bom = opts.nips, info["bom"]
@@ -1703,8 +1709,8 @@ class Job:
     def _digest_async(self, key, fs, gunzip):
         def work():
             try:
-                sha, total, _ = fs.digest(gunzip)
-                self.digests[key] = (sha, total)
+                crc, sha, total, _ = fs.digest(gunzip, sha256=self.opts.input_sha256)
+                self.digests[key] = (crc, sha, total)
             except Exception as e:  # noqa: BLE001 - the manifest then says null
                 self.log("could not hash %s: %s" % (key, e))
         t = threading.Thread(target=work, daemon=True)
@@ -1924,6 +1930,8 @@ class Job:
             o["max_rejects"] = opts.max_rejects
         if opts.max_rejects_percent is not None:
             o["max_rejects_percent"] = opts.max_rejects_percent
+        if opts.input_sha256:
+            o["input_sha256"] = True
         o["rows_per_part"] = ROWS_PER_PART
         m["options"] = o
         inputs = []
@@ -1951,8 +1959,9 @@ class Job:
         return json.dumps(m, indent=2, ensure_ascii=False) + "\n"
 
     def _input_entry(self, kind, path, info, read, accepted, rejected):
-        sha, total = self.digests.get(kind, (None, info["size"]))
-        return {"kind": kind, "path": path, "size_bytes": info["size"], "bytes_read": total, "sha256": sha,
+        crc, sha, total = self.digests.get(kind, (None, None, info["size"]))
+        return {"kind": kind, "path": path, "size_bytes": info["size"], "bytes_read": total, "crc32": crc,
+                "sha256": sha,
                 "compression": info["compression"], "layout": info["layout"], "records_read": read,
                 "records_accepted": accepted, "records_rejected": rejected}
 
@@ -2126,6 +2135,8 @@ def parse_args(argv):
     p.add_argument("--output", required=True, help="a local folder, or a prefix such as s3a://bucket/area")
     p.add_argument("--max-rejects", default=None, help="N records, or P%% of those read")
     p.add_argument("--compression", default="snappy", help="snappy (default), zstd, gzip or none")
+    p.add_argument("--input-sha256", action="store_true",
+                   help="record each input's SHA-256 in the manifest, besides its CRC-32")
     return p.parse_args(argv)
 
 
@@ -2165,7 +2176,7 @@ def run_job(spark, opts, log=None):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        opts = Options(args.input, args.output, args.nips, args.max_rejects, args.compression)
+        opts = Options(args.input, args.output, args.nips, args.max_rejects, args.compression, args.input_sha256)
     except ValueError as e:
         print("arxiv_transform: %s" % e, file=sys.stderr)
         return 1

@@ -123,6 +123,7 @@ Result<ManifestInput> ParseInput(const json& entry, const std::string& where, co
   AF_RETURN_IF_ERROR(f.Count("size_bytes", &in.size_bytes));
   AF_RETURN_IF_ERROR(f.Text("etag", &in.etag));
   AF_RETURN_IF_ERROR(f.Count("bytes_read", &in.bytes_read));
+  AF_RETURN_IF_ERROR(f.Text("crc32", &in.crc32));
   AF_RETURN_IF_ERROR(f.Text("sha256", &in.sha256));
   AF_RETURN_IF_ERROR(f.Text("compression", &in.compression));
   AF_RETURN_IF_ERROR(f.Text("layout", &in.layout));
@@ -172,6 +173,7 @@ ordered_json AreaManifest::ToJsonValue() const {
       j["size_bytes"] = in.size_bytes;
       if (!in.etag.empty()) j["etag"] = in.etag;
       j["bytes_read"] = in.bytes_read;
+      j["crc32"] = in.crc32.empty() ? ordered_json(nullptr) : ordered_json(in.crc32);
       j["sha256"] = in.sha256.empty() ? ordered_json(nullptr) : ordered_json(in.sha256);
       j["compression"] = in.compression;
       j["layout"] = in.layout;

@@ -55,7 +55,8 @@ struct ManifestInput {
   uint64_t size_bytes = 0;
   std::string etag;  // "" = not recorded
   uint64_t bytes_read = 0;
-  std::string sha256;  // "" = only part of the input was read (null in the file)
+  std::string crc32;   // zlib's crc32() in 8 hex digits; "" = only part of the input was read (null)
+  std::string sha256;  // "" = not asked for, or only part of the input was read (null in the file)
   std::string compression;
   std::string layout;
   uint64_t records_read = 0;

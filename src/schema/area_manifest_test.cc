@@ -13,7 +13,7 @@ const char* kTransformManifest = R"({
   "run_id": "20261129T120000Z-0a1b2c3d",
   "options": {"input": "s.jsonl", "nips": null, "threads": 2},
   "inputs": [
-    {"kind": "snapshot", "path": "s.jsonl", "size_bytes": 10, "bytes_read": 10, "sha256": null,
+    {"kind": "snapshot", "path": "s.jsonl", "size_bytes": 10, "bytes_read": 10, "crc32": "1a2b3c4d", "sha256": null,
      "compression": "none", "layout": "jsonl", "records_read": 3, "records_accepted": 2, "records_rejected": 1}
   ],
   "records": {"read": 3, "accepted": 2, "rejected": 1, "duplicates": 0},
@@ -37,6 +37,7 @@ TEST(AreaManifest, RoundTripsWhatTheTransformWrites) {
   ASSERT_TRUE(m->tables.at("papers").listed());
   EXPECT_EQ(m->tables.at("papers").listed()->at(0).path, "papers/part-00000.parquet");
   EXPECT_EQ(m->inputs->at(0).sha256, "");
+  EXPECT_EQ(m->inputs->at(0).crc32, "1a2b3c4d");
   // Written back: the same document, tables in star-schema order.
   auto again = ParseAreaManifest(m->ToJson(), "again.json");
   ASSERT_TRUE(again.ok());

@@ -1,7 +1,6 @@
 #include "transform/input.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -23,19 +22,6 @@ Result<std::unique_ptr<RawInput>> OpenRawInput(const std::string& location) {
   }
   AF_ASSIGN_OR_RETURN(auto file, RawFile::Open(location));
   return std::unique_ptr<RawInput>(std::move(file));
-}
-
-std::string HexDigest(void* md_ctx) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(md_ctx), digest, &len);
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < len; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 15]);
-  }
-  return hex;
 }
 
 Result<size_t> StringSource::Read(char* buf, size_t n) {
@@ -64,17 +50,11 @@ Result<std::unique_ptr<RawFile>> RawFile::Open(const std::string& path) {
   if (S_ISDIR(st.st_mode)) return Status::InvalidArgument(path + ": is a directory");
   f->size_ = static_cast<uint64_t>(st.st_size);
   ::posix_fadvise(f->fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
-  auto* ctx = EVP_MD_CTX_new();
-  if (ctx == nullptr || EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1) {
-    return Status::Internal("SHA-256 initialisation failed");
-  }
-  f->md_ctx_ = ctx;
   return f;
 }
 
 RawFile::~RawFile() {
   if (fd_ >= 0) ::close(fd_);
-  if (md_ctx_ != nullptr) EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(md_ctx_));
 }
 
 Result<size_t> RawFile::Read(char* buf, size_t n) {
@@ -85,7 +65,7 @@ Result<size_t> RawFile::Read(char* buf, size_t n) {
       return Status::IOError(path_ + ": read at byte " + std::to_string(position_) + ": " +
                              std::strerror(errno));
     }
-    EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_ctx_), buf, static_cast<size_t>(k));
+    digest_.Update(buf, static_cast<size_t>(k));
     position_ += static_cast<uint64_t>(k);
     bytes_read_ += static_cast<uint64_t>(k);
     return static_cast<size_t>(k);
@@ -108,7 +88,6 @@ Result<std::string> RawFile::Peek(size_t n) {
   return out;
 }
 
-std::string RawFile::FinishSha256() { return HexDigest(md_ctx_); }
 
 Compression DetectCompression(std::string_view b) {
   if (b.size() >= 2 && static_cast<unsigned char>(b[0]) == 0x1f &&

@@ -6,9 +6,10 @@
 // - ByteSource::Read() fills up to `n` bytes and returns how many; 0 means
 //   end of stream. A stream that ends early (a cut .gz/.zst) or is corrupt is
 //   a Status::Corruption naming the file and the compressed offset.
-// - A RawInput (RawFile, S3Input) hashes (SHA-256, OpenSSL EVP) and counts
-//   every byte it reads, so the manifest can record the checksum of what was
-//   actually consumed. OpenRawInput() picks the kind from the location.
+// - A RawInput (RawFile, S3Input) counts every byte it reads and feeds it to
+//   its InputDigest (CRC-32, and SHA-256 when asked), so the manifest can
+//   record the fingerprint of what was actually consumed. OpenRawInput()
+//   picks the kind from the location.
 // - Not thread-safe; one reader thread owns a source.
 #pragma once
 
@@ -18,6 +19,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "transform/input_digest.h"
 
 namespace arxivflow::transform {
 
@@ -57,10 +59,13 @@ class RawInput : public ByteSource {
   virtual const std::string& path() const = 0;
   // Version tag of a remote object (S3 ETag), "" for files.
   virtual std::string etag() const { return ""; }
-  // Hex SHA-256 of every byte returned by Read() so far. Call once, at the end.
-  virtual std::string FinishSha256() = 0;
+  // The fingerprints of every byte returned by Read() so far.
+  InputDigest& digest() { return digest_; }
   // Peeks the next bytes without consuming them.
   virtual Result<std::string> Peek(size_t n) = 0;
+
+ protected:
+  InputDigest digest_;
 };
 
 // "s3://bucket/key" -> S3Input (s3_input.h), anything else -> RawFile.
@@ -76,7 +81,6 @@ class RawFile : public RawInput {
   uint64_t position() const override { return position_; }
   uint64_t bytes_read() const override { return bytes_read_; }
   const std::string& path() const override { return path_; }
-  std::string FinishSha256() override;
   Result<std::string> Peek(size_t n) override;
 
  private:
@@ -86,13 +90,9 @@ class RawFile : public RawInput {
   uint64_t size_ = 0;
   uint64_t position_ = 0;
   uint64_t bytes_read_ = 0;
-  void* md_ctx_ = nullptr;  // EVP_MD_CTX*
 };
 
 Compression DetectCompression(std::string_view first_bytes);
-
-// Finishes an EVP_MD_CTX* (SHA-256) and returns the digest in hex.
-std::string HexDigest(void* md_ctx);
 
 // Wraps `raw` (not owned; must outlive the result) in the matching decoder.
 std::unique_ptr<ByteSource> MakeDecoder(Compression c, ByteSource* raw, std::string name);

@@ -1,7 +1,5 @@
 #include "transform/s3_input.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cstring>
 
@@ -59,19 +57,10 @@ Result<std::unique_ptr<S3Input>> S3Input::Open(std::shared_ptr<const remote::S3C
   if (in->etag_.size() >= 2 && in->etag_.front() == '"' && in->etag_.back() == '"') {
     in->etag_ = in->etag_.substr(1, in->etag_.size() - 2);
   }
-  auto* ctx = EVP_MD_CTX_new();
-  if (ctx == nullptr || EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1) {
-    if (ctx) EVP_MD_CTX_free(ctx);
-    return Status::Internal("SHA-256 initialisation failed");
-  }
-  in->md_ctx_ = ctx;
   return in;
 }
 
-S3Input::~S3Input() {
-  DropPrefetch();
-  if (md_ctx_ != nullptr) EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(md_ctx_));
-}
+S3Input::~S3Input() { DropPrefetch(); }
 
 uint64_t S3Input::ChunkLength(uint64_t offset) const {
   if (offset >= size_) return 0;
@@ -129,7 +118,7 @@ Result<size_t> S3Input::Read(char* buf, size_t n) {
   const size_t k = std::min(n, chunk_.size() - chunk_pos_);
   std::memcpy(buf, chunk_.data() + chunk_pos_, k);
   chunk_pos_ += k;
-  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_ctx_), buf, k);
+  digest_.Update(buf, k);
   position_ += k;
   bytes_read_ += k;
   return k;
@@ -156,7 +145,5 @@ Result<std::string> S3Input::Peek(size_t n) {
   AF_RETURN_IF_ERROR(FetchRange(*client_, bucket_, key_, uri_, position_, length, &out));
   return out;
 }
-
-std::string S3Input::FinishSha256() { return HexDigest(md_ctx_); }
 
 }  // namespace arxivflow::transform

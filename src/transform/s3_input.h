@@ -10,7 +10,7 @@
 //   connection dropped mid-chunk is resumed by the client (s3_client.h).
 // - SetReadEnd(end): chunks stop at `end`, and past it are small (64 KiB,
 //   doubling), so a shard reads its range plus a short overrun.
-// - Every byte returned is hashed (FinishSha256) and counted.
+// - Every byte returned is counted and fed to digest().
 // - Not thread-safe (one reader thread), like every ByteSource.
 #pragma once
 
@@ -42,7 +42,6 @@ class S3Input : public RawInput {
   uint64_t bytes_read() const override { return bytes_read_; }
   const std::string& path() const override { return uri_; }
   std::string etag() const override { return etag_; }
-  std::string FinishSha256() override;
   Result<std::string> Peek(size_t n) override;
 
  private:
@@ -73,7 +72,6 @@ class S3Input : public RawInput {
   std::future<Fetched> prefetch_;
   uint64_t prefetch_offset_ = 0;
   uint64_t prefetch_length_ = 0;
-  void* md_ctx_ = nullptr;  // EVP_MD_CTX*
 };
 
 }  // namespace arxivflow::transform

@@ -8,8 +8,10 @@
 #include <openssl/sha.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <atomic>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -134,6 +136,7 @@ TEST(S3InputTest, StreamsInChunksWithChecksum) {
   RangeServer server(object);
   auto in = S3Input::Open(Client(server.endpoint()), "s3://bucket/in/snap.jsonl", 64 * 1024);
   ASSERT_TRUE(in.ok()) << in.status().ToString();
+  ASSERT_TRUE((*in)->digest().EnableSha256().ok());
   EXPECT_EQ((*in)->size(), object.size());
   EXPECT_EQ((*in)->etag(), "abc123");
   auto peek = (*in)->Peek(4);
@@ -141,7 +144,11 @@ TEST(S3InputTest, StreamsInChunksWithChecksum) {
   EXPECT_EQ(*peek, object.substr(0, 4));
   EXPECT_EQ(ReadAll(in->get(), 10000), object);
   EXPECT_EQ((*in)->bytes_read(), object.size());
-  EXPECT_EQ((*in)->FinishSha256(), Sha256Hex(object));
+  EXPECT_EQ((*in)->digest().FinishSha256(), Sha256Hex(object));
+  char crc[9];
+  std::snprintf(crc, sizeof(crc), "%08lx", ::crc32(0, reinterpret_cast<const Bytef*>(object.data()),
+                                                   static_cast<uInt>(object.size())));
+  EXPECT_EQ((*in)->digest().Crc32Hex(), crc);
   // Every GET but the peek is a chunk of at most 64 KiB.
   for (const auto& [offset, length] : server.ranges()) EXPECT_LE(length, 64u * 1024) << offset;
 }

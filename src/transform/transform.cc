@@ -368,6 +368,7 @@ class Engine {
 Status Engine::ReadSnapshot(InputSummary* info) {
   const std::string& path = opt_.input;
   AF_ASSIGN_OR_RETURN(auto raw, OpenRawInput(path));
+  if (opt_.input_sha256) AF_RETURN_IF_ERROR(raw->digest().EnableSha256());
   info->kind = "snapshot";
   info->path = path;
   info->size_bytes = raw->size();
@@ -438,7 +439,10 @@ Status Engine::ReadSnapshot(InputSummary* info) {
     if (!queue_.Push(std::move(block))) return Status::OK();
   }
   info->bytes_read = raw->bytes_read();
-  if (whole_file) info->sha256 = raw->FinishSha256();
+  if (whole_file) {
+    info->crc32 = raw->digest().Crc32Hex();
+    info->sha256 = raw->digest().FinishSha256();
+  }
   return Status::OK();
 }
 
@@ -545,6 +549,7 @@ void Engine::Work(TableOutputs* out) {
 Status Engine::ProcessNips(InputSummary* info, TableOutputs* out) {
   const std::string& path = opt_.nips;
   AF_ASSIGN_OR_RETURN(auto raw, OpenRawInput(path));
+  if (opt_.input_sha256) AF_RETURN_IF_ERROR(raw->digest().EnableSha256());
   info->kind = "nips";
   info->path = path;
   info->size_bytes = raw->size();
@@ -586,7 +591,8 @@ Status Engine::ProcessNips(InputSummary* info, TableOutputs* out) {
     }
   }
   info->bytes_read = raw->bytes_read();
-  info->sha256 = raw->FinishSha256();
+  info->crc32 = raw->digest().Crc32Hex();
+  info->sha256 = raw->digest().FinishSha256();
   return out->Close();
 }
 
@@ -762,6 +768,7 @@ Status Engine::Run(TransformSummary* summary, std::string* manifest) {
     o["compression"] = codec;
   }
   if (!opt_.uncompressed_columns.empty()) o["uncompressed_columns"] = opt_.uncompressed_columns;
+  if (opt_.input_sha256) o["input_sha256"] = true;
   o["shard"] = std::to_string(opt_.shard_index) + "/" + std::to_string(opt_.shard_count);
   if (opt_.max_rejects) o["max_rejects"] = *opt_.max_rejects;
   if (opt_.max_rejects_percent) o["max_rejects_percent"] = *opt_.max_rejects_percent;
@@ -770,7 +777,7 @@ Status Engine::Run(TransformSummary* summary, std::string* manifest) {
   m.options = o;
   m.inputs.emplace();
   for (const InputSummary& in : summary->inputs) {
-    m.inputs->push_back({in.kind, in.path, in.size_bytes, in.etag, in.bytes_read, in.sha256, in.compression,
+    m.inputs->push_back({in.kind, in.path, in.size_bytes, in.etag, in.bytes_read, in.crc32, in.sha256, in.compression,
                          in.layout, in.read, in.accepted, in.rejected, in.line_numbers});
   }
   m.records = schema::ManifestRecords{summary->read, summary->accepted, summary->rejected, summary->duplicates};

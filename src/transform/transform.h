@@ -43,6 +43,8 @@ struct TransformOptions {
   std::vector<std::string> uncompressed_columns;
   uint64_t shard_index = 0;  // 0-based
   uint64_t shard_count = 1;
+  // Also record each input's SHA-256 (input_digest.h); its CRC-32 always.
+  bool input_sha256 = false;
   std::optional<uint64_t> max_rejects;          // absolute
   std::optional<double> max_rejects_percent;    // of records read
   ProgressMode progress = ProgressMode::kAuto;  // the terminal bar / log lines
@@ -63,7 +65,8 @@ struct InputSummary {
   std::string etag;  // S3 inputs: the object's ETag
   std::string line_numbers;  // "" = exact; else how reject line numbers count
   uint64_t bytes_read = 0;
-  std::string sha256;  // empty when only part of the file was read
+  std::string crc32;   // 8 hex digits; empty when only part of the file was read
+  std::string sha256;  // empty unless asked for, or when only part was read
   std::string compression;
   std::string layout;
   uint64_t read = 0, accepted = 0, rejected = 0;

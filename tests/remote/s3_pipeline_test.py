@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 
 BIN = os.path.abspath(sys.argv[1])
 SAMPLE = os.path.abspath("tests/data/arxiv-sample-200.jsonl")
@@ -203,14 +204,18 @@ def main():
         af("aws", "s3", "cp", gz, "s3://%s/in/sample.jsonl.gz" % BUCKET)
         for name, digest_of in (("sample.jsonl", raw), ("sample.jsonl.gz", open(gz, "rb").read())):
             area = "s3://%s/from-%s" % (BUCKET, name.replace(".", "-"))
+            # The CRC-32 always; the SHA-256 when asked (here for the .gz).
+            with_sha256 = name.endswith(".gz")
             af("transform", "--input", "s3://%s/in/%s" % (BUCKET, name), "--output", area,
-               "--threads", "2", "--progress", "never")
+               "--threads", "2", "--progress", "never", *(["--input-sha256"] if with_sha256 else []))
             counts, _ = load_counts(tmp, area, "in-" + name)
             check(counts == SAMPLE_COUNTS, "counts from s3 input %s: %s" % (name, counts))
             m = json.loads(read_object(tmp, area[len("s3://%s/" % BUCKET):] + "/_manifest.json"))
             inp = m["inputs"][0]
             check(inp["path"] == "s3://%s/in/%s" % (BUCKET, name), inp)
-            check(inp["sha256"] == hashlib.sha256(digest_of).hexdigest(), "checksum %s" % inp)
+            check(inp["crc32"] == "%08x" % zlib.crc32(digest_of), "crc32 %s" % inp)
+            check(inp["sha256"] == (hashlib.sha256(digest_of).hexdigest() if with_sha256 else None),
+                  "sha256 %s" % inp)
             check(inp["size_bytes"] == len(digest_of) and inp.get("etag"), "size/etag %s" % inp)
         print("ok: s3 input (plain, gzip)")
 

@@ -139,7 +139,7 @@ def compare_areas(label, a, b):
             ok = False
             print("  manifest tables.%s.rows: C++ %s, Spark %s" % (t, ma["tables"][t]["rows"], mb["tables"][t]["rows"]))
     for ia, ib in zip(ma["inputs"], mb["inputs"]):
-        for k in ("kind", "path", "size_bytes", "bytes_read", "sha256", "compression", "layout",
+        for k in ("kind", "path", "size_bytes", "bytes_read", "crc32", "sha256", "compression", "layout",
                   "records_read", "records_accepted", "records_rejected"):
             if ia.get(k) != ib.get(k):
                 ok = False

@@ -32,6 +32,7 @@ import gzip
 import json
 import os
 import subprocess
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TABLES = ["papers", "authors", "abstracts", "categories", "versions", "titles"]
@@ -166,6 +167,15 @@ def check(case, exit_code, area, paths):
         failures.append("manifest: accepted + rejected != read")
     if "unparsed_values" in expect and m["unparsed_values"] != expect["unparsed_values"]:
         failures.append("unparsed_values %s, expected %s" % (m["unparsed_values"], expect["unparsed_values"]))
+    # Every input was read whole: its CRC-32 is zlib's of the file as stored,
+    # and no SHA-256 unless asked for (--input-sha256).
+    for i, path in enumerate(p for p in paths if p):
+        got = m["inputs"][i] if i < len(m["inputs"]) else {}
+        with open(path, "rb") as f:
+            crc = "%08x" % zlib.crc32(f.read())
+        if got.get("crc32") != crc or got.get("sha256") is not None:
+            failures.append("inputs[%d]: crc32 %r, sha256 %r; expected crc32 %r, sha256 None"
+                            % (i, got.get("crc32"), got.get("sha256"), crc))
     for i, want in enumerate(expect.get("inputs", [])):
         got = m["inputs"][i] if i < len(m["inputs"]) else {}
         for k, v in want.items():
