@@ -30,10 +30,18 @@ uint32_t GetU32(const char* in) {
 
 // Bytes [from, from + 8) of the key, big-endian, zero past its end.
 uint64_t Prefix(std::string_view key, size_t from) {
+  if (key.size() >= from + 8) {
+    uint64_t v;
+    std::memcpy(&v, key.data() + from, 8);
+    return __builtin_bswap64(v);
+  }
   uint64_t v = 0;
   for (size_t i = from; i < from + 8; ++i) v = (v << 8) | (i < key.size() ? static_cast<uint8_t>(key[i]) : 0);
   return v;
 }
+
+// Ranges this short are sorted by insertion rather than by another pass.
+constexpr size_t kInsertionSortMax = 32;
 
 // A run on disk: each entry as the bytes its key and record share with the
 // entry before it in the run, and the rest (sorted neighbours share much:
@@ -225,19 +233,68 @@ Status IndexSorter::Add(std::string_view key, std::string_view record, bool key_
   return Status::OK();
 }
 
+bool IndexSorter::KeyLess(const Item& a, const Item& b) const {
+  if (a.prefix0 != b.prefix0) return a.prefix0 < b.prefix0;
+  if (a.prefix1 != b.prefix1) return a.prefix1 < b.prefix1;
+  if (a.key_size <= 16 && b.key_size <= 16) return a.key_size < b.key_size;
+  const char* arena = arena_.data();
+  return std::string_view(arena + a.offset + kEntryHeader, a.key_size) <
+         std::string_view(arena + b.offset + kEntryHeader, b.key_size);
+}
+
+void IndexSorter::RadixSort(Item* items, Item* scratch, size_t n, int depth) const {
+  // Most significant byte first, one counting pass per byte of the prefixes
+  // (each stable), skipping a byte the whole range shares (an index's tag
+  // bytes, an integer's high bytes). Short ranges, and ranges whose 16
+  // prefix bytes are all equal, finish with the comparison.
+  for (;;) {
+    if (n <= kInsertionSortMax || depth == 16) {
+      if (n <= kInsertionSortMax) {
+        for (size_t i = 1; i < n; ++i) {
+          const Item item = items[i];
+          size_t j = i;
+          for (; j > 0 && KeyLess(item, items[j - 1]); --j) items[j] = items[j - 1];
+          items[j] = item;
+        }
+      } else {
+        std::stable_sort(items, items + n, [this](const Item& a, const Item& b) { return KeyLess(a, b); });
+      }
+      return;
+    }
+    const int shift = 56 - 8 * (depth % 8);
+    auto byte_of = [depth, shift](const Item& item) {
+      return static_cast<size_t>(((depth < 8 ? item.prefix0 : item.prefix1) >> shift) & 0xff);
+    };
+    size_t count[256] = {};
+    for (size_t i = 0; i < n; ++i) ++count[byte_of(items[i])];
+    if (count[byte_of(items[0])] == n) {
+      ++depth;
+      continue;
+    }
+    size_t start[256];
+    size_t sum = 0;
+    for (int b = 0; b < 256; ++b) {
+      start[b] = sum;
+      sum += count[b];
+    }
+    for (size_t i = 0; i < n; ++i) scratch[start[byte_of(items[i])]++] = items[i];
+    std::memcpy(static_cast<void*>(items), scratch, n * sizeof(Item));
+    size_t begin = 0;
+    for (int b = 0; b < 256; ++b) {
+      if (count[b] > 1) RadixSort(items + begin, scratch + begin, count[b], depth + 1);
+      begin += count[b];
+    }
+    return;
+  }
+}
+
 Status IndexSorter::SortInMemory() {
   if (in_order_) return Status::OK();
-  const char* arena = arena_.data();
   // Stable: entries with equal keys stay in the order they came, which is
-  // their rowids' order. Most comparisons end within the 16 bytes kept in
+  // their rowids' order. Most entries are placed by the 16 bytes kept in
   // the items, without touching the arena.
-  std::stable_sort(items_.begin(), items_.end(), [arena](const Item& a, const Item& b) {
-    if (a.prefix0 != b.prefix0) return a.prefix0 < b.prefix0;
-    if (a.prefix1 != b.prefix1) return a.prefix1 < b.prefix1;
-    if (a.key_size <= 16 && b.key_size <= 16) return a.key_size < b.key_size;
-    return std::string_view(arena + a.offset + kEntryHeader, a.key_size) <
-           std::string_view(arena + b.offset + kEntryHeader, b.key_size);
-  });
+  if (sort_scratch_.size() < items_.size()) sort_scratch_.resize(items_.size());
+  RadixSort(items_.data(), sort_scratch_.data(), items_.size(), 0);
   in_order_ = true;
   return Status::OK();
 }
@@ -317,6 +374,7 @@ Status IndexSorter::WriteTo(const std::function<Status(std::string_view)>& emit)
     return Status::OK();
   }
   AF_RETURN_IF_ERROR(Spill());
+  std::vector<Item>().swap(sort_scratch_);  // the merge's read buffers take its memory
   std::vector<RunReader> readers;
   readers.reserve(runs_.size());
   const size_t buffer = std::clamp(memory_bytes_ / runs_.size(), kMinReadBuffer, kMaxReadBuffer);

@@ -14,8 +14,8 @@
 // CREATE UNIQUE INDEX would.
 //
 // Contract: Add() every entry, then WriteTo() once. Memory: a run of
-// `memory_bytes` (its entries and 24 bytes per entry), half as much again
-// while it is sorted, and while merging a read buffer per run (their share of
+// `memory_bytes` (its entries and 24 bytes per entry), the items once more
+// while it is sorted (a third of the run at most), and while merging a read buffer per run (their share of
 // `memory_bytes`, 4 to 256 KiB each) and its current entry. The spill file is removed when the
 // sorter is destroyed (or its process dies). Errors (I/O) are returned as
 // Status. Not thread-safe.
@@ -72,6 +72,9 @@ class IndexSorter {
   class RunReader;
   size_t MemoryInUse() const;  // the run in memory: entries and their items
   Status SortInMemory();
+  // Stable: by the prefixes' bytes from `depth` (0..16) on, then the whole key.
+  void RadixSort(Item* items, Item* scratch, size_t n, int depth) const;
+  bool KeyLess(const Item& a, const Item& b) const;
   Status Spill();
   Status OpenSpillFile();
   Status Emit(std::string_view key, std::string_view record, bool key_has_null,
@@ -82,6 +85,7 @@ class IndexSorter {
   std::string unique_error_;
   std::string arena_;  // entries: u32 key size, u32 record size, u8 null, key (with rowid), record
   std::vector<Item> items_;
+  std::vector<Item> sort_scratch_;  // RadixSort's other half, kept between runs
   bool in_order_ = true;
   size_t last_entry_ = 0;
   int fd_ = -1;

@@ -120,6 +120,41 @@ TEST(IndexSorterTest, SortsAcrossSpilledRunsKeepingEqualKeysInOrder) {
   }
 }
 
+// One run sorted by bytes of the kept 16-byte prefixes: keys whose leading
+// bytes are all alike (the tags, an integer's high bytes), wide and narrow
+// ranges per byte, and a crowd of keys equal in their first 16 bytes that
+// differ only after them, or not at all. The output is the stable order.
+TEST(IndexSorterTest, SortsByPrefixBytesThenWholeKeysStably) {
+  const ScopedTempDir tmp("af_index_sorter_radix_");
+  std::mt19937 random(11);
+  IndexSorter sorter(tmp.path().string(), size_t{1} << 30, "");
+  std::vector<Entry> entries;
+  for (int i = 0; i < 30000; ++i) {
+    std::string key;
+    switch (random() % 3) {
+      case 0:  // (year, month, id), as versions' index
+        AppendSortKeyInteger(1990 + static_cast<int64_t>(random() % 36), &key);
+        AppendSortKeyInteger(1 + static_cast<int64_t>(random() % 12), &key);
+        AppendSortKeyText("id" + std::to_string(random() % 50), &key);
+        break;
+      case 1:  // 15 shared bytes, then a tail that decides, or none
+        AppendSortKeyText("the same prefix" + std::string(random() % 3, "xy"[random() % 2]), &key);
+        AppendSortKeyInteger(static_cast<int64_t>(random() % 4) - 2, &key);
+        break;
+      default:  // short text: differing in the first bytes, or in length
+        AppendSortKeyText(std::string(random() % 4, "ab"[random() % 2]), &key);
+        break;
+    }
+    entries.push_back({key, std::to_string(i)});
+    ASSERT_TRUE(sorter.Add(key, entries.back().record, false).ok());
+  }
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
+  std::vector<std::string> expected;
+  for (const auto& e : entries) expected.push_back(e.record);
+  EXPECT_EQ(Sorted(sorter), expected);
+  EXPECT_EQ(sorter.runs(), 0u);
+}
+
 // A run's memory counts the 24-byte item of each entry besides its bytes:
 // with short entries the items are most of it.
 TEST(IndexSorterTest, ARunsMemoryCountsItsItems) {
