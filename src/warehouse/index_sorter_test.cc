@@ -82,6 +82,14 @@ struct Entry {
   std::string record;  // here: the entry's number, to check the order of equal keys
 };
 
+// The records in the order a stable sort by key gives.
+std::vector<std::string> StableOrder(std::vector<Entry> entries) {
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
+  std::vector<std::string> records;
+  for (const auto& e : entries) records.push_back(e.record);
+  return records;
+}
+
 std::vector<std::string> Sorted(IndexSorter& sorter) {
   std::vector<std::string> out;
   const Status st = sorter.WriteTo([&](std::string_view record) {
@@ -110,10 +118,7 @@ TEST(IndexSorterTest, SortsAcrossSpilledRunsKeepingEqualKeysInOrder) {
       entries.push_back({key, std::to_string(i)});
       ASSERT_TRUE(sorter.Add(key, entries.back().record, false).ok());
     }
-    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
-    std::vector<std::string> expected;
-    for (const auto& e : entries) expected.push_back(e.record);
-    EXPECT_EQ(Sorted(sorter), expected);
+    EXPECT_EQ(Sorted(sorter), StableOrder(entries));
     if (memory < 5000) {
       EXPECT_GT(sorter.runs(), 10u);
     }
@@ -148,10 +153,7 @@ TEST(IndexSorterTest, SortsByPrefixBytesThenWholeKeysStably) {
     entries.push_back({key, std::to_string(i)});
     ASSERT_TRUE(sorter.Add(key, entries.back().record, false).ok());
   }
-  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
-  std::vector<std::string> expected;
-  for (const auto& e : entries) expected.push_back(e.record);
-  EXPECT_EQ(Sorted(sorter), expected);
+  EXPECT_EQ(Sorted(sorter), StableOrder(entries));
   EXPECT_EQ(sorter.runs(), 0u);
 }
 
