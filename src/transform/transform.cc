@@ -334,6 +334,10 @@ class Engine {
     pool_.push_back(std::move(b));
   }
 
+  // Opens an input, its digest as asked, and notes what it is in `info`.
+  Result<std::unique_ptr<RawInput>> OpenInput(const std::string& path, const char* kind, InputSummary* info);
+  // Notes what was read of `raw`, and its fingerprints when it was read whole.
+  static void NoteRead(RawInput& raw, bool whole_file, InputSummary* info);
   Status ReadSnapshot(InputSummary* info);
   void Work(TableOutputs* out);
   Status ProcessNips(InputSummary* info, TableOutputs* out);
@@ -365,14 +369,27 @@ class Engine {
   IdSet ids_;
 };
 
-Status Engine::ReadSnapshot(InputSummary* info) {
-  const std::string& path = opt_.input;
+Result<std::unique_ptr<RawInput>> Engine::OpenInput(const std::string& path, const char* kind,
+                                                     InputSummary* info) {
   AF_ASSIGN_OR_RETURN(auto raw, OpenRawInput(path));
   if (opt_.input_sha256) AF_RETURN_IF_ERROR(raw->digest().EnableSha256());
-  info->kind = "snapshot";
+  info->kind = kind;
   info->path = path;
   info->size_bytes = raw->size();
   info->etag = raw->etag();
+  return raw;
+}
+
+void Engine::NoteRead(RawInput& raw, bool whole_file, InputSummary* info) {
+  info->bytes_read = raw.bytes_read();
+  if (!whole_file) return;
+  info->crc32 = raw.digest().Crc32Hex();
+  info->sha256 = raw.digest().FinishSha256();
+}
+
+Status Engine::ReadSnapshot(InputSummary* info) {
+  const std::string& path = opt_.input;
+  AF_ASSIGN_OR_RETURN(auto raw, OpenInput(path, "snapshot", info));
   AF_ASSIGN_OR_RETURN(std::string magic, raw->Peek(4));
   const Compression compression = DetectCompression(magic);
   info->compression = CompressionLabel(compression);
@@ -438,11 +455,7 @@ Status Engine::ReadSnapshot(InputSummary* info) {
     block->input_done = std::min<uint64_t>(raw->position() - progress_base, progress_total_);
     if (!queue_.Push(std::move(block))) return Status::OK();
   }
-  info->bytes_read = raw->bytes_read();
-  if (whole_file) {
-    info->crc32 = raw->digest().Crc32Hex();
-    info->sha256 = raw->digest().FinishSha256();
-  }
+  NoteRead(*raw, whole_file, info);
   return Status::OK();
 }
 
@@ -548,12 +561,7 @@ void Engine::Work(TableOutputs* out) {
 
 Status Engine::ProcessNips(InputSummary* info, TableOutputs* out) {
   const std::string& path = opt_.nips;
-  AF_ASSIGN_OR_RETURN(auto raw, OpenRawInput(path));
-  if (opt_.input_sha256) AF_RETURN_IF_ERROR(raw->digest().EnableSha256());
-  info->kind = "nips";
-  info->path = path;
-  info->size_bytes = raw->size();
-  info->etag = raw->etag();
+  AF_ASSIGN_OR_RETURN(auto raw, OpenInput(path, "nips", info));
   info->layout = "csv";
   AF_ASSIGN_OR_RETURN(std::string magic, raw->Peek(4));
   const Compression compression = DetectCompression(magic);
@@ -590,9 +598,7 @@ Status Engine::ProcessNips(InputSummary* info, TableOutputs* out) {
       CountReject();
     }
   }
-  info->bytes_read = raw->bytes_read();
-  info->crc32 = raw->digest().Crc32Hex();
-  info->sha256 = raw->digest().FinishSha256();
+  NoteRead(*raw, /*whole_file=*/true, info);
   return out->Close();
 }
 
