@@ -81,22 +81,6 @@ bool GetVarint(const char** p, const char* end, uint32_t* v) {
   return false;
 }
 
-Status IoError(const std::string& what, const std::string& where) {
-  return Status::IOError(what + " " + where + ": " + std::strerror(errno));
-}
-
-Status WriteAll(int fd, const char* data, size_t size, uint64_t offset, const std::string& where) {
-  while (size > 0) {
-    const ssize_t n = ::pwrite(fd, data, size, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return IoError("cannot write a sort run in", where);
-    data += n;
-    size -= static_cast<size_t>(n);
-    offset += static_cast<uint64_t>(n);
-  }
-  return Status::OK();
-}
-
 }  // namespace
 
 void AppendSortKeyNull(std::string* key) { key->push_back('\x00'); }
@@ -132,14 +116,14 @@ void AppendSortKeyBlob(std::string_view bytes, std::string* key) { AppendEscaped
 // One spilled run, read back in order.
 class IndexSorter::RunReader {
  public:
-  RunReader(int fd, Run run, size_t buffer) : fd_(fd), next_(run.begin), end_(run.end), buffer_(buffer) {}
+  RunReader(const SpillFile* file, Run run, size_t buffer) : file_(file, run.begin, run.end, buffer), buffer_(buffer) {}
 
   // Moves to the next entry; false at the run's end.
   Result<bool> Next() {
     begin_ += current_size_;
     current_size_ = 0;
-    if (begin_ == filled_ && next_ == end_) return false;
-    AF_RETURN_IF_ERROR(Fill(std::min<uint64_t>(kMaxRunEntryHeader, filled_ - begin_ + (end_ - next_))));
+    if (begin_ == filled_ && file_.remaining() == 0) return false;
+    AF_RETURN_IF_ERROR(Fill(std::min<uint64_t>(kMaxRunEntryHeader, filled_ - begin_ + file_.remaining())));
     const char* h = buffer_.data() + begin_;
     const char* p = h;
     const char* end = buffer_.data() + filled_;
@@ -174,19 +158,14 @@ class IndexSorter::RunReader {
     begin_ = 0;
     if (buffer_.size() < size) buffer_.resize(size);
     while (filled_ < size) {
-      const size_t want = std::min<uint64_t>(buffer_.size() - filled_, end_ - next_);
-      if (want == 0) return Status::Corruption("a sort run ends inside an entry");
-      const ssize_t n = ::pread(fd_, buffer_.data() + filled_, want, static_cast<off_t>(next_));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return Status::IOError(std::string("cannot read back a sort run: ") + std::strerror(errno));
-      filled_ += static_cast<size_t>(n);
-      next_ += static_cast<uint64_t>(n);
+      AF_ASSIGN_OR_RETURN(size_t n, file_.Read(buffer_.data() + filled_, buffer_.size() - filled_));
+      if (n == 0) return Status::Corruption("a sort run ends inside an entry");
+      filled_ += n;
     }
     return Status::OK();
   }
 
-  int fd_;
-  uint64_t next_, end_;
+  SpillFile::Reader file_;
   std::vector<char> buffer_;
   size_t begin_ = 0, filled_ = 0, current_size_ = 0;
   // The current entry, rebuilt from the shared part of the one before.
@@ -200,7 +179,6 @@ IndexSorter::IndexSorter(std::string spill_dir, size_t memory_bytes, std::string
 size_t IndexSorter::MemoryInUse() const { return arena_.size() + items_.size() * sizeof(Item); }
 
 IndexSorter::~IndexSorter() {
-  if (fd_ >= 0) ::close(fd_);
 }
 
 Status IndexSorter::Add(std::string_view key, std::string_view record, bool key_has_null) {
@@ -299,21 +277,12 @@ Status IndexSorter::SortInMemory() {
   return Status::OK();
 }
 
-Status IndexSorter::OpenSpillFile() {
-  fd_ = ::open(spill_dir_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd_ >= 0) return Status::OK();
-  // No unnamed files here: a named one, unlinked at once.
-  std::string name = spill_dir_ + "/.arxivflow-sort-XXXXXX";
-  fd_ = ::mkostemp(name.data(), O_CLOEXEC);
-  if (fd_ < 0) return IoError("cannot create a sort file in", spill_dir_);
-  ::unlink(name.c_str());
-  return Status::OK();
-}
-
 Status IndexSorter::Spill() {
   if (items_.empty()) return Status::OK();
   AF_RETURN_IF_ERROR(SortInMemory());
-  if (fd_ < 0) AF_RETURN_IF_ERROR(OpenSpillFile());
+  if (!spill_) {
+    AF_ASSIGN_OR_RETURN(spill_, SpillFile::Create(spill_dir_, "a sort run"));
+  }
   const uint64_t begin = spilled_;
   std::string out;
   out.reserve(std::min<size_t>(arena_.size(), 4 << 20) + kMaxRunEntryHeader);
@@ -339,13 +308,12 @@ Status IndexSorter::Spill() {
     previous_key = key;
     previous_record = record;
     if (out.size() >= (4 << 20)) {
-      AF_RETURN_IF_ERROR(WriteAll(fd_, out.data(), out.size(), spilled_, spill_dir_));
-      spilled_ += out.size();
+      AF_RETURN_IF_ERROR(spill_->Append(out.data(), out.size()));
       out.clear();
     }
   }
-  AF_RETURN_IF_ERROR(WriteAll(fd_, out.data(), out.size(), spilled_, spill_dir_));
-  spilled_ += out.size();
+  AF_RETURN_IF_ERROR(spill_->Append(out.data(), out.size()));
+  spilled_ = spill_->size();
   runs_.push_back({begin, spilled_});
   arena_.clear();
   items_.clear();
@@ -374,11 +342,12 @@ Status IndexSorter::WriteTo(const std::function<Status(std::string_view)>& emit)
     return Status::OK();
   }
   AF_RETURN_IF_ERROR(Spill());
+  AF_RETURN_IF_ERROR(spill_->FinishWriting());
   std::vector<Item>().swap(sort_scratch_);  // the merge's read buffers take its memory
   std::vector<RunReader> readers;
   readers.reserve(runs_.size());
   const size_t buffer = std::clamp(memory_bytes_ / runs_.size(), kMinReadBuffer, kMaxReadBuffer);
-  for (const Run& run : runs_) readers.emplace_back(fd_, run, buffer);
+  for (const Run& run : runs_) readers.emplace_back(spill_.get(), run, buffer);
   // Equal keys come from the earlier run first: runs hold ascending rowids.
   auto before = [&](size_t a, size_t b) {
     const int c = readers[a].key().compare(readers[b].key());

@@ -6,8 +6,8 @@
 // AppendSortKey*() helpers encode each column so (BINARY collation; NULL
 // first, then integers, text, blobs). Entries are kept in memory up to
 // `memory_bytes` (under 4 GiB), then sorted — unless they came in order, as
-// the key of a table often does — and spilled to an unnamed temporary file
-// as a run, each entry as what its key and record do not share with the
+// the key of a table often does — and spilled to a temporary file that
+// bypasses the page cache where it can (spill_file.h) as a run, each entry as what its key and record do not share with the
 // entry before it; WriteTo() merges the runs into the B-tree. Entries with
 // equal keys keep the order they came in (their rowids' order). For a UNIQUE
 // index two entries with the same key (and no NULL in it) fail as SQLite's
@@ -15,19 +15,23 @@
 //
 // Contract: Add() every entry, then WriteTo() once. Memory: a run of
 // `memory_bytes` (its entries and 24 bytes per entry), the items once more
-// while it is sorted (a third of the run at most), and while merging a read buffer per run (their share of
-// `memory_bytes`, 4 to 256 KiB each) and its current entry. The spill file is removed when the
-// sorter is destroyed (or its process dies). Errors (I/O) are returned as
+// while it is sorted (a third of the run at most), the spill file's write
+// buffer (2 MiB) once a run is spilled, and while merging a read buffer per
+// run (their share of `memory_bytes`, 4 to 256 KiB each; the file's block
+// beside it, at least 64 KiB when direct) and its current entry. The spill
+// file is removed when the sorter is destroyed (or its process dies). Errors (I/O) are returned as
 // Status. Not thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/status.h"
+#include "warehouse/spill_file.h"
 
 namespace arxivflow::warehouse {
 
@@ -76,7 +80,6 @@ class IndexSorter {
   void RadixSort(Item* items, Item* scratch, size_t n, int depth) const;
   bool KeyLess(const Item& a, const Item& b) const;
   Status Spill();
-  Status OpenSpillFile();
   Status Emit(std::string_view key, std::string_view record, bool key_has_null,
               const std::function<Status(std::string_view)>& emit);
 
@@ -88,7 +91,7 @@ class IndexSorter {
   std::vector<Item> sort_scratch_;  // RadixSort's other half, kept between runs
   bool in_order_ = true;
   size_t last_entry_ = 0;
-  int fd_ = -1;
+  std::unique_ptr<SpillFile> spill_;  // the runs, once the first is spilled
   uint64_t spilled_ = 0;
   std::vector<Run> runs_;
   int64_t entries_ = 0;

@@ -41,12 +41,12 @@ size_t VarintLength(const char* p, size_t n) {
 // One run of the temporary file, read back record by record.
 class RunReader {
  public:
-  RunReader(int fd, uint64_t offset, uint64_t bytes, size_t chunk)
-      : chunk_(chunk), fd_(fd), at_(offset), end_(offset + bytes) {}
+  RunReader(const SpillFile* file, uint64_t offset, uint64_t bytes, size_t chunk)
+      : chunk_(chunk), file_(file, offset, offset + bytes, chunk) {}
 
   // The next record, or false at the run's end.
   Result<bool> Next() {
-    if (pos_ == buf_.size() && at_ == end_) return false;
+    if (pos_ == buf_.size() && file_.remaining() == 0) return false;
     AF_RETURN_IF_ERROR(Need(kHeader));
     std::memcpy(&key, buf_.data() + pos_, 8);
     std::memcpy(&check, buf_.data() + pos_ + 8, 4);
@@ -72,25 +72,20 @@ class RunReader {
     buf_.erase(0, pos_);
     pos_ = 0;
     const size_t target = std::max(n, chunk_);
-    while (buf_.size() < target && at_ < end_) {
+    while (buf_.size() < target && file_.remaining() > 0) {
       const size_t old = buf_.size();
-      const size_t take = static_cast<size_t>(std::min<uint64_t>(target - old, end_ - at_));
+      const size_t take = static_cast<size_t>(std::min<uint64_t>(target - old, file_.remaining()));
       buf_.resize(old + take);
-      const ssize_t got = ::pread(fd_, buf_.data() + old, take, static_cast<off_t>(at_));
-      if (got <= 0) {
-        return Status::IOError(std::string("search index build: reading the temporary file: ") +
-                               (got < 0 ? std::strerror(errno) : "unexpected end"));
-      }
-      buf_.resize(old + static_cast<size_t>(got));
-      at_ += static_cast<uint64_t>(got);
+      AF_ASSIGN_OR_RETURN(size_t got, file_.Read(buf_.data() + old, take));
+      buf_.resize(old + got);
+      if (got == 0) break;
     }
     if (buf_.size() < n) return Status::Corruption("search index build: a run of the temporary file is cut short");
     return Status::OK();
   }
 
   size_t chunk_;  // bytes read at a time
-  int fd_;
-  uint64_t at_, end_;
+  SpillFile::Reader file_;
   std::string buf_;
   size_t pos_ = 0;
 };
@@ -209,9 +204,7 @@ WordIndexWriter::WordIndexWriter(sqlite::Database& db, std::string table, Search
   partitions_.resize(kPartitions);
 }
 
-WordIndexWriter::~WordIndexWriter() {
-  if (runs_file_) std::fclose(runs_file_);
-}
+WordIndexWriter::~WordIndexWriter() = default;
 
 Status WordIndexWriter::Add(int64_t rowid, std::string_view title, std::string_view abstract) {
   AF_RETURN_IF_ERROR(status_);
@@ -346,23 +339,7 @@ size_t WordIndexWriter::SortPartition(const Partition& part) {
 Status WordIndexWriter::FlushBlock() {
   if (doc_rowids_.empty()) return Status::OK();
   if (!runs_file_) {
-    // Unnamed where the filesystem allows it, else named and unlinked at
-    // once: either way nothing is left behind, whatever happens.
-    int fd = ::open(temp_dir_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd < 0) {
-      std::string name = temp_dir_ + "/.arxivflow-search-runs-XXXXXX";
-      fd = ::mkostemp(name.data(), O_CLOEXEC);
-      if (fd >= 0) ::unlink(name.c_str());
-    }
-    if (fd < 0) {
-      return Status::IOError("search index build: cannot create a temporary file in " + temp_dir_ + ": " +
-                             std::strerror(errno));
-    }
-    runs_file_ = ::fdopen(fd, "w+b");
-    if (!runs_file_) {
-      ::close(fd);
-      return Status::IOError("search index build: fdopen failed");
-    }
+    AF_ASSIGN_OR_RETURN(runs_file_, SpillFile::Create(temp_dir_, "the search index build's runs"));
   }
   Run run{runs_bytes_, 0};
   // Groups are written into one buffer, handed to the file a chunk at a time.
@@ -370,9 +347,7 @@ Status WordIndexWriter::FlushBlock() {
   std::string out(2 * kChunk, '\0');
   size_t used = 0;
   auto write_out = [&]() -> Status {
-    if (std::fwrite(out.data(), 1, used, runs_file_) != used) {
-      return Status::IOError(std::string("search index build: writing the temporary file: ") + std::strerror(errno));
-    }
+    AF_RETURN_IF_ERROR(runs_file_->Append(out.data(), used));
     run.bytes += used;
     used = 0;
     return Status::OK();
@@ -424,10 +399,7 @@ Status WordIndexWriter::FlushBlock() {
 
 Status WordIndexWriter::Merge() {
   if (runs_.empty()) return Status::OK();
-  if (std::fflush(runs_file_) != 0) {
-    return Status::IOError(std::string("search index build: writing the temporary file: ") + std::strerror(errno));
-  }
-  const int fd = ::fileno(runs_file_);
+  AF_RETURN_IF_ERROR(runs_file_->FinishWriting());
   // The blocks are done with: their memory goes to the runs' read buffers
   // (1 MiB each at most, 64 KiB at least).
   arena_.reset();
@@ -443,7 +415,7 @@ Status WordIndexWriter::Merge() {
   using Head = std::tuple<uint64_t, uint32_t, size_t>;
   std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heap;
   for (size_t r = 0; r < runs_.size(); ++r) {
-    readers.push_back(std::make_unique<RunReader>(fd, runs_[r].offset, runs_[r].bytes, chunk));
+    readers.push_back(std::make_unique<RunReader>(runs_file_.get(), runs_[r].offset, runs_[r].bytes, chunk));
     AF_ASSIGN_OR_RETURN(bool more, readers.back()->Next());
     if (more) heap.emplace(readers.back()->key, readers.back()->check, r);
   }
@@ -503,10 +475,7 @@ Status WordIndexWriter::Finish() {
   AF_RETURN_IF_ERROR(status_);
   if (Status st = FlushBlock(); !st.ok()) return status_ = st;
   if (Status st = Merge(); !st.ok()) return status_ = st;
-  if (runs_file_) {
-    std::fclose(runs_file_);
-    runs_file_ = nullptr;
-  }
+  runs_file_.reset();
   return Status::OK();
 }
 

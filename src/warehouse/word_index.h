@@ -18,7 +18,7 @@
 // real text). It appends one (fingerprint, document) pair per distinct word
 // of each document, and per block of pairs radix-sorts them (in cache, by
 // partition) into a run of doclists in fingerprint order, written to a
-// temporary file; Finish() merges the runs into the table in key order (an
+// temporary file that bypasses the page cache where it can (spill_file.h); Finish() merges the runs into the table in key order (an
 // append to the B-tree). Memory: one block (block_pairs pairs of 16 bytes)
 // and the sort's buffers, on text a few percent of the block, at most twice
 // the block when all its words share a partition; while merging, a read
@@ -46,6 +46,7 @@
 
 #include "common/sqlite.h"
 #include "common/status.h"
+#include "warehouse/spill_file.h"
 #include "warehouse/search_words.h"
 
 namespace arxivflow::warehouse {
@@ -66,7 +67,7 @@ WordFingerprint FingerprintWord(std::string_view word);
 class WordIndexWriter {
  public:
   // Writes into `table` of `db`, which must exist and be empty; the runs go
-  // to `temp_dir` (an unnamed temporary file, gone when the writer is).
+  // to `temp_dir` (an unnamed temporary file, spill_file.h, gone when the writer is).
   // `words` outlives the writer.
   WordIndexWriter(sqlite::Database& db, std::string table, SearchWords& words, std::string temp_dir,
                   size_t block_pairs = kWordIndexBlockPairs);
@@ -134,7 +135,7 @@ class WordIndexWriter {
   std::vector<SeenSlot> seen_;
   uint32_t stamp_ = 1;
   size_t seen_count_ = 0;
-  std::FILE* runs_file_ = nullptr;
+  std::unique_ptr<SpillFile> runs_file_;  // once the first block is flushed
   std::vector<Run> runs_;
   uint64_t runs_bytes_ = 0;
   int64_t last_rowid_ = 0;
