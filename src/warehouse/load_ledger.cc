@@ -69,8 +69,12 @@ std::string LedgerCreateSql() {
          ")";
 }
 
-std::vector<std::string> LedgerStageSql(const LoadIdentity& load, const std::string& table,
-                                        const std::string& stage_table, int64_t rows, const std::string& area_id) {
+namespace {
+
+// Replaces the (load, table) row with one in `state`.
+std::vector<std::string> LedgerStageRowSql(const LoadIdentity& load, const std::string& table,
+                                           const std::string& stage_table, int64_t rows, const std::string& area_id,
+                                           const char* state) {
   const std::string t = QuoteIdentifier(kLedgerTable);
   return {
       "DELETE FROM " + t + " WHERE \"load_id\" = " + QuoteLiteral(load.load_id) +
@@ -80,8 +84,23 @@ std::vector<std::string> LedgerStageSql(const LoadIdentity& load, const std::str
           "\"staged_at\") VALUES (" +
           QuoteLiteral(load.load_id) + ", " + QuoteLiteral(table) + ", " + QuoteLiteral(stage_table) + ", " +
           std::to_string(rows) + ", " + QuoteLiteral(area_id) + ", " + QuoteLiteral(load.run_id.substr(0, 256)) +
-          ", 'staged', " + QuoteLiteral(FormatUtcNow()) + ")",
+          ", " + QuoteLiteral(state) + ", " + QuoteLiteral(FormatUtcNow()) + ")",
   };
+}
+
+// The states whose stage table exists and is not published.
+constexpr const char* kUnpublishedStates = "('staged', 'loading')";
+
+}  // namespace
+
+std::vector<std::string> LedgerStageSql(const LoadIdentity& load, const std::string& table,
+                                        const std::string& stage_table, int64_t rows, const std::string& area_id) {
+  return LedgerStageRowSql(load, table, stage_table, rows, area_id, "staged");
+}
+
+std::vector<std::string> LedgerLoadingSql(const LoadIdentity& load, const std::string& table,
+                                          const std::string& stage_table, const std::string& area_id) {
+  return LedgerStageRowSql(load, table, stage_table, 0, area_id, "loading");
 }
 
 std::string LedgerStagedRowsSql(const std::string& load_id, const std::string& table) {
@@ -105,8 +124,8 @@ std::vector<std::string> LedgerPublishSql(const std::string& load_id, const std:
   return {
       "DELETE FROM " + t + " WHERE \"state\" = 'published' AND \"table_name\" IN (" + Quoted(tables) + ")",
       "UPDATE " + t + " SET \"state\" = 'published', \"stage_table\" = \"table_name\", \"published_at\" = " +
-          QuoteLiteral(now) + " WHERE \"load_id\" = " + QuoteLiteral(load_id) + " AND \"table_name\" IN (" +
-          Quoted(tables) + ")",
+          QuoteLiteral(now) + " WHERE \"state\" = 'staged' AND \"load_id\" = " + QuoteLiteral(load_id) +
+          " AND \"table_name\" IN (" + Quoted(tables) + ")",
   };
 }
 
@@ -129,12 +148,13 @@ std::string LedgerCountsSql() {
 
 std::string LedgerOtherStagesSql(const std::string& load_id) {
   return std::string("SELECT \"stage_table\" FROM ") + QuoteIdentifier(kLedgerTable) +
-         " WHERE \"state\" = 'staged'" + (load_id.empty() ? "" : " AND \"load_id\" <> " + QuoteLiteral(load_id));
+         " WHERE \"state\" IN " + kUnpublishedStates +
+         (load_id.empty() ? "" : " AND \"load_id\" <> " + QuoteLiteral(load_id));
 }
 
 std::string LedgerForgetStageSql(const std::string& stage_table) {
   return std::string("DELETE FROM ") + QuoteIdentifier(kLedgerTable) +
-         " WHERE \"state\" = 'staged' AND \"stage_table\" = " + QuoteLiteral(stage_table);
+         " WHERE \"state\" IN " + kUnpublishedStates + " AND \"stage_table\" = " + QuoteLiteral(stage_table);
 }
 
 }  // namespace arxivflow::warehouse

@@ -12,7 +12,10 @@
 // as loaded: the UI's counts, read without counting.
 //
 //   arxivflow_loads(load_id, table_name, stage_table, rows, area_id, run_id,
-//                   state 'staged' | 'published', staged_at, published_at)
+//                   state 'loading' | 'staged' | 'published', staged_at, published_at)
+//   'loading': a stage whose rows are committed in pieces (SQLite, rows
+//   inserted in place), not complete; never published, cleaned up as a
+//   staged one is.
 //   one row per (load_id, table_name); at most one 'published' row per table.
 //
 // The search index (SQLite) is ledger entry "papers_fts". Statements are
@@ -52,6 +55,9 @@ std::string LedgerCreateSql();
 // Replaces the (load, table) row with a 'staged' one.
 std::vector<std::string> LedgerStageSql(const LoadIdentity& load, const std::string& table,
                                         const std::string& stage_table, int64_t rows, const std::string& area_id);
+// Replaces the (load, table) row with a 'loading' one (0 rows).
+std::vector<std::string> LedgerLoadingSql(const LoadIdentity& load, const std::string& table,
+                                          const std::string& stage_table, const std::string& area_id);
 // SELECT rows / area_id of a staged (load, table): one value each.
 std::string LedgerStagedRowsSql(const std::string& load_id, const std::string& table);
 std::string LedgerStagedAreaSql(const std::string& load_id, const std::string& table);
@@ -65,8 +71,8 @@ std::vector<std::string> LedgerPublishSql(const std::string& load_id, const std:
 std::vector<std::string> LedgerCreatedSql(const std::string& table, const std::string& now);
 // SELECT table_name, rows of the published tables.
 std::string LedgerCountsSql();
-// SELECT stage_table of every staged row of other loads than `load_id` ("" =
-// all), for cleanup.
+// SELECT stage_table of every staged or loading row of other loads than
+// `load_id` ("" = all), for cleanup.
 std::string LedgerOtherStagesSql(const std::string& load_id);
 std::string LedgerForgetStageSql(const std::string& stage_table);
 

@@ -2,17 +2,18 @@
 //
 // WAL mode: readers (the UI, the checks) keep reading the published tables
 // while a load runs. Writers queue on the file's WriterLock (writer_lock.h)
-// and wait without a deadline. A table is staged as "<t>__stage_<load>" in
-// one IMMEDIATE transaction with its ledger row, one of two ways:
+// and wait without a deadline. A table is staged as "<t>__stage_<load>",
+// with its ledger row, one of two ways:
 // - Through a scratch file (most tables): without the lock, its rows, key
 //   and indexes are written into a SQLite file of their own
 //   (sqlite_stage_file.h) while another thread decodes the next batches;
-//   under the lock SQLite's transfer copy appends its records and index
-//   entries as they are.
+//   under the lock, in one IMMEDIATE transaction, SQLite's transfer copy
+//   appends its records and index entries as they are.
 // - In place (wide rows whose only index is the key: abstracts): the rows
 //   are inserted under the lock through the arxivflow_batch virtual table,
 //   the key built as they come, so their bytes are not written into a
-//   scratch file and read back (kInPlaceRowBytes).
+//   scratch file and read back (kInPlaceRowBytes); committed in pieces, the
+//   ledger row 'loading' until the last (kInPlacePieceBytes).
 // Either way the row count is checked against the manifest. (An in-memory
 // database is staged in place, its key and indexes built after the rows.)
 // Publish drops the old tables and renames the staged ones in one
@@ -20,6 +21,7 @@
 // 16 KiB pages (a fifth less CPU than 4 KiB on the full load). DATE and
 // TIMESTAMP values are ISO-8601 text.
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <sqlite3.h>
 
@@ -68,6 +70,23 @@ constexpr int64_t kMergedRowsPerReport = 1 << 16;
 // written to a scratch file and read back; narrow rows (papers: about 200
 // bytes) cost as much either way and would hold the lock twice as long.
 constexpr double kInPlaceRowBytes = 512;
+// A table inserted in place into a database file is committed in pieces of
+// about this many bytes of values, each checkpointed (under the lock) before
+// the next begins: the WAL then starts over at each piece and stays within
+// journal_size_limit, its pages written over instead of taken anew. In one
+// transaction abstracts grew the WAL to 2.9 GB of new page-cache pages, on
+// top of the database's own: in the main job at full scale its task took
+// 0.57x the CPU in pieces (docs/warehouse.md). ARXIVFLOW_SQLITE_PIECE_BYTES
+// overrides it (tests make pieces of a batch).
+constexpr int64_t kInPlacePieceBytes = int64_t{64} << 20;
+
+int64_t InPlacePieceBytes() {
+  const char* text = std::getenv("ARXIVFLOW_SQLITE_PIECE_BYTES");
+  if (!text || !*text) return kInPlacePieceBytes;
+  char* end = nullptr;
+  const long long value = std::strtoll(text, &end, 10);
+  return *end == '\0' && value > 0 ? static_cast<int64_t>(value) : kInPlacePieceBytes;
+}
 
 // Whether a table is inserted in place (StageInPlace) rather than staged
 // through a scratch file, judged by its first batch. A table stored by its
@@ -393,15 +412,17 @@ class SqliteWarehouse : public Warehouse {
     return Status::OK();
   }
 
+  // `after_batch`, when given, runs after each batch is inserted.
   Result<int64_t> InsertRows(sqlite::Database& db, BatchFeed& feed, const schema::TableDef& table,
                              const std::string& target, BatchSource& source, const TableLoadInput& input,
-                             ProgressMeter& meter) {
+                             ProgressMeter& meter, const std::function<Status(const Batch&)>& after_batch = nullptr) {
     AF_ASSIGN_OR_RETURN(sqlite::Statement insert, db.Prepare(BatchInsertSql(table, target)));
     return CopyBatches(table, source, input, meter, [&](const Batch& batch) {
       feed.Set(&table, &batch);
       Status inserted = insert.Run();
       insert.Reset();
       feed.Clear();
+      if (inserted.ok() && after_batch) return after_batch(batch);
       return inserted;
     });
   }
@@ -442,15 +463,22 @@ class SqliteWarehouse : public Warehouse {
     AF_ASSIGN_OR_RETURN(auto lock,
                         Lock("staging " + table.name + " for " + RunText(load), meter, input.expected_rows.value_or(0)));
     AF_ASSIGN_OR_RETURN(BatchFeed * feed, Feed());
-    AF_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE"));
     meter.Phase(LoadPhase::kLoading);
-    auto rows = StageInTransaction(table, stage, *source, *feed, input, load, meter, keys_first);
-    feed->Clear();
-    if (!rows.ok()) {
-      conn_->Rollback();
-      return rows.status();
+    Result<int64_t> rows = 0;
+    if (IsFile() && keys_first) {
+      rows = StageInPieces(table, stage, *source, *feed, input, load, meter);
+      feed->Clear();
+      AF_RETURN_IF_ERROR(rows.status());
+    } else {
+      AF_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE"));
+      rows = StageInTransaction(table, stage, *source, *feed, input, load, meter, keys_first);
+      feed->Clear();
+      if (!rows.ok()) {
+        conn_->Rollback();
+        return rows.status();
+      }
+      AF_RETURN_IF_ERROR(conn_->Exec("COMMIT"));
     }
-    AF_RETURN_IF_ERROR(conn_->Exec("COMMIT"));
     FaultPoint("stage.committed:" + table.name);
     if (IsFile()) {
       spdlog::info("{}: {} rows of {} inserted in the warehouse; the write lock was held {:.1f} s", Describe(), *rows,
@@ -462,6 +490,76 @@ class SqliteWarehouse : public Warehouse {
     (void)conn_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
     meter.Done(*rows);
     return rows;
+  }
+
+  // StageInPlace's rows into a database file, under the lock, in pieces
+  // (kInPlacePieceBytes): first the empty stage with its key and a
+  // 'loading' ledger row; then the rows, committed and checkpointed a piece
+  // at a time; the last piece also turns the ledger row 'staged'. Readers
+  // never see the stage (only a publish does), and a publish refuses a
+  // 'loading' one. On an error the stage is dropped; a process killed
+  // meanwhile leaves a 'loading' stage that its retry replaces and any
+  // later publish drops.
+  Result<int64_t> StageInPieces(const schema::TableDef& table, const std::string& stage, BatchSource& source,
+                                BatchFeed& feed, const TableLoadInput& input, const LoadIdentity& load,
+                                ProgressMeter& meter) {
+    AF_RETURN_IF_ERROR(InTransaction([&]() -> Status {
+      AF_RETURN_IF_ERROR(conn_->Exec(LedgerCreateSql()));
+      AF_RETURN_IF_ERROR(conn_->Exec(DropTableSql(Dialect::kSqlite, stage)));
+      AF_RETURN_IF_ERROR(conn_->Exec(StageTableSql(Dialect::kSqlite, table, stage)));
+      for (const auto& sql : StageKeysSql(Dialect::kSqlite, table, stage)) {
+        Status st = conn_->Exec(sql);
+        if (!st.ok()) return st.WithContext("table " + table.name + ": building its key and indexes");
+      }
+      for (const auto& sql : LedgerLoadingSql(load, table.name, stage, input.area_id)) {
+        AF_RETURN_IF_ERROR(conn_->Exec(sql));
+      }
+      return Status::OK();
+    }));
+    const int64_t piece_bytes = InPlacePieceBytes();
+    double piece = 0;
+    auto rows = [&]() -> Result<int64_t> {
+      AF_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE"));
+      AF_ASSIGN_OR_RETURN(int64_t n, InsertRows(*conn_, feed, table, stage, source, input, meter,
+                                                [&](const Batch& batch) -> Status {
+                                                  piece += BatchBytesPerRow(batch) * static_cast<double>(batch.rows);
+                                                  if (piece < static_cast<double>(piece_bytes)) return Status::OK();
+                                                  piece = 0;
+                                                  AF_RETURN_IF_ERROR(conn_->Exec("COMMIT"));
+                                                  // Busy (another process checkpointing) or
+                                                  // partial (a reader): the WAL grows instead.
+                                                  (void)conn_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
+                                                  return conn_->Exec("BEGIN IMMEDIATE");
+                                                }));
+      meter.Phase(LoadPhase::kIndexing);
+      for (const auto& sql : LedgerStageSql(load, table.name, stage, n, input.area_id)) {
+        AF_RETURN_IF_ERROR(conn_->Exec(sql));
+      }
+      AF_RETURN_IF_ERROR(conn_->Exec("COMMIT"));
+      return n;
+    }();
+    if (!rows.ok()) {
+      conn_->Rollback();
+      Status dropped = InTransaction([&]() -> Status {
+        AF_RETURN_IF_ERROR(conn_->Exec(DropTableSql(Dialect::kSqlite, stage)));
+        return conn_->Exec(LedgerForgetStageSql(stage));
+      });
+      if (!dropped.ok()) {
+        spdlog::warn("{}: could not drop {} after a failed load (the next publish does): {}", Describe(), stage,
+                     dropped.message());
+      }
+    }
+    return rows;
+  }
+
+  // `body` in one IMMEDIATE transaction: committed if it succeeds, else
+  // rolled back.
+  Status InTransaction(const std::function<Status()>& body) {
+    AF_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE"));
+    Status st = body();
+    if (st.ok()) st = conn_->Exec("COMMIT");
+    if (!st.ok()) conn_->Rollback();
+    return st;
   }
 
   // The key and indexes of `stage`, in the open transaction, sorted in runs

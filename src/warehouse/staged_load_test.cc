@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -382,6 +384,149 @@ TEST_F(StagedLoadTest, WideRowsWhoseOnlyIndexIsTheKeyAreInsertedUnderTheLock) {
   auto published = PublishAll(load);
   ASSERT_TRUE(published.ok()) << published.status().ToString();
   EXPECT_EQ(Counts()["abstracts"], 300);
+}
+
+// `rows` abstracts of 1000 bytes each (wide: inserted in place), ids from
+// 2301.10000 + first; `duplicate_at` (if >= 0) repeats the first id.
+Batch WideAbstracts(int first, int rows, int duplicate_at = -1) {
+  const auto& abstracts = schema::Table(schema::TableId::kAbstracts);
+  Batch batch = GeneratedBatch(abstracts, rows);
+  std::vector<std::optional<std::string>> ids, texts;
+  for (int i = 0; i < rows; ++i) {
+    ids.push_back("2301." + std::to_string(10000 + (i == duplicate_at ? 0 : first + i)));
+    texts.push_back(std::string(1000, static_cast<char>('a' + i % 26)));
+  }
+  for (size_t c = 0; c < abstracts.schema.columns.size(); ++c) {
+    if (abstracts.schema.columns[c].name == "id") batch.columns[c] = testing::StringVector(ids);
+    if (abstracts.schema.columns[c].name == "abstract") batch.columns[c] = testing::StringVector(texts);
+  }
+  return batch;
+}
+
+// Hands out `batches` in order; the one at `gate_at` only once Open() is
+// called.
+class GatedBatchSource : public BatchSource {
+ public:
+  GatedBatchSource(std::vector<Batch> batches, size_t gate_at) : batches_(std::move(batches)), gate_at_(gate_at) {}
+  Result<bool> Next(Batch* batch) override {
+    if (next_ == batches_.size()) return false;
+    if (next_ == gate_at_) {
+      std::unique_lock<std::mutex> lock(mu_);
+      open_cv_.wait(lock, [&] { return open_; });
+    }
+    *batch = std::move(batches_[next_++]);
+    return true;
+  }
+  void Open() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      open_ = true;
+    }
+    open_cv_.notify_all();
+  }
+
+ private:
+  std::vector<Batch> batches_;
+  const size_t gate_at_;
+  size_t next_ = 0;
+  std::mutex mu_;
+  std::condition_variable open_cv_;
+  bool open_ = false;
+};
+
+// Every batch its own piece while it lives.
+class OneBatchPieces {
+ public:
+  OneBatchPieces() { setenv("ARXIVFLOW_SQLITE_PIECE_BYTES", "1", 1); }
+  ~OneBatchPieces() { unsetenv("ARXIVFLOW_SQLITE_PIECE_BYTES"); }
+};
+
+TEST_F(StagedLoadTest, WideRowsAreCommittedInPiecesUnderALoadingLedgerRow) {
+  const OneBatchPieces pieces;
+  const LoadIdentity load = LoadIdentityForRun("run-pieces");
+  const std::string stage = "abstracts__stage_" + load.load_id;
+  std::vector<Batch> batches;
+  for (int b = 0; b < 5; ++b) batches.push_back(WideAbstracts(60 * b, 60));
+  GatedBatchSource source(std::move(batches), 3);
+  std::thread loader([&] {
+    auto wh = Open();
+    TableLoadInput input;
+    input.source = &source;
+    input.load = load;
+    input.area_id = "area-1";
+    input.expected_rows = 300;
+    auto rows = wh->StageTable(schema::Table(schema::TableId::kAbstracts), input);
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  });
+  // Three pieces are committed while the fourth batch is held back: another
+  // connection sees their rows, and the ledger row says the stage is not
+  // complete.
+  sqlite::Database reader;
+  ASSERT_TRUE(reader.Open(db_).ok());
+  std::optional<int64_t> seen;
+  for (int i = 0; i < 1000 && seen != 180; ++i) {
+    auto n = reader.QueryInt("SELECT COUNT(*) FROM \"" + stage + "\"");
+    seen = n.ok() ? *n : std::nullopt;
+    if (seen != 180) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(seen, 180);
+  auto state = reader.QueryText("SELECT state FROM arxivflow_loads WHERE load_id = '" + load.load_id +
+                                "' AND table_name = 'abstracts'");
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  EXPECT_EQ(*state, "loading");
+  source.Open();
+  loader.join();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM \"" + stage + "\""), 300);
+  EXPECT_EQ(Count("SELECT COUNT(DISTINCT id) FROM \"" + stage + "\""), 300);
+  EXPECT_EQ(Count("SELECT rows FROM arxivflow_loads WHERE state = 'staged' AND load_id = '" + load.load_id + "'"),
+            300);
+  ExpectNoScratchFileAndTheKeyHeld(stage);
+  // The WAL started over at each piece instead of growing.
+  EXPECT_LT(fs::file_size(db_ + "-wal"), 4u << 20);
+  ASSERT_TRUE(StageAll(load, 20).ok());
+  ASSERT_TRUE(PublishAll(load).ok());
+}
+
+TEST_F(StagedLoadTest, AFailureAfterSomePiecesDropsTheStage) {
+  const OneBatchPieces pieces;
+  const LoadIdentity load = LoadIdentityForRun("run-pieces-fail");
+  std::vector<Batch> batches;
+  for (int b = 0; b < 4; ++b) batches.push_back(WideAbstracts(60 * b, 60));
+  batches.push_back(WideAbstracts(240, 60, /*duplicate_at=*/30));  // repeats the first batch's first id
+  auto source = MakeMemoryBatchSource(std::move(batches));
+  TableLoadInput input;
+  input.source = source.get();
+  input.load = load;
+  input.area_id = "area-1";
+  auto rows = wh_->StageTable(schema::Table(schema::TableId::kAbstracts), input);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_NE(rows.status().message().find("UNIQUE constraint failed"), std::string::npos) << rows.status().ToString();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE name = 'abstracts__stage_" + load.load_id + "'"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM arxivflow_loads WHERE load_id = '" + load.load_id + "'"), 0);
+}
+
+TEST_F(StagedLoadTest, AStageLeftLoadingIsNeverPublishedAndTheNextPublishDropsIt) {
+  const LoadIdentity killed = LoadIdentityForRun("killed-run");
+  ASSERT_TRUE(StageAll(killed, 3).ok());
+  {
+    // As a load killed between two pieces of abstracts leaves it.
+    sqlite::Database db;
+    ASSERT_TRUE(db.Open(db_).ok());
+    ASSERT_TRUE(db.Exec("UPDATE arxivflow_loads SET state = 'loading', rows = 0 WHERE load_id = '" +
+                        killed.load_id + "' AND table_name = 'abstracts'")
+                    .ok());
+  }
+  auto refused = PublishAll(killed);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("not staged: abstracts"), std::string::npos)
+      << refused.status().ToString();
+  EXPECT_EQ(Counts()["papers"], 0);
+  const LoadIdentity next = LoadIdentityForRun("next-run");
+  ASSERT_TRUE(StageAll(next, 2).ok());
+  ASSERT_TRUE(PublishAll(next).ok());
+  EXPECT_EQ(Counts()["abstracts"], 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%__stage_%' AND type = 'table'"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM arxivflow_loads WHERE state <> 'published'"), 0);
 }
 
 // The copy under the lock must be SQLite's transfer copy (records appended

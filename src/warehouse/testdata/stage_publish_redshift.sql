@@ -162,5 +162,5 @@ ALTER TABLE "versions__stage_ac1e126c5db8" RENAME TO "versions";
 DROP TABLE IF EXISTS "titles";
 ALTER TABLE "titles__stage_ac1e126c5db8" RENAME TO "titles";
 DELETE FROM "arxivflow_loads" WHERE "state" = 'published' AND "table_name" IN ('papers', 'authors', 'abstracts', 'categories', 'versions', 'titles');
-UPDATE "arxivflow_loads" SET "state" = 'published', "stage_table" = "table_name", "published_at" = '<now>' WHERE "load_id" = 'ac1e126c5db8' AND "table_name" IN ('papers', 'authors', 'abstracts', 'categories', 'versions', 'titles');
+UPDATE "arxivflow_loads" SET "state" = 'published', "stage_table" = "table_name", "published_at" = '<now>' WHERE "state" = 'staged' AND "load_id" = 'ac1e126c5db8' AND "table_name" IN ('papers', 'authors', 'abstracts', 'categories', 'versions', 'titles');
 COMMIT;
