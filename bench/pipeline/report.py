@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Prints one arxiv_full_pipeline run's figures (bench/pipeline/run.sh).
+"""Prints one DAG run's figures (bench/pipeline/run.sh): arxiv_full_pipeline or
+load_data_to_redshift.
 
 Per task: wall time (the task instance's duration), rows, rows/s, CPU (user +
 system) and peak RSS of the command the task ran (the task log's "resources:"
@@ -18,7 +19,6 @@ import sqlite3
 import subprocess
 import sys
 
-DAG = "arxiv_full_pipeline"
 TABLES = ["papers", "authors", "abstracts", "categories", "versions", "titles"]
 RESOURCES = re.compile(r"resources: cpu ([\d.]+) s user \+ ([\d.]+) s sys, peak RSS (\d+) MB")
 
@@ -44,8 +44,8 @@ def rows_of(task, result):
     return None
 
 
-def resources(home, run_id, task, try_number):
-    path = os.path.join(home, "logs", f"dag_id={DAG}", f"run_id={run_id.replace('/', '_')}", f"task_id={task}",
+def resources(home, dag, run_id, task, try_number):
+    path = os.path.join(home, "logs", f"dag_id={dag}", f"run_id={run_id.replace('/', '_')}", f"task_id={task}",
                         f"attempt={try_number}.log")
     try:
         with open(path, errors="replace") as f:
@@ -75,6 +75,7 @@ def warehouse_counts(backend, conn):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--home", required=True)
+    ap.add_argument("--dag", default="arxiv_full_pipeline")
     ap.add_argument("--run-id", required=True)
     ap.add_argument("--backend", required=True)
     ap.add_argument("--conn", required=True)
@@ -84,7 +85,7 @@ def main():
 
     db = sqlite3.connect("file:" + os.path.join(a.home, "arxivflow.db") + "?mode=ro", uri=True)
     tis = db.execute("SELECT task_id, COALESCE(state, 'none'), try_number, start_date, end_date, duration, result "
-                     "FROM task_instances WHERE dag_id = ? AND run_id = ? ORDER BY start_date", (DAG, a.run_id)).fetchall()
+                     "FROM task_instances WHERE dag_id = ? AND run_id = ? ORDER BY start_date", (a.dag, a.run_id)).fetchall()
     db.close()
     ok = True
     print(f"   {'task':28} {'state':8} {'try':>3} {'wall s':>8} {'rows':>12} {'rows/s':>11} {'cpu s':>8} "
@@ -93,7 +94,7 @@ def main():
     for task, state, try_number, start, end, duration, result in tis:
         result = json.loads(result) if result else None
         rows = rows_of(task, result)
-        res = resources(a.home, a.run_id, task, try_number)
+        res = resources(a.home, a.dag, a.run_id, task, try_number)
         if when(start):
             starts.append(when(start))
         if when(end):
@@ -107,7 +108,7 @@ def main():
         cpu_rate = f"{rows / res[0]:,.0f}" if streams and rows and res and res[0] > 0 else ""
         print(f"   {task:28} {state:8} {try_number:>3} {duration or 0:>8.1f} {'' if rows is None else f'{rows:,}':>12} "
               f"{rate:>11} {'' if not res else f'{res[0]:.1f}':>8} {cpu_rate:>11} {'' if not res else res[1]:>11}")
-    cpu_total = sum(r[0] for r in (resources(a.home, a.run_id, t[0], t[2]) for t in tis) if r)
+    cpu_total = sum(r[0] for r in (resources(a.home, a.dag, a.run_id, t[0], t[2]) for t in tis) if r)
     total = max(ends) - min(starts) if starts and ends else 0
     print(f"   total (first task start to last task end): {total:.1f} s wall, {cpu_total:.1f} s CPU of the tasks' commands")
     print(f"   warehouse check: {a.check_seconds:.1f} s ({'passed' if a.check_rc == 0 else 'FAILED'})")

@@ -22,8 +22,13 @@
 # default a fresh one under /tmp), KEEP=1 keeps it, TIMEOUT (seconds per run,
 # default 3600), RUNS (default 1: runs of the DAG one after the other on the
 # same home; from the second on, each replaces a published warehouse, as a
-# daily run does), PARALLELISM (the scheduler's --parallelism; default its
-# own). The binary is copied into the work folder first.
+# daily run does), DAGS (default "arxiv_full_pipeline": the shipped DAGs to
+# run, in order, RUNS times each, on the same home and warehouse; the home's
+# connections `warehouse` and `redshift` both name the backend, so
+# "arxiv_full_pipeline load_data_to_redshift" also runs the original's load
+# DAG on the lake the first one wrote), PARALLELISM (the scheduler's
+# --parallelism; default its own). The binary is copied into the work folder
+# first.
 #
 # Timings are wall-clock on whatever else the machine is doing; CPU times are
 # the steadier figure on a shared machine.
@@ -36,6 +41,7 @@ bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 backends=${BACKENDS:-sqlite postgres}
 timeout=${TIMEOUT:-3600}
 runs=${RUNS:-1}
+dags=${DAGS:-arxiv_full_pipeline}
 
 if [[ " $backends " == *" postgres "* && -z "${ARXIVFLOW_TEST_PG_URI:-}" ]]; then
   exec python3 "$root/tests/support/pg_harness.py" -- "$0" "$@"
@@ -90,27 +96,30 @@ for backend in $backends; do
     postgres) conn=$ARXIVFLOW_TEST_PG_URI ;;
     *) echo "unknown backend '$backend' (sqlite or postgres)" >&2; exit 2 ;;
   esac
-  echo "== $backend: arxiv_full_pipeline under arxivflow standalone"
+  echo "== $backend: $dags under arxivflow standalone"
   # The same commands as `make run` (scripts/run-local).
   "$bin" db init >/dev/null
   "$bin" variables set ARXIV_SNAPSHOT "$snapshot" >/dev/null
   "$bin" variables set LAKE_URI "$home/lake" >/dev/null
   [[ -z "${NIPS_CSV:-}" ]] || "$bin" variables set NIPS_CSV "$NIPS_CSV" >/dev/null
   "$bin" connections add warehouse --conn-uri "$conn" >/dev/null
+  # load_data_to_redshift's connection: here the same backend, not a cluster.
+  "$bin" connections add redshift --conn-uri "$conn" >/dev/null
   port=$(free_port)
   "$bin" standalone --port "$port" ${PARALLELISM:+--parallelism "$PARALLELISM"} >"$home/standalone.log" 2>&1 &
   server=$!
   sleep 1
   kill -0 "$server" 2>/dev/null || { cat "$home/standalone.log"; echo "standalone did not start" >&2; exit 1; }
+  for dag in $dags; do
   for round in $(seq "$runs"); do
-    (( round == 1 )) || echo "== $backend: run $round, replacing the published warehouse"
+    echo "== $backend: $dag, run $round of $runs"
     cpu_before=$(server_cpu)
-    run_id=$("$bin" dags trigger arxiv_full_pipeline | tail -1)
+    run_id=$("$bin" dags trigger "$dag" | tail -1)
     start=$(date +%s)
     state=queued
     while [[ "$state" != success && "$state" != failed ]]; do
       sleep 1
-      state=$("$bin" dags state arxiv_full_pipeline "$run_id")
+      state=$("$bin" dags state "$dag" "$run_id")
       if (( $(date +%s) - start > timeout )); then echo "timed out after $timeout s" >&2; state=timeout; break; fi
     done
     cpu_after=$(server_cpu)
@@ -119,11 +128,12 @@ for backend in $backends; do
     check_rc=0
     "$bin" --log-level warn warehouse check --conn warehouse --from "$home/lake" >"$home/check.txt" 2>&1 || check_rc=$?
     check_seconds=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$check_start" "$(date +%s.%N)")
-    echo "   run $run_id: $state"
+    echo "   $dag run $run_id: $state"
     [[ $backend != postgres ]] || python3 -c "import sys; print(f'   PostgreSQL server CPU during the run: {float(sys.argv[2]) - float(sys.argv[1]):.1f} s')" "$cpu_before" "$cpu_after"
-    python3 "$here/report.py" --home "$home" --run-id "$run_id" --backend "$backend" --conn "$conn" \
+    python3 "$here/report.py" --home "$home" --dag "$dag" --run-id "$run_id" --backend "$backend" --conn "$conn" \
       --check-seconds "$check_seconds" --check-rc "$check_rc" || status=1
     [[ "$state" == success ]] || status=1
+  done
   done
   kill -TERM "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
