@@ -111,29 +111,29 @@ for backend in $backends; do
   sleep 1
   kill -0 "$server" 2>/dev/null || { cat "$home/standalone.log"; echo "standalone did not start" >&2; exit 1; }
   for dag in $dags; do
-  for round in $(seq "$runs"); do
-    echo "== $backend: $dag, run $round of $runs"
-    cpu_before=$(server_cpu)
-    run_id=$("$bin" dags trigger "$dag" | tail -1)
-    start=$(date +%s)
-    state=queued
-    while [[ "$state" != success && "$state" != failed ]]; do
-      sleep 1
-      state=$("$bin" dags state "$dag" "$run_id")
-      if (( $(date +%s) - start > timeout )); then echo "timed out after $timeout s" >&2; state=timeout; break; fi
+    for round in $(seq "$runs"); do
+      echo "== $backend: $dag, run $round of $runs"
+      cpu_before=$(server_cpu)
+      run_id=$("$bin" dags trigger "$dag" | tail -1)
+      start=$(date +%s)
+      state=queued
+      while [[ "$state" != success && "$state" != failed ]]; do
+        sleep 1
+        state=$("$bin" dags state "$dag" "$run_id")
+        if (( $(date +%s) - start > timeout )); then echo "timed out after $timeout s" >&2; state=timeout; break; fi
+      done
+      cpu_after=$(server_cpu)
+      # `warehouse check` on its own, as a user runs it after the job.
+      check_start=$(date +%s.%N)
+      check_rc=0
+      "$bin" --log-level warn warehouse check --conn warehouse --from "$home/lake" >"$home/check.txt" 2>&1 || check_rc=$?
+      check_seconds=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$check_start" "$(date +%s.%N)")
+      echo "   $dag run $run_id: $state"
+      [[ $backend != postgres ]] || python3 -c "import sys; print(f'   PostgreSQL server CPU during the run: {float(sys.argv[2]) - float(sys.argv[1]):.1f} s')" "$cpu_before" "$cpu_after"
+      python3 "$here/report.py" --home "$home" --dag "$dag" --run-id "$run_id" --backend "$backend" --conn "$conn" \
+        --check-seconds "$check_seconds" --check-rc "$check_rc" || status=1
+      [[ "$state" == success ]] || status=1
     done
-    cpu_after=$(server_cpu)
-    # `warehouse check` on its own, as a user runs it after the job.
-    check_start=$(date +%s.%N)
-    check_rc=0
-    "$bin" --log-level warn warehouse check --conn warehouse --from "$home/lake" >"$home/check.txt" 2>&1 || check_rc=$?
-    check_seconds=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$check_start" "$(date +%s.%N)")
-    echo "   $dag run $run_id: $state"
-    [[ $backend != postgres ]] || python3 -c "import sys; print(f'   PostgreSQL server CPU during the run: {float(sys.argv[2]) - float(sys.argv[1]):.1f} s')" "$cpu_before" "$cpu_after"
-    python3 "$here/report.py" --home "$home" --dag "$dag" --run-id "$run_id" --backend "$backend" --conn "$conn" \
-      --check-seconds "$check_seconds" --check-rc "$check_rc" || status=1
-    [[ "$state" == success ]] || status=1
-  done
   done
   kill -TERM "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
